@@ -1,0 +1,227 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// The demo restaurant and its logins, as documented in DESIGN.md. They exist
+// only when the server runs with -demo.
+const (
+	DemoSlug            = "demo"
+	DemoOwnerEmail      = "owner@demo.test"
+	DemoOwnerPassword   = "demo-owner"
+	DemoManagerEmail    = "manager@demo.test"
+	DemoManagerPassword = "demo-manager"
+	demoWeeks           = 8
+)
+
+// SeedDemo fills an empty database with Demo Bistro: 12 tables, the two demo
+// logins, and eight weeks of history up to now. The history is deterministic
+// (a fixed random seed), so the same now gives the same ratings, tags and
+// comments. On a database that has any restaurant it does nothing and reports
+// seeded=false.
+func (db *DB) SeedDemo(ctx context.Context, now time.Time) (seeded bool, err error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM restaurants`).Scan(&n); err != nil {
+		return false, dbError(err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	r, err := db.CreateRestaurant(ctx, Restaurant{Slug: DemoSlug, Name: "Demo Bistro", TimeZone: "Europe/London"})
+	if err != nil {
+		return false, err
+	}
+	owner, err := db.CreateUser(ctx, DemoOwnerEmail, "Alex Morgan", DemoOwnerPassword)
+	if err != nil {
+		return false, err
+	}
+	manager, err := db.CreateUser(ctx, DemoManagerEmail, "Sam Patel", DemoManagerPassword)
+	if err != nil {
+		return false, err
+	}
+	if err := db.AddMembership(ctx, owner.ID, r.ID, RoleOwner); err != nil {
+		return false, err
+	}
+	if err := db.AddMembership(ctx, manager.ID, r.ID, RoleManager); err != nil {
+		return false, err
+	}
+	return true, db.seedHistory(ctx, r, now)
+}
+
+// seedHistory writes the tables, covers and responses in one transaction.
+func (db *DB) seedHistory(ctx context.Context, r Restaurant, now time.Time) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return dbError(err)
+	}
+	defer tx.Rollback()
+	var tables []Table
+	for i := 1; i <= 12; i++ {
+		label := fmt.Sprintf("Table %d", i)
+		if i > 10 {
+			label = fmt.Sprintf("Terrace %d", i-10)
+		}
+		t := Table{RestaurantID: r.ID, Label: label, Token: NewToken(), Active: true}
+		if err := insertTable(ctx, tx, &t, now.UnixMilli()); err != nil {
+			return err
+		}
+		tables = append(tables, t)
+	}
+
+	rng := rand.New(rand.NewPCG(2026, 11))
+	loc := r.Location()
+	today := now.In(loc)
+	start := time.Date(today.Year(), today.Month(), today.Day()-7*demoWeeks, 0, 0, 0, 0, loc)
+	for day := start; !day.After(today); day = day.AddDate(0, 0, 1) {
+		guests := demoCovers[day.Weekday()] + rng.IntN(30) - 15
+		if _, err := tx.ExecContext(ctx, `INSERT INTO covers (restaurant_id, day, guests) VALUES (?, ?, ?)`,
+			r.ID, day.Format(time.DateOnly), guests); err != nil {
+			return dbError(err)
+		}
+		// Between one in eight and one in five guests answers.
+		answers := guests * (12 + rng.IntN(9)) / 100
+		for range answers {
+			at := demoServiceTime(rng, day)
+			if at.After(now) {
+				continue
+			}
+			in := demoResponse(rng, day, tables)
+			if _, err := insertResponse(ctx, tx, in, NewToken(), at.UnixMilli()); err != nil {
+				return dbError(err)
+			}
+		}
+	}
+	return dbError(tx.Commit())
+}
+
+// Guests served on a typical day, Sunday first.
+var demoCovers = [7]int{130, 70, 80, 90, 110, 160, 180}
+
+// demoServiceTime picks a moment in lunch (12:00–14:30) or dinner (18:00–22:00).
+func demoServiceTime(rng *rand.Rand, day time.Time) time.Time {
+	if rng.IntN(100) < 35 {
+		return day.Add(12*time.Hour + time.Duration(rng.IntN(150))*time.Minute)
+	}
+	return day.Add(18*time.Hour + time.Duration(rng.IntN(240))*time.Minute)
+}
+
+// demoResponse invents one plausible response. The kitchen had a bad fortnight
+// three to four weeks ago (cold food, slow service), so the trend has a dip.
+func demoResponse(rng *rand.Rand, day time.Time, tables []Table) NewResponse {
+	weights := [5]int{5, 7, 12, 30, 46}
+	if _, week := day.ISOWeek(); week%8 == 3 || week%8 == 4 {
+		weights = [5]int{9, 12, 16, 28, 35}
+	}
+	rating := pickWeighted(rng, weights[:]) + 1
+	in := NewResponse{
+		TableID:        tables[rng.IntN(len(tables))].ID,
+		IdempotencyKey: NewToken(),
+		Rating:         rating,
+		Language:       "en",
+	}
+	if rng.IntN(10) == 0 {
+		in.Language = []string{"fr", "de", "es", "it"}[rng.IntN(4)]
+	}
+	switch {
+	case rating >= 4:
+		in.Tags = pickTags(rng, Tags(Praise), rng.IntN(3))
+		if rng.IntN(100) < 40 {
+			in.Comment = demoPraise[rng.IntN(len(demoPraise))]
+		}
+	case rating == 3:
+		in.Tags = append(pickTags(rng, Tags(Praise), rng.IntN(2)), pickTags(rng, demoComplaintTags, 1)...)
+		if rng.IntN(100) < 35 {
+			in.Comment = demoMixed[rng.IntN(len(demoMixed))]
+		}
+		in.AtTable = rng.IntN(100) < 8
+	default:
+		in.Tags = pickTags(rng, demoComplaintTags, 1+rng.IntN(2))
+		if rng.IntN(100) < 4 {
+			in.Tags = append(in.Tags, []string{"foreign-object", "allergy"}[rng.IntN(2)])
+		}
+		if rng.IntN(100) < 70 {
+			in.Comment = demoComplaints[rng.IntN(len(demoComplaints))]
+		}
+		in.AtTable = rng.IntN(100) < 35
+		if rng.IntN(100) < 20 {
+			in.ContactConsent = true
+			in.Contact = fmt.Sprintf("07700 900%03d", rng.IntN(1000))
+		}
+	}
+	if rng.IntN(100) < 20 {
+		in.GuestName = demoNames[rng.IntN(len(demoNames))]
+	}
+	if rng.IntN(100) < 30 {
+		in.CheckNumber = fmt.Sprintf("%d", 4000+rng.IntN(6000))
+	}
+	return in
+}
+
+// The everyday complaints; the urgent ones are added rarely and on purpose.
+var demoComplaintTags = func() []Tag {
+	var ts []Tag
+	for _, t := range Tags(Complaint) {
+		if !t.Urgent {
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}()
+
+func pickWeighted(rng *rand.Rand, weights []int) int {
+	total := 0
+	for _, w := range weights {
+		total += w
+	}
+	n := rng.IntN(total)
+	for i, w := range weights {
+		if n < w {
+			return i
+		}
+		n -= w
+	}
+	return len(weights) - 1
+}
+
+func pickTags(rng *rand.Rand, from []Tag, n int) []string {
+	var out []string
+	for _, i := range rng.Perm(len(from))[:min(n, len(from))] {
+		out = append(out, from[i].Key)
+	}
+	return out
+}
+
+var demoNames = []string{"Maya", "Tom", "Priya", "Jonas", "Chloé", "Ade", "Lena", "Marco", "Hannah", "Kofi"}
+
+var demoPraise = []string{
+	"Sam looked after us brilliantly, thank you!",
+	"Best risotto I've had in years.",
+	"Lovely evening, the terrace was perfect.",
+	"Priya at the bar made the best negroni.",
+	"Quick lunch and everything was spot on.",
+	"The sticky toffee pudding is a must.",
+	"Great with our kids, very patient staff.",
+	"We'll be back for the Sunday roast.",
+}
+
+var demoMixed = []string{
+	"Food was good but we waited a while for the bill.",
+	"Nice place, a bit loud on a Friday.",
+	"Mains were great, starters were lukewarm.",
+	"Good, but the portion was smaller than last time.",
+}
+
+var demoComplaints = []string{
+	"Waited 40 minutes for our mains.",
+	"My steak was cold in the middle.",
+	"We got the wrong order and nobody apologised.",
+	"The table was sticky and nobody came to clean it.",
+	"Asked twice for water, never came.",
+	"Overcooked pasta, sent it back and it came back the same.",
+	"Waiter was short with us when we asked about allergens.",
+	"Too expensive for what it was.",
+}

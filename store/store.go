@@ -1,0 +1,233 @@
+// Package store holds Tableside's domain types and everything that touches
+// SQLite: the connection pools, the numbered migrations and the SQL itself.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is Tableside's database: one connection for writes, so SQLite never has to
+// arbitrate between writers, and a pool for reads, which WAL lets run alongside.
+type DB struct {
+	path  string
+	write *sql.DB
+	read  *sql.DB
+	now   func() time.Time
+}
+
+// Option changes how Open sets up a DB.
+type Option func(*DB)
+
+// WithClock makes the store stamp rows with now() instead of the wall clock, so
+// tests and the demo seeder can place rows in time.
+func WithClock(now func() time.Time) Option { return func(db *DB) { db.now = now } }
+
+// dsn builds the connection string. busy_timeout comes first so that the other
+// pragmas never fail with SQLITE_BUSY; synchronous=NORMAL in WAL mode survives a
+// process crash without losing a committed transaction, and on power loss may
+// lose only the last transactions before the cut, never corrupting the file.
+func dsn(file string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if readOnly {
+		q.Add("_pragma", "query_only(ON)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + file + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at file and brings its schema up
+// to date. Callers must Close it.
+func Open(ctx context.Context, file string, opts ...Option) (*DB, error) {
+	if file == "" || strings.ContainsAny(file, "?#") {
+		return nil, fmt.Errorf("store: invalid database path %q", file)
+	}
+	db := &DB{path: file, now: time.Now}
+	for _, o := range opts {
+		o(db)
+	}
+	var err error
+	if db.write, err = sql.Open("sqlite", dsn(file, false)); err != nil {
+		return nil, err
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetMaxIdleConns(1)
+	db.write.SetConnMaxLifetime(0)
+	db.write.SetConnMaxIdleTime(0)
+	if err := db.migrate(ctx); err != nil {
+		db.write.Close()
+		return nil, err
+	}
+	if db.read, err = sql.Open("sqlite", dsn(file, true)); err != nil {
+		db.write.Close()
+		return nil, err
+	}
+	n := max(4, runtime.NumCPU())
+	db.read.SetMaxOpenConns(n)
+	db.read.SetMaxIdleConns(n)
+	db.read.SetConnMaxIdleTime(5 * time.Minute)
+	return db, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// Path is the file the database lives in.
+func (db *DB) Path() string { return db.path }
+
+// Ping reports whether the database answers a query on the read pool.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return dbError(err)
+	}
+	return nil
+}
+
+// nowMillis is the store's clock in Unix milliseconds, the unit of every
+// timestamp column (always UTC).
+func (db *DB) nowMillis() int64 { return db.now().UnixMilli() }
+
+// migration is one numbered file in migrations/.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, name := range names {
+		base := path.Base(name)
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("store: migration %s must be named NNNN_name.sql", base)
+		}
+		b, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("store: two migrations numbered %d", ms[i].version)
+		}
+	}
+	return ms, nil
+}
+
+// migrate applies, in order, each migration not yet recorded, each in its own
+// transaction together with the row that records it: a failed migration leaves
+// no trace and is retried on the next start.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
+		version INTEGER PRIMARY KEY,
+		name TEXT NOT NULL,
+		applied_at INTEGER NOT NULL
+	) STRICT`); err != nil {
+		return fmt.Errorf("store: create migrations table: %w", err)
+	}
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := db.applyMigration(ctx, m); err != nil {
+			return fmt.Errorf("store: migration %s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) applyMigration(ctx context.Context, m migration) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		m.version, m.name, db.nowMillis()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Migrations lists the versions recorded as applied, in order.
+func (db *DB) Migrations(ctx context.Context) ([]int, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT version FROM migrations ORDER BY version`)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var vs []int
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		vs = append(vs, v)
+	}
+	return vs, rows.Err()
+}
+
+// dbError turns driver errors into application errors: no rows becomes
+// ErrNotFound, and a database that cannot take writes (read-only, full, locked
+// for too long) becomes EUnavailable so the caller can say "try again".
+func dbError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_FULL, sqlite3.SQLITE_BUSY,
+			sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+			return fmt.Errorf("%w: %v", &Error{Code: EUnavailable, Message: "The database cannot save right now."}, err)
+		}
+	}
+	return err
+}

@@ -1,0 +1,237 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tableside/tableside/store"
+)
+
+// open opens a fresh database in a temp file; it is closed when the test ends.
+func open(t testing.TB, file string) *store.DB {
+	t.Helper()
+	if file == "" {
+		file = filepath.Join(t.TempDir(), "tableside.db")
+	}
+	db, err := store.Open(context.Background(), file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// fixture makes a restaurant with one table.
+func fixture(t testing.TB, db *store.DB) (store.Restaurant, store.Table) {
+	t.Helper()
+	ctx := context.Background()
+	r, err := db.CreateRestaurant(ctx, store.Restaurant{Slug: "harbour", Name: "Harbour Kitchen", TimeZone: "Europe/Lisbon"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := db.CreateTable(ctx, r.ID, "Table 4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, tb
+}
+
+func TestMigrationsAppliedOnce(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "m.db")
+	for range 2 {
+		db, err := store.Open(context.Background(), file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs, err := db.Migrations(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(vs, []int{1}) {
+			t.Fatalf("migrations = %v, want [1]", vs)
+		}
+		db.Close()
+	}
+}
+
+func TestResponseRoundTripAndRestart(t *testing.T) {
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "rt.db")
+	db := open(t, file)
+	r, tb := fixture(t, db)
+	in := store.NewResponse{
+		TableID: tb.ID, IdempotencyKey: store.NewToken(), Rating: 2,
+		Tags: []string{"slow", "cold-food"}, Comment: "Soup was cold — sorry to say", AtTable: true,
+		GuestName: "Ana", Contact: "ana@example.com", ContactConsent: true, CheckNumber: "4411", Language: "pt",
+	}
+	id, created, err := db.CreateResponse(ctx, in)
+	if err != nil || !created || len(id) < 22 {
+		t.Fatalf("CreateResponse = %q, %v, %v", id, created, err)
+	}
+	db.Close()
+
+	db = open(t, file) // data survives a restart
+	got, err := db.ResponseByPublicID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got.Tags)
+	want := store.Response{ID: got.ID, PublicID: id, RestaurantID: r.ID, TableID: tb.ID, TableLabel: "Table 4",
+		Rating: 2, Tags: []string{"cold-food", "slow"}, Comment: in.Comment, AtTable: true, GuestName: "Ana",
+		Contact: "ana@example.com", ContactConsent: true, CheckNumber: "4411", Language: "pt", CreatedAt: got.CreatedAt}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+	if time.Since(got.CreatedAt) > time.Minute {
+		t.Fatalf("CreatedAt = %v, not now", got.CreatedAt)
+	}
+}
+
+func TestContactDroppedWithoutConsent(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, "")
+	_, tb := fixture(t, db)
+	id, _, err := db.CreateResponse(ctx, store.NewResponse{TableID: tb.ID, IdempotencyKey: "k1", Rating: 5, Contact: "x@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.ResponseByPublicID(ctx, id)
+	if err != nil || got.Contact != "" {
+		t.Fatalf("contact = %q, %v; want it dropped", got.Contact, err)
+	}
+}
+
+func TestConcurrentReplaysStoreOneRow(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, "")
+	r, tb := fixture(t, db)
+	in := store.NewResponse{TableID: tb.ID, IdempotencyKey: store.NewToken(), Rating: 1, Tags: []string{"rude"}}
+	const n = 20
+	ids := make([]string, n)
+	createdCount := 0
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			id, created, err := db.CreateResponse(ctx, in)
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			ids[i] = id
+			if created {
+				createdCount++
+			}
+		})
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if id != ids[0] || id == "" {
+			t.Fatalf("replays returned different receipts: %v", ids)
+		}
+	}
+	count, err := db.CountResponses(ctx, r.ID)
+	if err != nil || count != 1 || createdCount != 1 {
+		t.Fatalf("rows = %d (err %v), created = %d; want exactly 1 of each", count, err, createdCount)
+	}
+}
+
+func TestCreateResponseRejects(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, "")
+	_, tb := fixture(t, db)
+	for name, in := range map[string]store.NewResponse{
+		"rating 0":      {TableID: tb.ID, IdempotencyKey: "a", Rating: 0},
+		"rating 6":      {TableID: tb.ID, IdempotencyKey: "b", Rating: 6},
+		"unknown tag":   {TableID: tb.ID, IdempotencyKey: "c", Rating: 3, Tags: []string{"nope"}},
+		"no key":        {TableID: tb.ID, Rating: 3},
+		"unknown table": {TableID: tb.ID + 99, IdempotencyKey: "d", Rating: 3},
+	} {
+		_, _, err := db.CreateResponse(ctx, in)
+		if err == nil {
+			t.Errorf("%s: stored, want an error", name)
+		}
+	}
+}
+
+func TestRotateAndRetireTable(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, "")
+	r, tb := fixture(t, db)
+	if _, err := db.SurveyTargetByToken(ctx, tb.Token); err != nil {
+		t.Fatal(err)
+	}
+	rotated, err := db.RotateTableToken(ctx, r.ID, tb.ID)
+	if err != nil || rotated.Token == tb.Token || len(rotated.Token) != 22 {
+		t.Fatalf("rotate = %+v, %v", rotated, err)
+	}
+	if _, err := db.SurveyTargetByToken(ctx, tb.Token); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("old token: err = %v, want ErrNotFound", err)
+	}
+	got, err := db.SurveyTargetByToken(ctx, rotated.Token)
+	if err != nil || got.Restaurant.Name != "Harbour Kitchen" || got.Table.Label != "Table 4" {
+		t.Fatalf("new token: %+v, %v", got, err)
+	}
+	// Another restaurant cannot touch this table.
+	other, _ := db.CreateRestaurant(ctx, store.Restaurant{Slug: "other", Name: "Other"})
+	if _, err := db.RotateTableToken(ctx, other.ID, tb.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("cross-restaurant rotate: err = %v", err)
+	}
+	if _, err := db.RetireTable(ctx, r.ID, tb.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SurveyTargetByToken(ctx, rotated.Token); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("retired table: err = %v", err)
+	}
+	// The label is free again once the table is retired.
+	if _, err := db.CreateTable(ctx, r.ID, "Table 4"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateTable(ctx, r.ID, "Table 4"); store.ErrorCode(err) != store.EConflict {
+		t.Fatalf("duplicate label: err = %v, want conflict", err)
+	}
+}
+
+func TestSeedDemoIsDeterministic(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 23, 20, 30, 0, 0, time.UTC)
+	fingerprint := func() [4]int {
+		db := open(t, "")
+		seeded, err := db.SeedDemo(ctx, now)
+		if err != nil || !seeded {
+			t.Fatalf("SeedDemo = %v, %v", seeded, err)
+		}
+		again, err := db.SeedDemo(ctx, now)
+		if err != nil || again {
+			t.Fatalf("second SeedDemo = %v, %v; want a no-op", again, err)
+		}
+		r, err := db.RestaurantBySlug(ctx, store.DemoSlug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tables, err := db.ActiveTables(ctx, r.ID)
+		if err != nil || len(tables) != 12 {
+			t.Fatalf("tables = %d, %v", len(tables), err)
+		}
+		fp, err := db.DemoFingerprint(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fp
+	}
+	a, b := fingerprint(), fingerprint()
+	if a != b {
+		t.Fatalf("two seeds differ: %v vs %v", a, b)
+	}
+	responses, low, atTable := a[0], a[1], a[2]
+	if responses < 800 || responses > 2500 || low*100/responses < 5 || low*100/responses > 30 || atTable == 0 {
+		t.Fatalf("implausible history: %d responses, %d rated 1-2, %d at the table", responses, low, atTable)
+	}
+}

@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"unicode/utf8"
+)
+
+// Table is one table of a restaurant. Its Token is the secret part of the URL in
+// its QR code; rotating it retires the old code.
+type Table struct {
+	ID           int64
+	RestaurantID int64
+	Label        string
+	Token        string
+	Active       bool
+}
+
+// SurveyTarget is what the survey page needs about the table a diner scanned.
+type SurveyTarget struct {
+	Table      Table
+	Restaurant Restaurant
+}
+
+// MaxTableLabel is the longest table label, in characters.
+const MaxTableLabel = 30
+
+func cleanLabel(label string) (string, error) {
+	label = strings.TrimSpace(label)
+	if label == "" || utf8.RuneCountInString(label) > MaxTableLabel {
+		return "", Errorf(EInvalid, "A table label is 1–%d characters.", MaxTableLabel)
+	}
+	return label, nil
+}
+
+// CreateTable adds an active table with a fresh token.
+func (db *DB) CreateTable(ctx context.Context, restaurantID int64, label string) (Table, error) {
+	label, err := cleanLabel(label)
+	if err != nil {
+		return Table{}, err
+	}
+	t := Table{RestaurantID: restaurantID, Label: label, Token: NewToken(), Active: true}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return t, dbError(err)
+	}
+	defer tx.Rollback()
+	if err := insertTable(ctx, tx, &t, db.nowMillis()); err != nil {
+		return t, err
+	}
+	return t, dbError(tx.Commit())
+}
+
+func insertTable(ctx context.Context, tx *sql.Tx, t *Table, now int64) error {
+	var taken int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tables WHERE restaurant_id = ? AND label = ? AND active = 1`,
+		t.RestaurantID, t.Label).Scan(&taken); err != nil {
+		return dbError(err)
+	}
+	if taken > 0 {
+		return Errorf(EConflict, "There is already a table called %q.", t.Label)
+	}
+	return dbError(tx.QueryRowContext(ctx, `INSERT INTO tables (restaurant_id, label, token, created_at)
+		VALUES (?, ?, ?, ?) RETURNING id`, t.RestaurantID, t.Label, t.Token, now).Scan(&t.ID))
+}
+
+// SurveyTargetByToken finds the active table behind a QR token, with its
+// restaurant. Unknown and retired tokens give ErrNotFound.
+func (db *DB) SurveyTargetByToken(ctx context.Context, token string) (SurveyTarget, error) {
+	var s SurveyTarget
+	err := db.read.QueryRowContext(ctx, `SELECT t.id, t.restaurant_id, t.label, t.token,
+			r.id, r.slug, r.name, r.time_zone
+		FROM tables t JOIN restaurants r ON r.id = t.restaurant_id
+		WHERE t.token = ? AND t.active = 1`, token).
+		Scan(&s.Table.ID, &s.Table.RestaurantID, &s.Table.Label, &s.Table.Token,
+			&s.Restaurant.ID, &s.Restaurant.Slug, &s.Restaurant.Name, &s.Restaurant.TimeZone)
+	s.Table.Active = true
+	return s, dbError(err)
+}
+
+// ActiveTables lists a restaurant's active tables in label order (natural for
+// "Table 2" before "Table 10").
+func (db *DB) ActiveTables(ctx context.Context, restaurantID int64) ([]Table, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, restaurant_id, label, token FROM tables
+		WHERE restaurant_id = ? AND active = 1 ORDER BY length(label), label, id`, restaurantID)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var ts []Table
+	for rows.Next() {
+		t := Table{Active: true}
+		if err := rows.Scan(&t.ID, &t.RestaurantID, &t.Label, &t.Token); err != nil {
+			return nil, dbError(err)
+		}
+		ts = append(ts, t)
+	}
+	return ts, dbError(rows.Err())
+}
+
+// TableByID finds one active table of a restaurant; a table of another
+// restaurant is not found, so ids cannot be probed across restaurants.
+func (db *DB) TableByID(ctx context.Context, restaurantID, tableID int64) (Table, error) {
+	t := Table{Active: true}
+	err := db.read.QueryRowContext(ctx, `SELECT id, restaurant_id, label, token FROM tables
+		WHERE id = ? AND restaurant_id = ? AND active = 1`, tableID, restaurantID).
+		Scan(&t.ID, &t.RestaurantID, &t.Label, &t.Token)
+	return t, dbError(err)
+}
+
+// RotateTableToken gives a table a new token; the old QR code stops working at
+// once. It returns the table with its new token.
+func (db *DB) RotateTableToken(ctx context.Context, restaurantID, tableID int64) (Table, error) {
+	return db.updateTable(ctx,
+		`UPDATE tables SET token = ?, rotated_at = ? WHERE id = ? AND restaurant_id = ? AND active = 1
+		RETURNING id, restaurant_id, label, token`, NewToken(), db.nowMillis(), tableID, restaurantID)
+}
+
+// RetireTable takes a table out of service; its QR code stops working and it no
+// longer appears on the cards. Its past responses are kept.
+func (db *DB) RetireTable(ctx context.Context, restaurantID, tableID int64) (Table, error) {
+	t, err := db.updateTable(ctx,
+		`UPDATE tables SET active = 0 WHERE id = ? AND restaurant_id = ? AND active = 1
+		RETURNING id, restaurant_id, label, token`, tableID, restaurantID)
+	t.Active = false
+	return t, err
+}
+
+func (db *DB) updateTable(ctx context.Context, query string, args ...any) (Table, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return Table{}, dbError(err)
+	}
+	defer tx.Rollback()
+	t := Table{Active: true}
+	if err := tx.QueryRowContext(ctx, query, args...).Scan(&t.ID, &t.RestaurantID, &t.Label, &t.Token); err != nil {
+		return t, dbError(err)
+	}
+	return t, dbError(tx.Commit())
+}
