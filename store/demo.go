@@ -72,6 +72,7 @@ func (db *DB) seedHistory(ctx context.Context, r Restaurant, now time.Time) erro
 		tables = append(tables, t)
 	}
 
+	insert := tx.StmtContext(ctx, db.stmt.insertResponse)
 	rng := rand.New(rand.NewPCG(2026, 11))
 	loc := r.Location()
 	today := now.In(loc)
@@ -90,7 +91,7 @@ func (db *DB) seedHistory(ctx context.Context, r Restaurant, now time.Time) erro
 				continue
 			}
 			in := demoResponse(rng, day, tables)
-			if _, err := insertResponse(ctx, tx, in, NewToken(), at.UnixMilli()); err != nil {
+			if err := insertResponse(ctx, insert, in, db.receiptID(in.TableToken, in.IdempotencyKey), at.UnixMilli()); err != nil {
 				return dbError(err)
 			}
 		}
@@ -118,7 +119,7 @@ func demoResponse(rng *rand.Rand, day time.Time, tables []Table) NewResponse {
 	}
 	rating := pickWeighted(rng, weights[:]) + 1
 	in := NewResponse{
-		TableID:        tables[rng.IntN(len(tables))].ID,
+		TableToken:     tables[rng.IntN(len(tables))].Token,
 		IdempotencyKey: NewToken(),
 		Rating:         rating,
 		Language:       "en",

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 )
@@ -18,7 +19,7 @@ const (
 
 // NewResponse is a validated survey submission, ready to store.
 type NewResponse struct {
-	TableID        int64
+	TableToken     string // the table is found by its QR token, in the insert itself
 	IdempotencyKey string
 	Rating         int
 	Tags           []string
@@ -36,6 +37,7 @@ type Response struct {
 	ID             int64
 	PublicID       string // the receipt id: unguessable, safe to show the diner
 	RestaurantID   int64
+	RestaurantName string
 	TableID        int64
 	TableLabel     string
 	Rating         int
@@ -66,72 +68,51 @@ func (db *DB) CreateResponse(ctx context.Context, in NewResponse) (publicID stri
 			return "", false, Errorf(EInvalid, "Unknown tag %q.", tag)
 		}
 	}
+	in.Tags = slices.Compact(slices.Sorted(slices.Values(in.Tags)))
 	if !in.ContactConsent {
 		in.Contact = ""
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return "", false, dbError(err)
+	sub := &submission{in: in, at: db.nowMillis(), done: make(chan struct{})}
+	if err := db.enqueue(ctx, sub); err != nil {
+		return "", false, err
 	}
-	defer tx.Rollback()
-	publicID = NewToken()
-	_, err = insertResponse(ctx, tx, in, publicID, db.nowMillis())
-	if err == sql.ErrNoRows {
-		// Either the key was used already (a replay) or the table does not exist.
-		err = tx.QueryRowContext(ctx, `SELECT public_id FROM responses WHERE table_id = ? AND idempotency_key = ?`,
-			in.TableID, in.IdempotencyKey).Scan(&publicID)
-		return publicID, false, dbError(err)
-	}
-	if err != nil {
-		return "", false, dbError(err)
-	}
-	if err := tx.Commit(); err != nil {
-		return "", false, dbError(err)
-	}
-	return publicID, true, nil
+	return sub.publicID, sub.created, nil
 }
 
-// insertResponse inserts one response and its tags in tx. It returns
-// sql.ErrNoRows when the table's idempotency key is taken or the table does not
-// exist.
-func insertResponse(ctx context.Context, tx *sql.Tx, in NewResponse, publicID string, createdAt int64) (int64, error) {
+const insertResponseSQL = `INSERT INTO responses (public_id, restaurant_id, table_id,
+		rating, tags, comment, at_table, guest_name, contact, contact_consent, check_number, language, created_at)
+	SELECT ?, restaurant_id, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tables WHERE token = ? AND active = 1
+	ON CONFLICT (public_id) DO NOTHING
+	RETURNING id`
+
+const replayedSQL = `SELECT count(*) FROM responses WHERE public_id = ?`
+
+// insertResponse inserts one response under its receipt id with the prepared
+// statement insert (of tx, on the write connection). It returns sql.ErrNoRows
+// when the receipt id is taken (a replay) or no active table has the token.
+func insertResponse(ctx context.Context, insert *sql.Stmt, in NewResponse, publicID string, createdAt int64) error {
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO responses (public_id, restaurant_id, table_id, idempotency_key,
-			rating, comment, at_table, guest_name, contact, contact_consent, check_number, language, created_at)
-		SELECT ?, restaurant_id, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tables WHERE id = ?
-		ON CONFLICT (table_id, idempotency_key) DO NOTHING
-		RETURNING id`,
-		publicID, in.IdempotencyKey, in.Rating, in.Comment, in.AtTable, in.GuestName, in.Contact,
-		in.ContactConsent, in.CheckNumber, in.Language, createdAt, in.TableID).Scan(&id)
-	if err != nil {
-		return 0, err
-	}
-	for _, tag := range in.Tags {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO response_tags (response_id, tag) VALUES (?, ?)`, id, tag); err != nil {
-			return 0, err
-		}
-	}
-	return id, nil
+	return insert.QueryRowContext(ctx, publicID, in.Rating, strings.Join(in.Tags, " "), in.Comment, in.AtTable,
+		in.GuestName, in.Contact, in.ContactConsent, in.CheckNumber, in.Language, createdAt, in.TableToken).Scan(&id)
 }
 
 // ResponseByPublicID finds a response by its receipt id.
 func (db *DB) ResponseByPublicID(ctx context.Context, publicID string) (Response, error) {
 	var r Response
 	var created int64
-	var tags sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT r.id, r.public_id, r.restaurant_id, r.table_id, t.label,
+	var tags string
+	err := db.read.QueryRowContext(ctx, `SELECT r.id, r.public_id, r.restaurant_id, rs.name, r.table_id, t.label,
 			r.rating, r.comment, r.at_table, r.guest_name, r.contact, r.contact_consent, r.check_number,
-			r.language, r.created_at,
-			(SELECT group_concat(tag, ' ') FROM response_tags WHERE response_id = r.id)
-		FROM responses r JOIN tables t ON t.id = r.table_id
+			r.language, r.created_at, r.tags
+		FROM responses r JOIN tables t ON t.id = r.table_id JOIN restaurants rs ON rs.id = r.restaurant_id
 		WHERE r.public_id = ?`, publicID).
-		Scan(&r.ID, &r.PublicID, &r.RestaurantID, &r.TableID, &r.TableLabel, &r.Rating, &r.Comment, &r.AtTable,
+		Scan(&r.ID, &r.PublicID, &r.RestaurantID, &r.RestaurantName, &r.TableID, &r.TableLabel, &r.Rating, &r.Comment, &r.AtTable,
 			&r.GuestName, &r.Contact, &r.ContactConsent, &r.CheckNumber, &r.Language, &created, &tags)
 	if err != nil {
 		return r, dbError(err)
 	}
 	r.CreatedAt = time.UnixMilli(created).UTC()
-	r.Tags = strings.Fields(tags.String)
+	r.Tags = strings.Fields(tags)
 	return r, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -31,6 +32,26 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	now   func() time.Time
+	stmt  statements
+
+	// receiptKey signs receipt ids (secrets.go).
+	receiptKey []byte
+
+	// The group commit of survey responses (commit.go).
+	queue    chan *submission
+	quit     chan struct{}
+	loopDone chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// statements are the queries of the survey's hot path, prepared once: SQLite's
+// parser is otherwise a third of a submission's cost.
+type statements struct {
+	insertResponse *sql.Stmt // on the write connection
+	replayed       *sql.Stmt // on the write connection
+	surveyTarget   *sql.Stmt // on the read pool
 }
 
 // Option changes how Open sets up a DB.
@@ -80,6 +101,10 @@ func Open(ctx context.Context, file string, opts ...Option) (*DB, error) {
 		db.write.Close()
 		return nil, err
 	}
+	if db.receiptKey, err = db.secret(ctx, "receipt", 32); err != nil {
+		db.write.Close()
+		return nil, err
+	}
 	if db.read, err = sql.Open("sqlite", dsn(file, true)); err != nil {
 		db.write.Close()
 		return nil, err
@@ -88,12 +113,56 @@ func Open(ctx context.Context, file string, opts ...Option) (*DB, error) {
 	db.read.SetMaxOpenConns(n)
 	db.read.SetMaxIdleConns(n)
 	db.read.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.prepare(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.queue, db.quit, db.loopDone = make(chan *submission), make(chan struct{}), make(chan struct{})
+	go db.commitLoop()
 	return db, nil
 }
 
-// Close closes both pools.
+func (db *DB) prepare(ctx context.Context) error {
+	for _, p := range []struct {
+		pool  *sql.DB
+		dst   **sql.Stmt
+		query string
+	}{
+		{db.write, &db.stmt.insertResponse, insertResponseSQL},
+		{db.write, &db.stmt.replayed, replayedSQL},
+		{db.read, &db.stmt.surveyTarget, surveyTargetSQL},
+	} {
+		stmt, err := p.pool.PrepareContext(ctx, p.query)
+		if err != nil {
+			return fmt.Errorf("store: prepare %q: %w", p.query, err)
+		}
+		*p.dst = stmt
+	}
+	return nil
+}
+
+// Close waits for the submissions being written, then closes both pools. It may
+// be called more than once.
 func (db *DB) Close() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	db.closeOnce.Do(func() { db.closeErr = db.close() })
+	return db.closeErr
+}
+
+func (db *DB) close() error {
+	if db.quit != nil {
+		close(db.quit)
+		<-db.loopDone
+	}
+	var errs []error
+	for _, s := range []*sql.Stmt{db.stmt.insertResponse, db.stmt.replayed, db.stmt.surveyTarget} {
+		if s != nil {
+			errs = append(errs, s.Close())
+		}
+	}
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	return errors.Join(append(errs, db.write.Close())...)
 }
 
 // Path is the file the database lives in.

@@ -66,7 +66,7 @@ func TestResponseRoundTripAndRestart(t *testing.T) {
 	db := open(t, file)
 	r, tb := fixture(t, db)
 	in := store.NewResponse{
-		TableID: tb.ID, IdempotencyKey: store.NewToken(), Rating: 2,
+		TableToken: tb.Token, IdempotencyKey: store.NewToken(), Rating: 2,
 		Tags: []string{"slow", "cold-food"}, Comment: "Soup was cold — sorry to say", AtTable: true,
 		GuestName: "Ana", Contact: "ana@example.com", ContactConsent: true, CheckNumber: "4411", Language: "pt",
 	}
@@ -82,7 +82,7 @@ func TestResponseRoundTripAndRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	slices.Sort(got.Tags)
-	want := store.Response{ID: got.ID, PublicID: id, RestaurantID: r.ID, TableID: tb.ID, TableLabel: "Table 4",
+	want := store.Response{ID: got.ID, PublicID: id, RestaurantID: r.ID, RestaurantName: "Harbour Kitchen", TableID: tb.ID, TableLabel: "Table 4",
 		Rating: 2, Tags: []string{"cold-food", "slow"}, Comment: in.Comment, AtTable: true, GuestName: "Ana",
 		Contact: "ana@example.com", ContactConsent: true, CheckNumber: "4411", Language: "pt", CreatedAt: got.CreatedAt}
 	if !reflect.DeepEqual(got, want) {
@@ -97,7 +97,7 @@ func TestContactDroppedWithoutConsent(t *testing.T) {
 	ctx := context.Background()
 	db := open(t, "")
 	_, tb := fixture(t, db)
-	id, _, err := db.CreateResponse(ctx, store.NewResponse{TableID: tb.ID, IdempotencyKey: "k1", Rating: 5, Contact: "x@example.com"})
+	id, _, err := db.CreateResponse(ctx, store.NewResponse{TableToken: tb.Token, IdempotencyKey: "k1", Rating: 5, Contact: "x@example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestConcurrentReplaysStoreOneRow(t *testing.T) {
 	ctx := context.Background()
 	db := open(t, "")
 	r, tb := fixture(t, db)
-	in := store.NewResponse{TableID: tb.ID, IdempotencyKey: store.NewToken(), Rating: 1, Tags: []string{"rude"}}
+	in := store.NewResponse{TableToken: tb.Token, IdempotencyKey: store.NewToken(), Rating: 1, Tags: []string{"rude"}}
 	const n = 20
 	ids := make([]string, n)
 	createdCount := 0
@@ -148,11 +148,11 @@ func TestCreateResponseRejects(t *testing.T) {
 	db := open(t, "")
 	_, tb := fixture(t, db)
 	for name, in := range map[string]store.NewResponse{
-		"rating 0":      {TableID: tb.ID, IdempotencyKey: "a", Rating: 0},
-		"rating 6":      {TableID: tb.ID, IdempotencyKey: "b", Rating: 6},
-		"unknown tag":   {TableID: tb.ID, IdempotencyKey: "c", Rating: 3, Tags: []string{"nope"}},
-		"no key":        {TableID: tb.ID, Rating: 3},
-		"unknown table": {TableID: tb.ID + 99, IdempotencyKey: "d", Rating: 3},
+		"rating 0":      {TableToken: tb.Token, IdempotencyKey: "a", Rating: 0},
+		"rating 6":      {TableToken: tb.Token, IdempotencyKey: "b", Rating: 6},
+		"unknown tag":   {TableToken: tb.Token, IdempotencyKey: "c", Rating: 3, Tags: []string{"nope"}},
+		"no key":        {TableToken: tb.Token, Rating: 3},
+		"unknown table": {TableToken: "no-such-token", IdempotencyKey: "d", Rating: 3},
 	} {
 		_, _, err := db.CreateResponse(ctx, in)
 		if err == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -28,6 +29,9 @@ const MaxTableLabel = 30
 
 func cleanLabel(label string) (string, error) {
 	label = strings.TrimSpace(label)
+	if strings.ContainsFunc(label, unicode.IsControl) {
+		return "", Errorf(EInvalid, "A table label is one line of text.")
+	}
 	if label == "" || utf8.RuneCountInString(label) > MaxTableLabel {
 		return "", Errorf(EInvalid, "A table label is 1–%d characters.", MaxTableLabel)
 	}
@@ -65,14 +69,15 @@ func insertTable(ctx context.Context, tx *sql.Tx, t *Table, now int64) error {
 		VALUES (?, ?, ?, ?) RETURNING id`, t.RestaurantID, t.Label, t.Token, now).Scan(&t.ID))
 }
 
+const surveyTargetSQL = `SELECT t.id, t.restaurant_id, t.label, t.token, r.id, r.slug, r.name, r.time_zone
+	FROM tables t JOIN restaurants r ON r.id = t.restaurant_id
+	WHERE t.token = ? AND t.active = 1`
+
 // SurveyTargetByToken finds the active table behind a QR token, with its
 // restaurant. Unknown and retired tokens give ErrNotFound.
 func (db *DB) SurveyTargetByToken(ctx context.Context, token string) (SurveyTarget, error) {
 	var s SurveyTarget
-	err := db.read.QueryRowContext(ctx, `SELECT t.id, t.restaurant_id, t.label, t.token,
-			r.id, r.slug, r.name, r.time_zone
-		FROM tables t JOIN restaurants r ON r.id = t.restaurant_id
-		WHERE t.token = ? AND t.active = 1`, token).
+	err := db.stmt.surveyTarget.QueryRowContext(ctx, token).
 		Scan(&s.Table.ID, &s.Table.RestaurantID, &s.Table.Label, &s.Table.Token,
 			&s.Restaurant.ID, &s.Restaurant.Slug, &s.Restaurant.Name, &s.Restaurant.TimeZone)
 	s.Table.Active = true

@@ -38,13 +38,22 @@ CREATE TABLE memberships (
 ) STRICT;
 CREATE INDEX memberships_restaurant ON memberships (restaurant_id);
 
+-- Keys the server generates once and keeps with the data (receipt ids; later
+-- session keys), so a restart or a restored backup keeps working.
+CREATE TABLE secrets (
+	name       TEXT    PRIMARY KEY,
+	value      BLOB    NOT NULL,
+	created_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
 CREATE TABLE responses (
 	id              INTEGER PRIMARY KEY,
+	-- The receipt id, derived from the table token and the form's hidden key with
+	-- a server secret: a replayed POST derives the same id and finds the
+	-- response it already made, so this one index serves both.
 	public_id       TEXT    NOT NULL UNIQUE,
 	restaurant_id   INTEGER NOT NULL REFERENCES restaurants (id) ON DELETE CASCADE,
 	table_id        INTEGER NOT NULL REFERENCES tables (id) ON DELETE CASCADE,
-	-- The form's hidden key: a replayed POST finds the response it already made.
-	idempotency_key TEXT    NOT NULL,
 	rating          INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
 	comment         TEXT    NOT NULL DEFAULT '',
 	at_table        INTEGER NOT NULL DEFAULT 0 CHECK (at_table IN (0, 1)),
@@ -52,18 +61,14 @@ CREATE TABLE responses (
 	-- Contact is stored only when the guest consented to be contacted.
 	contact         TEXT    NOT NULL DEFAULT '' CHECK (contact = '' OR contact_consent = 1),
 	contact_consent INTEGER NOT NULL DEFAULT 0 CHECK (contact_consent IN (0, 1)),
+	-- Known tag keys, space-separated: an attribute of the response, written in
+	-- the same row so a submission touches as few pages as possible.
+	tags            TEXT    NOT NULL DEFAULT '',
 	check_number    TEXT    NOT NULL DEFAULT '',
 	language        TEXT    NOT NULL DEFAULT '',
-	created_at      INTEGER NOT NULL,
-	UNIQUE (table_id, idempotency_key)
+	created_at      INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX responses_restaurant_created ON responses (restaurant_id, created_at);
-
-CREATE TABLE response_tags (
-	response_id INTEGER NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
-	tag         TEXT    NOT NULL,
-	PRIMARY KEY (response_id, tag)
-) STRICT, WITHOUT ROWID;
 
 CREATE TABLE covers (
 	restaurant_id INTEGER NOT NULL REFERENCES restaurants (id) ON DELETE CASCADE,

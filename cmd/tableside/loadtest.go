@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tableside/tableside/store"
+)
+
+// runLoadtest starts a server of its own on 127.0.0.1 with a fresh database,
+// then drives it with closed-loop workers: GET /healthz, then survey
+// submissions (POST /t/TOKEN), then, as the yardstick, a bare Echo handler that
+// inserts one row into a WAL SQLite file of its own; each for a third of the
+// duration. It prints throughput and latency for each, and checks that every
+// submission answered 303 is stored exactly once. It never sends traffic
+// anywhere but 127.0.0.1.
+func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("tableside loadtest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	duration := fs.Duration("duration", 10*time.Second, "total run time, split between the two endpoints (at most 5m)")
+	workers := fs.Int("workers", 32, "concurrent clients (1–512)")
+	tables := fs.Int("tables", 30, "tables to spread submissions over")
+	maxRequests := fs.Int("max-requests", 5_000_000, "stop a phase after this many requests")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *duration <= 0 || *duration > 5*time.Minute || *workers < 1 || *workers > 512 || *tables < 1 {
+		return fmt.Errorf("loadtest: -duration must be in (0, 5m], -workers in [1, 512], -tables at least 1")
+	}
+	dir, err := os.MkdirTemp("", "tableside-load-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+
+	m := NewMain(io.Discard)
+	m.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	m.Config = Config{Addr: "127.0.0.1:0", DB: filepath.Join(dir, "load.db"), SurveyLimit: 0}
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	defer m.Close()
+	r, err := m.DB.CreateRestaurant(ctx, store.Restaurant{Slug: "load", Name: "Load Test Diner"})
+	if err != nil {
+		return err
+	}
+	var tokens []string
+	for i := range *tables {
+		t, err := m.DB.CreateTable(ctx, r.ID, fmt.Sprintf("Table %d", i+1))
+		if err != nil {
+			return err
+		}
+		tokens = append(tokens, t.Token)
+	}
+
+	client := &http.Client{
+		Transport:     &http.Transport{MaxIdleConns: *workers, MaxIdleConnsPerHost: *workers, IdleConnTimeout: time.Minute},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       10 * time.Second,
+	}
+	base := m.URL()
+	bareURL, stopBare, err := startBareInsert(filepath.Join(dir, "bare.db"))
+	if err != nil {
+		return err
+	}
+	defer stopBare()
+	each := *duration / 3
+	health := phase(ctx, *workers, each, *maxRequests, func(rng *rand.Rand) (int, error) {
+		return do(client, http.MethodGet, base+"/healthz", nil)
+	})
+	submit := phase(ctx, *workers, each, *maxRequests, func(rng *rand.Rand) (int, error) {
+		return do(client, http.MethodPost, base+"/t/"+tokens[rng.IntN(len(tokens))], surveyForm(rng))
+	})
+	bare := phase(ctx, *workers, each, *maxRequests, func(rng *rand.Rand) (int, error) {
+		return do(client, http.MethodPost, bareURL, surveyForm(rng))
+	})
+
+	stored, err := m.DB.CountResponses(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 8, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(stdout, "loadtest: %d workers, %v per endpoint, server on %s, %d-core machine\n",
+		*workers, each, base, runtime.NumCPU())
+	fmt.Fprintln(tw, "endpoint\trequests\treq/s\tp50\tp99\tmax\tnon-2xx/3xx\t")
+	health.print(tw, "GET /healthz")
+	submit.print(tw, "POST /t/TOKEN")
+	bare.print(tw, "bare insert")
+	tw.Flush()
+	fmt.Fprintf(stdout, "throughput ratios: submit/healthz %.2f, submit/bare insert %.2f\n",
+		submit.rate()/health.rate(), submit.rate()/bare.rate())
+	fmt.Fprintf(stdout, "answered 303: %d, responses stored: %d\n", submit.ok, stored)
+	if stored != submit.ok || submit.failed > 0 || health.failed > 0 {
+		return fmt.Errorf("loadtest: %d submissions answered 303 but %d stored; %d+%d requests failed",
+			submit.ok, stored, health.failed, submit.failed)
+	}
+	return nil
+}
+
+// result is what one phase measured.
+type result struct {
+	elapsed   time.Duration
+	latencies []time.Duration
+	ok        int // answered 2xx or 3xx
+	failed    int
+}
+
+func (r result) rate() float64 { return float64(len(r.latencies)) / r.elapsed.Seconds() }
+
+func (r result) print(w io.Writer, name string) {
+	if len(r.latencies) == 0 {
+		fmt.Fprintf(w, "%s\t0\t-\t-\t-\t-\t%d\t\n", name, r.failed)
+		return
+	}
+	slices.Sort(r.latencies)
+	q := func(p float64) time.Duration { return r.latencies[int(p*float64(len(r.latencies)-1))] }
+	fmt.Fprintf(w, "%s\t%d\t%.0f\t%v\t%v\t%v\t%d\t\n", name, len(r.latencies), r.rate(),
+		q(0.50).Round(time.Microsecond), q(0.99).Round(time.Microsecond), r.latencies[len(r.latencies)-1].Round(time.Microsecond), r.failed)
+}
+
+// phase runs fn from n workers until d has passed or max requests were sent.
+func phase(ctx context.Context, n int, d time.Duration, max int, fn func(*rand.Rand) (int, error)) result {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var mu sync.Mutex
+	var res result
+	var wg sync.WaitGroup
+	var sent atomic.Int64
+	start := time.Now()
+	for w := range n {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), 7))
+			var lat []time.Duration
+			ok, failed := 0, 0
+			for ctx.Err() == nil {
+				if sent.Add(1) > int64(max) {
+					cancel()
+					break
+				}
+				t0 := time.Now()
+				status, err := fn(rng)
+				lat = append(lat, time.Since(t0))
+				if err != nil || status >= 400 {
+					failed++
+				} else {
+					ok++
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			res.latencies = append(res.latencies, lat...)
+			res.ok += ok
+			res.failed += failed
+		})
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	return res
+}
+
+func do(client *http.Client, method, u string, form url.Values) (int, error) {
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, u, body)
+	if err != nil {
+		return 0, err
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// surveyForm is a plausible diner's submission: mostly happy, some not.
+func surveyForm(rng *rand.Rand) url.Values {
+	f := url.Values{"key": {store.NewToken()}, "rating": {fmt.Sprint([]int{5, 5, 5, 4, 4, 3, 2, 1}[rng.IntN(8)])}}
+	switch f.Get("rating") {
+	case "5", "4":
+		f["tag"] = []string{"food", "service"}
+		f.Set("comment", "Lovely evening, thank you!")
+	default:
+		f["tag"] = []string{"slow", "cold-food"}
+		f.Set("comment", "We waited a long time and the soup was cold.")
+		if rng.IntN(3) == 0 {
+			f.Set("at_table", "1")
+		}
+	}
+	return f
+}
+
+// startBareInsert serves, on 127.0.0.1, the yardstick for survey submissions: a
+// bare Echo handler that inserts one row per POST into a WAL SQLite file with
+// the pragmas Tableside uses, and nothing else.
+func startBareInsert(file string) (u string, stop func(), err error) {
+	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	if err != nil {
+		return "", nil, err
+	}
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, rating INTEGER, comment TEXT)`); err != nil {
+		db.Close()
+		return "", nil, err
+	}
+	e := echo.New()
+	e.POST("/bare", func(c echo.Context) error {
+		if _, err := db.ExecContext(c.Request().Context(), `INSERT INTO t (rating, comment) VALUES (?, ?)`,
+			c.FormValue("rating"), c.FormValue("comment")); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/done")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		db.Close()
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String() + "/bare", func() { srv.Close(); db.Close() }, nil
+}

@@ -1,0 +1,209 @@
+// Command tableside serves Tableside: diners' QR surveys, the floor tablet and
+// the owner's summary, from one binary and one SQLite file.
+//
+//	tableside [-addr :8080] [-db tableside.db] [-base-url URL] [-demo]
+//	tableside tables -db PATH [-base-url URL]
+//	tableside loadtest [-duration 10s] [-workers 32]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // restaurants' time zones work on a machine without zoneinfo
+
+	"github.com/tableside/tableside/handlers"
+	"github.com/tableside/tableside/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "tableside:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// run dispatches to a subcommand, or serves until ctx is cancelled.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "tables":
+			return runTables(ctx, args[1:], stdout, stderr)
+		case "loadtest":
+			return runLoadtest(ctx, args[1:], stdout, stderr)
+		}
+	}
+	m := NewMain(stderr)
+	if err := m.ParseFlags(args); err != nil {
+		return err
+	}
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	<-ctx.Done()
+	m.Logger.Info("shutting down")
+	return m.Close()
+}
+
+// Config is the server's configuration, from flags with environment fallbacks.
+type Config struct {
+	Addr        string
+	DB          string
+	BaseURL     string
+	Demo        bool
+	SurveyLimit int
+	TrustProxy  bool
+}
+
+// Main is the running program: a test can start it on :0 with a temporary
+// database, talk to it, and Close it.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+	DB     *store.DB
+
+	ln     net.Listener
+	server *http.Server
+	done   chan error
+}
+
+// NewMain returns a Main with the default configuration, logging to w.
+func NewMain(w io.Writer) *Main {
+	return &Main{
+		Config: Config{Addr: ":8080", DB: "tableside.db", SurveyLimit: 30},
+		Logger: slog.New(slog.NewTextHandler(w, nil)),
+	}
+}
+
+// env returns the environment variable TABLESIDE_NAME, or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv("TABLESIDE_" + name); ok {
+		return v
+	}
+	return def
+}
+
+func envBool(name string, def bool) bool {
+	b, err := strconv.ParseBool(env(name, ""))
+	if err != nil {
+		return def
+	}
+	return b
+}
+
+func envInt(name string, def int) int {
+	n, err := strconv.Atoi(env(name, ""))
+	if err != nil {
+		return def
+	}
+	return n
+}
+
+// ParseFlags reads the configuration from args, falling back to TABLESIDE_*
+// environment variables, then to the defaults.
+func (m *Main) ParseFlags(args []string) error {
+	fs := flag.NewFlagSet("tableside", flag.ContinueOnError)
+	c := &m.Config
+	fs.StringVar(&c.Addr, "addr", env("ADDR", c.Addr), "address to listen on (TABLESIDE_ADDR)")
+	fs.StringVar(&c.DB, "db", env("DB", c.DB), "SQLite database file (TABLESIDE_DB)")
+	fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", c.BaseURL), "URL guests reach this server at, used in QR codes (TABLESIDE_BASE_URL; default http://localhost:PORT)")
+	fs.BoolVar(&c.Demo, "demo", envBool("DEMO", c.Demo), "on an empty database, seed Demo Bistro and its demo logins (TABLESIDE_DEMO)")
+	fs.IntVar(&c.SurveyLimit, "survey-limit", envInt("SURVEY_LIMIT", c.SurveyLimit), "survey submissions per minute per client address, 0 for none (TABLESIDE_SURVEY_LIMIT)")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("TRUST_PROXY", c.TrustProxy), "take client addresses from X-Forwarded-For (TABLESIDE_TRUST_PROXY)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// Run opens the database, seeds the demo if asked, and starts serving in the
+// background. It returns once the server is listening.
+func (m *Main) Run(ctx context.Context) error {
+	db, err := store.Open(ctx, m.Config.DB)
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	if m.Config.Demo {
+		seeded, err := db.SeedDemo(ctx, time.Now())
+		if err != nil {
+			return fmt.Errorf("seeding the demo: %w", err)
+		}
+		if seeded {
+			m.Logger.Info("seeded Demo Bistro", "owner", store.DemoOwnerEmail, "manager", store.DemoManagerEmail)
+		}
+	}
+	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
+		return err
+	}
+	if m.Config.BaseURL == "" {
+		m.Config.BaseURL = "http://localhost:" + strconv.Itoa(m.ln.Addr().(*net.TCPAddr).Port)
+	}
+	e, err := handlers.New(handlers.Config{
+		BaseURL:     m.Config.BaseURL,
+		Demo:        m.Config.Demo,
+		SurveyLimit: m.Config.SurveyLimit,
+		TrustProxy:  m.Config.TrustProxy,
+	}, db, m.Logger)
+	if err != nil {
+		return err
+	}
+	m.server = &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	m.done = make(chan error, 1)
+	go func() { m.done <- m.server.Serve(m.ln) }()
+	m.Logger.Info("serving", "url", m.URL(), "base_url", m.Config.BaseURL, "db", m.Config.DB)
+	return nil
+}
+
+// URL is the address the server listens on, as an http URL on localhost.
+func (m *Main) URL() string {
+	if m.ln == nil {
+		return ""
+	}
+	return "http://" + strings.Replace(m.ln.Addr().String(), "[::]", "localhost", 1)
+}
+
+// Close stops accepting requests, lets those under way finish (up to 10 s), and
+// closes the database.
+func (m *Main) Close() error {
+	var errs []error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		errs = append(errs, m.server.Shutdown(ctx))
+		if err := <-m.done; !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	return errors.Join(errs...)
+}

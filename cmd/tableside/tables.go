@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/tableside/tableside/store"
+)
+
+// runTables prints one line per active table: SLUG<TAB>LABEL<TAB>SURVEY-URL.
+func runTables(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("tableside tables", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", env("DB", "tableside.db"), "SQLite database file")
+	baseURL := fs.String("base-url", env("BASE_URL", "http://localhost:8080"), "URL guests reach the server at")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if _, err := os.Stat(*dbPath); err != nil {
+		return fmt.Errorf("no database at %s: %w", *dbPath, err)
+	}
+	db, err := store.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rs, err := db.Restaurants(ctx)
+	if err != nil {
+		return err
+	}
+	base := strings.TrimRight(*baseURL, "/")
+	for _, r := range rs {
+		tables, err := db.ActiveTables(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		for _, t := range tables {
+			if _, err := fmt.Fprintf(stdout, "%s\t%s\t%s/t/%s\n", r.Slug, t.Label, base, t.Token); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

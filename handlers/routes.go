@@ -1,0 +1,132 @@
+// Package handlers is Tableside's HTTP layer: one route table, one error path,
+// one render helper, and a file per area.
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
+
+	"github.com/tableside/tableside/static"
+	"github.com/tableside/tableside/store"
+	"github.com/tableside/tableside/views"
+)
+
+// Config is what the HTTP layer needs to know about its deployment.
+type Config struct {
+	// BaseURL is the absolute URL guests reach the server at, without a
+	// trailing slash; QR codes and printed cards use it.
+	BaseURL string
+	// Demo shows a link to the demo restaurant's survey on the landing page.
+	Demo bool
+	// SurveyLimit is how many survey submissions one client address may make per
+	// minute (with a burst of as many); 0 turns the limit off.
+	SurveyLimit int
+	// TrustProxy takes the client address from X-Forwarded-For, for a server
+	// behind a reverse proxy. Off, the header is ignored: it can be forged.
+	TrustProxy bool
+}
+
+// Handler holds the dependencies of every handler.
+type Handler struct {
+	cfg    Config
+	db     *store.DB
+	log    *slog.Logger
+	assets *static.Assets
+	css    string
+	icon   string
+}
+
+// New builds the Echo router with every route and middleware.
+func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
+	assets, err := static.New()
+	if err != nil {
+		return nil, err
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	h := &Handler{cfg: cfg, db: db, log: log, assets: assets,
+		css: assets.URL("app.css"), icon: assets.URL("favicon.svg")}
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = h.handleError
+	e.IPExtractor = echo.ExtractIPDirect()
+	if cfg.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			h.log.Error("panic", "err", err, "path", c.Request().URL.Path, "stack", string(stack))
+			return err
+		},
+	}))
+	e.Use(middleware.RequestID())
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		ReferrerPolicy:        "same-origin",
+		ContentSecurityPolicy: "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+	}))
+	e.Use(middleware.BodyLimit("64K"))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 512}))
+	h.routes(e)
+	return e, nil
+}
+
+// routes is the route table: every URL Tableside answers, top to bottom.
+func (h *Handler) routes(e *echo.Echo) {
+	e.GET("/", h.Home)
+	e.GET("/healthz", h.Healthz)
+	e.GET(static.Prefix+"*", echo.WrapHandler(h.assets))
+
+	// Diners: no login, reached by QR code.
+	e.GET("/t/:token", h.SurveyShow)
+	e.POST("/t/:token", h.SurveySubmit, middleware.BodyLimit("16K"), h.surveyLimiter())
+	e.GET("/r/:receipt", h.Receipt)
+
+	// Staff: the login issue puts this group behind a session.
+	staff := e.Group("/restaurants/:slug")
+	staff.GET("/tables", h.TablesList)
+	staff.POST("/tables", h.TableAdd)
+	staff.GET("/tables/cards", h.TableCards)
+	staff.GET("/tables/:id/qr.svg", h.TableQR)
+	staff.POST("/tables/:id/rotate", h.TableRotate)
+	staff.POST("/tables/:id/retire", h.TableRetire)
+}
+
+// surveyLimiter limits survey submissions per client address. Guests of one
+// restaurant often share its Wi-Fi and so one address, so the default is
+// generous; a refused diner gets the form back with everything they typed.
+func (h *Handler) surveyLimiter() echo.MiddlewareFunc {
+	if h.cfg.SurveyLimit <= 0 {
+		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
+	}
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+			Rate:      rate.Limit(float64(h.cfg.SurveyLimit) / 60),
+			Burst:     h.cfg.SurveyLimit,
+			ExpiresIn: 10 * time.Minute,
+		}),
+		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			c.Response().Header().Set("Retry-After", "60")
+			form, err := c.FormParams()
+			if err != nil {
+				return formError(err)
+			}
+			return h.surveyRefused(c, http.StatusTooManyRequests, surveyInputFromForm(form), views.FieldErrors{
+				"form": "We've had a lot of feedback from this connection just now. Please wait a minute, then tap Send again — your answers are kept below.",
+			})
+		},
+	})
+}
+
+// page returns the layout model for a page with the given title.
+func (h *Handler) page(title string) views.Page {
+	return views.Page{Title: title, CSS: h.css, Icon: h.icon}
+}

@@ -1,0 +1,157 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/text/language"
+
+	"github.com/tableside/tableside/store"
+	"github.com/tableside/tableside/views"
+)
+
+// errUnknownTable is what a diner sees for a QR code that is not (or no longer)
+// a table's: a friendly 404.
+var errUnknownTable = store.Errorf(store.ENotFound,
+	"This QR code isn't in use any more. Please ask a member of staff — they'll be glad to hear how it's going.")
+
+// surveyTarget finds the table behind the :token of the URL.
+func (h *Handler) surveyTarget(c echo.Context) (store.SurveyTarget, error) {
+	token := c.Param("token")
+	if !keyRE.MatchString(token) {
+		return store.SurveyTarget{}, errUnknownTable
+	}
+	t, err := h.db.SurveyTargetByToken(c.Request().Context(), token)
+	if errors.Is(err, store.ErrNotFound) {
+		return t, errUnknownTable
+	}
+	return t, err
+}
+
+// surveyModel builds the survey page's model around what the diner typed.
+func surveyModel(t store.SurveyTarget, in views.SurveyInput, errs views.FieldErrors) views.Survey {
+	return views.Survey{
+		Action:     "/t/" + t.Table.Token,
+		Restaurant: t.Restaurant.Name,
+		Table:      t.Table.Label,
+		Input:      in,
+		Errors:     errs,
+		Praise:     store.Tags(store.Praise),
+		Complaints: store.Tags(store.Complaint),
+		MaxComment: store.MaxComment,
+		MaxName:    store.MaxName,
+		MaxContact: store.MaxContact,
+	}
+}
+
+// renderSurvey renders the survey form. Each rendering carries its own
+// idempotency key, so the page must never come from a cache.
+func (h *Handler) renderSurvey(c echo.Context, status int, t store.SurveyTarget, in views.SurveyInput, errs views.FieldErrors) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return h.render(c, status, views.SurveyPage(h.page("Your visit to "+t.Restaurant.Name), surveyModel(t, in, errs)))
+}
+
+// SurveyShow renders a table's survey: GET /t/:token[?check=NUMBER].
+func (h *Handler) SurveyShow(c echo.Context) error {
+	t, err := h.surveyTarget(c)
+	if err != nil {
+		return err
+	}
+	in := surveyInputFromForm(c.QueryParams())
+	in = views.SurveyInput{Key: in.Key, Check: in.Check}
+	return h.renderSurvey(c, http.StatusOK, t, in, nil)
+}
+
+// SurveySubmit stores a diner's response and sends them to its receipt:
+// POST /t/:token. Bad input comes back as the form with the diner's answers
+// and a message by each field (422); a replay answers with the first receipt.
+// The insert itself finds the table by its token, so a valid submission costs
+// one statement; only the slow paths look the table up for the form.
+func (h *Handler) SurveySubmit(c echo.Context) error {
+	token := c.Param("token")
+	if !keyRE.MatchString(token) {
+		return errUnknownTable
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return formError(err)
+	}
+	in := surveyInputFromForm(form)
+	resp, errs := validateSurvey(in, token)
+	if errs != nil {
+		return h.surveyRefused(c, http.StatusUnprocessableEntity, in, errs)
+	}
+	resp.Language = preferredLanguage(c.Request().Header.Get("Accept-Language"))
+	receipt, _, err := h.db.CreateResponse(c.Request().Context(), resp)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return errUnknownTable
+	case store.ErrorCode(err) == store.EUnavailable:
+		h.log.Error("survey not saved", "err", err)
+		return h.surveyRefused(c, http.StatusServiceUnavailable, in, views.FieldErrors{
+			"form": "We could not save this just now. Please tap Send again in a moment — your answers are kept below.",
+		})
+	case err != nil:
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/r/"+receipt)
+}
+
+// surveyRefused answers a submission that was not stored with the form as the
+// diner filled it in and the reasons.
+func (h *Handler) surveyRefused(c echo.Context, status int, in views.SurveyInput, errs views.FieldErrors) error {
+	t, err := h.surveyTarget(c)
+	if err != nil {
+		return err
+	}
+	return h.renderSurvey(c, status, t, in, errs)
+}
+
+// formError turns a failure to read a form into the error to answer with: a body
+// over the limit is 413, anything else a bad request.
+func formError(err error) error {
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return he
+	}
+	return echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
+}
+
+// preferredLanguage returns the base language ("en", "fr") the browser prefers
+// most, or "" when it says nothing usable.
+func preferredLanguage(acceptLanguage string) string {
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return ""
+	}
+	base, conf := tags[0].Base()
+	if conf == language.No {
+		return ""
+	}
+	return base.String()
+}
+
+// Receipt thanks the diner: GET /r/:receipt.
+func (h *Handler) Receipt(c echo.Context) error {
+	notFound := store.Errorf(store.ENotFound, "We couldn't find that receipt. Your feedback may still have reached us — please ask a member of staff if you need help.")
+	id := c.Param("receipt")
+	if !keyRE.MatchString(id) {
+		return notFound
+	}
+	r, err := h.db.ResponseByPublicID(c.Request().Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound
+	}
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return h.render(c, http.StatusOK, views.ReceiptPage(h.page("Thank you"), views.Receipt{
+		Restaurant: r.RestaurantName,
+		Table:      r.TableLabel,
+		GuestName:  r.GuestName,
+		Rating:     r.Rating,
+		Comment:    r.Comment,
+	}))
+}

@@ -1,0 +1,157 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tableside/tableside/store"
+	"github.com/tableside/tableside/views"
+)
+
+// restaurant finds the restaurant named by the :slug of the URL.
+func (h *Handler) restaurant(c echo.Context) (store.Restaurant, error) {
+	return h.db.RestaurantBySlug(c.Request().Context(), c.Param("slug"))
+}
+
+// table finds the active table named by the :id of the URL, within the
+// restaurant of the URL.
+func (h *Handler) table(c echo.Context) (store.Restaurant, store.Table, error) {
+	r, err := h.restaurant(c)
+	if err != nil {
+		return r, store.Table{}, err
+	}
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return r, store.Table{}, store.ErrNotFound
+	}
+	t, err := h.db.TableByID(c.Request().Context(), r.ID, id)
+	return r, t, err
+}
+
+// surveyURL is the absolute URL a table's QR code encodes.
+func (h *Handler) surveyURL(t store.Table) string {
+	return h.cfg.BaseURL + "/t/" + t.Token
+}
+
+func tablesPath(r store.Restaurant) string {
+	return "/restaurants/" + url.PathEscape(r.Slug) + "/tables"
+}
+
+// tablesDone are the confirmations shown after a change, keyed by ?done=.
+var tablesDone = map[string]string{
+	"added":   "Table added. Print its card from “Print table cards”.",
+	"rotated": "New QR code made. The old card no longer works: print this table's card again now.",
+	"retired": "Table retired. Its QR code no longer works; its past feedback is kept.",
+}
+
+// TablesList shows the restaurant's tables: GET /restaurants/:slug/tables.
+func (h *Handler) TablesList(c echo.Context) error {
+	r, err := h.restaurant(c)
+	if err != nil {
+		return err
+	}
+	return h.renderTables(c, http.StatusOK, r, views.Tables{Flash: tablesDone[c.QueryParam("done")]})
+}
+
+func (h *Handler) renderTables(c echo.Context, status int, r store.Restaurant, m views.Tables) error {
+	tables, err := h.db.ActiveTables(c.Request().Context(), r.ID)
+	if err != nil {
+		return err
+	}
+	base := tablesPath(r)
+	m.Restaurant, m.CardsURL, m.AddURL = r.Name, base+"/cards", base
+	for _, t := range tables {
+		svg, err := qrSVG(h.surveyURL(t))
+		if err != nil {
+			return err
+		}
+		tp := base + "/" + strconv.FormatInt(t.ID, 10)
+		m.Rows = append(m.Rows, views.TableRow{
+			Label: t.Label, SurveyURL: h.surveyURL(t), QRSVG: svg,
+			QRURL: tp + "/qr.svg", RotateURL: tp + "/rotate", RetireURL: tp + "/retire",
+		})
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return h.render(c, status, views.TablesPage(h.page("Tables · "+r.Name), m))
+}
+
+// TableAdd adds a table: POST /restaurants/:slug/tables.
+func (h *Handler) TableAdd(c echo.Context) error {
+	r, err := h.restaurant(c)
+	if err != nil {
+		return err
+	}
+	label := c.FormValue("label")
+	_, err = h.db.CreateTable(c.Request().Context(), r.ID, label)
+	if code := store.ErrorCode(err); code == store.EInvalid || code == store.EConflict {
+		return h.renderTables(c, http.StatusUnprocessableEntity, r,
+			views.Tables{AddLabel: label, Errors: views.FieldErrors{"label": store.ErrorMessage(err)}})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, tablesPath(r)+"?done=added")
+}
+
+// TableRotate gives a table a new QR code: POST /restaurants/:slug/tables/:id/rotate.
+func (h *Handler) TableRotate(c echo.Context) error {
+	return h.changeTable(c, h.db.RotateTableToken, "rotated")
+}
+
+// TableRetire takes a table out of service: POST /restaurants/:slug/tables/:id/retire.
+func (h *Handler) TableRetire(c echo.Context) error {
+	return h.changeTable(c, h.db.RetireTable, "retired")
+}
+
+func (h *Handler) changeTable(c echo.Context, change func(ctx context.Context, restaurantID, tableID int64) (store.Table, error), done string) error {
+	r, t, err := h.table(c)
+	if err != nil {
+		return err
+	}
+	if _, err := change(c.Request().Context(), r.ID, t.ID); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, tablesPath(r)+"?done="+done)
+}
+
+// TableQR serves one table's QR code as an SVG file to download or print:
+// GET /restaurants/:slug/tables/:id/qr.svg.
+func (h *Handler) TableQR(c echo.Context) error {
+	_, t, err := h.table(c)
+	if err != nil {
+		return err
+	}
+	svg, err := qrSVG(h.surveyURL(t))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "private, no-cache")
+	c.Response().Header().Set("Content-Disposition", `inline; filename="qr-table-`+strconv.FormatInt(t.ID, 10)+`.svg"`)
+	return c.Blob(http.StatusOK, "image/svg+xml", []byte(svg))
+}
+
+// TableCards is the printable sheet of table cards: GET /restaurants/:slug/tables/cards.
+func (h *Handler) TableCards(c echo.Context) error {
+	r, err := h.restaurant(c)
+	if err != nil {
+		return err
+	}
+	tables, err := h.db.ActiveTables(c.Request().Context(), r.ID)
+	if err != nil {
+		return err
+	}
+	cards := make([]views.Card, 0, len(tables))
+	for _, t := range tables {
+		svg, err := qrSVG(h.surveyURL(t))
+		if err != nil {
+			return err
+		}
+		cards = append(cards, views.Card{Restaurant: r.Name, Label: t.Label, SurveyURL: h.surveyURL(t), QRSVG: svg})
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return h.render(c, http.StatusOK, views.CardsPage(h.page("Table cards · "+r.Name), r.Name, cards))
+}

@@ -1,0 +1,107 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// submission is one CreateResponse call waiting for the group commit.
+type submission struct {
+	in       NewResponse
+	at       int64 // when the diner's request arrived, Unix ms
+	publicID string
+	created  bool
+	err      error
+	done     chan struct{}
+}
+
+// maxBatch bounds how many submissions share one transaction.
+const maxBatch = 128
+
+var errClosed = errors.New("store: closed")
+
+// commitLoop writes survey submissions. It takes every submission waiting at
+// that moment (up to maxBatch) and writes them in one transaction: in a rush one
+// commit, with its locks and its WAL write, serves many diners instead of one,
+// and a lone diner waits for nothing. Every caller returns only once its own row
+// is committed. The queue is unbuffered, so no submission is ever left behind
+// when the loop stops.
+func (db *DB) commitLoop() {
+	defer close(db.loopDone)
+	batch := make([]*submission, 0, maxBatch)
+	for {
+		select {
+		case s := <-db.queue:
+			batch = append(batch[:0], s)
+		case <-db.quit:
+			return
+		}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case s := <-db.queue:
+				batch = append(batch, s)
+			default:
+				break fill
+			}
+		}
+		if err := db.writeBatch(batch); err != nil && len(batch) == 1 {
+			batch[0].err = err
+		} else if err != nil {
+			// Whatever failed must not sink the others: write each alone.
+			for _, s := range batch {
+				if err := db.writeBatch([]*submission{s}); err != nil {
+					s.err = err
+				}
+			}
+		}
+		for _, s := range batch {
+			close(s.done)
+		}
+	}
+}
+
+// writeBatch inserts the submissions in one transaction. A replay gets the
+// receipt of the response it repeats; an unknown table token fails only its own
+// submission. Any other error fails the whole transaction and is returned.
+func (db *DB) writeBatch(batch []*submission) error {
+	ctx := context.Background() // a diner who hangs up still has their response saved
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return dbError(err)
+	}
+	defer tx.Rollback()
+	insert, replayed := tx.StmtContext(ctx, db.stmt.insertResponse), tx.StmtContext(ctx, db.stmt.replayed)
+	for _, s := range batch {
+		s.publicID, s.created, s.err = db.receiptID(s.in.TableToken, s.in.IdempotencyKey), true, nil
+		err := insertResponse(ctx, insert, s.in, s.publicID, s.at)
+		if err == sql.ErrNoRows {
+			// A replay, whose response exists already, or a token no active
+			// table has.
+			var n int
+			err = replayed.QueryRowContext(ctx, s.publicID).Scan(&n)
+			s.created = false
+			if n == 0 {
+				s.publicID, s.err = "", ErrNotFound
+			}
+		}
+		if err != nil {
+			return dbError(err)
+		}
+	}
+	return dbError(tx.Commit())
+}
+
+// enqueue hands a submission to the commit loop and waits until it is written.
+func (db *DB) enqueue(ctx context.Context, s *submission) error {
+	select {
+	case db.queue <- s:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.quit:
+		return errClosed
+	}
+	<-s.done // the write is under way: wait for it whatever ctx says
+	return s.err
+}

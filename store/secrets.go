@@ -1,0 +1,41 @@
+package store
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+)
+
+// secret returns the named secret, creating it with size random bytes the first
+// time it is asked for.
+func (db *DB) secret(ctx context.Context, name string, size int) ([]byte, error) {
+	fresh := make([]byte, size)
+	rand.Read(fresh)
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO secrets (name, value, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO NOTHING`, name, fresh, db.nowMillis()); err != nil {
+		return nil, dbError(err)
+	}
+	var value []byte
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM secrets WHERE name = ?`, name).Scan(&value); err != nil {
+		return nil, dbError(err)
+	}
+	return value, dbError(tx.Commit())
+}
+
+// receiptID derives a response's public id from its table token and the
+// form's idempotency key. It is unguessable without the server's secret, and
+// the same for every resend of one form.
+func (db *DB) receiptID(tableToken, key string) string {
+	mac := hmac.New(sha256.New, db.receiptKey)
+	mac.Write([]byte(tableToken))
+	mac.Write([]byte{0})
+	mac.Write([]byte(key))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:16])
+}
