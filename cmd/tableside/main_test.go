@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// startMain runs the real program on a free port with a temporary database.
+func startMain(t *testing.T, db string, args ...string) *Main {
+	t.Helper()
+	m := NewMain(io.Discard)
+	if err := m.ParseFlags(append([]string{"-addr", "127.0.0.1:0", "-db", db}, args...)); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+var keyField = regexp.MustCompile(`name="key" value="([A-Za-z0-9_-]+)"`)
+
+// TestMainEndToEnd starts the real program with -demo, finds a table with
+// `tableside tables`, submits its survey over HTTP, reads the receipt, and
+// finds the response again after a restart.
+func TestMainEndToEnd(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "tableside.db")
+	m := startMain(t, db, "-demo")
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+	if res, err := client.Get(m.URL() + "/healthz"); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %v %v", res, err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"tables", "-db", db, "-base-url", m.URL()}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 12 {
+		t.Fatalf("tables printed %d lines, want 12:\n%s", len(lines), out.String())
+	}
+	fields := strings.Split(lines[0], "\t")
+	if len(fields) != 3 || fields[0] != "demo" || fields[1] != "Table 1" || !strings.HasPrefix(fields[2], m.URL()+"/t/") {
+		t.Fatalf("first line %q", lines[0])
+	}
+	surveyURL := fields[2]
+
+	res, err := client.Get(surveyURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	key := keyField.FindSubmatch(page)
+	if res.StatusCode != http.StatusOK || key == nil || !bytes.Contains(page, []byte("Demo Bistro")) {
+		t.Fatalf("survey: %d\n%s", res.StatusCode, page)
+	}
+	form := url.Values{"key": {string(key[1])}, "rating": {"1"}, "tag": {"foreign-object"},
+		"comment": {"There was a hair in my salad."}, "at_table": {"1"}}
+	res, err = client.PostForm(surveyURL, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	receipt := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(receipt, "/r/") {
+		t.Fatalf("submit: %d %q", res.StatusCode, receipt)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	m = startMain(t, db, "-demo") // the demo is not seeded twice; the response survives
+	defer m.Close()
+	res, err = client.Get(m.URL() + receipt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !bytes.Contains(body, []byte("There was a hair in my salad.")) {
+		t.Fatalf("receipt after restart: %d\n%s", res.StatusCode, body)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"tables", "-db", db}, &out, io.Discard); err != nil || strings.Count(out.String(), "\n") != 12 {
+		t.Fatalf("after restart, tables printed %q (%v)", out.String(), err)
+	}
+}
+
+func TestFlagsAndEnvironment(t *testing.T) {
+	t.Setenv("TABLESIDE_ADDR", ":9999")
+	t.Setenv("TABLESIDE_DEMO", "true")
+	t.Setenv("TABLESIDE_SURVEY_LIMIT", "12")
+	m := NewMain(io.Discard)
+	if err := m.ParseFlags([]string{"-db", "x.db"}); err != nil {
+		t.Fatal(err)
+	}
+	want := Config{Addr: ":9999", DB: "x.db", Demo: true, SurveyLimit: 12}
+	if m.Config != want {
+		t.Fatalf("config %+v, want %+v", m.Config, want)
+	}
+	if err := NewMain(io.Discard).ParseFlags([]string{"stray"}); err == nil {
+		t.Fatal("a stray argument was accepted")
+	}
+	if err := run(context.Background(), []string{"tables", "-db", filepath.Join(t.TempDir(), "missing.db")}, io.Discard, io.Discard); err == nil {
+		t.Fatal("tables on a missing database did not fail")
+	}
+}

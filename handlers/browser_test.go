@@ -1,0 +1,255 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/makiuchi-d/gozxing"
+	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/tableside/tableside/handlers"
+)
+
+// chromium finds Debian's Chromium. Where there is none the browser tests skip,
+// unless TABLESIDE_REQUIRE_BROWSER is set (as CI does), when they fail.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("TABLESIDE_CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser"} {
+		if p == "" {
+			continue
+		}
+		if path, err := exec.LookPath(p); err == nil {
+			return path
+		}
+	}
+	if os.Getenv("TABLESIDE_REQUIRE_BROWSER") != "" {
+		t.Fatal("TABLESIDE_REQUIRE_BROWSER is set but there is no Chromium: apt-get install -y chromium")
+	}
+	t.Skip("browser test skipped: no Chromium (apt-get install -y chromium, or set TABLESIDE_CHROMIUM)")
+	return ""
+}
+
+// browser starts a headless Chromium for the test and returns its context.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)), chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("hide-scrollbars", true),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil { // start the browser outside any timeout
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// serve runs the app on a real listener, with BaseURL pointing at it so that QR
+// codes lead back to it.
+func serve(t *testing.T) (*app, string) {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(nil)
+	base := "http://" + ts.Listener.Addr().String()
+	a := newApp(t, handlers.Config{BaseURL: base})
+	ts.Config.Handler = a.e
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return a, base
+}
+
+// artifact saves a screenshot or PDF outside the repository, for people to
+// look at: in $TABLESIDE_ARTIFACTS, or a tableside-artifacts folder in the
+// system's temp directory.
+func artifact(t *testing.T, name string, data []byte) {
+	t.Helper()
+	dir := os.Getenv("TABLESIDE_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "tableside-artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("saved %s", path)
+}
+
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifact(t, name, buf)
+}
+
+// TestBrowserSurveyWithoutJavaScript is a diner on a phone (390x844) with
+// JavaScript off: open the table's URL, tap a rating, write a comment, send,
+// and read the thank-you page.
+func TestBrowserSurveyWithoutJavaScript(t *testing.T) {
+	a, base := serve(t)
+	ctx := browser(t)
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(base+"/t/"+a.tables[0].Token),
+		chromedp.WaitVisible(chromedp.CSS(`form`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "survey-phone-390.png")
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`input[name=rating][value="2"] + span`)),
+		chromedp.Click(chromedp.CSS(`input[name=tag][value="cold-food"] + span`)),
+		chromedp.SendKeys(chromedp.CSS(`#comment`), "The soup arrived cold."),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.big`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	heading, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`h1`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`main`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(heading, "Thank you") || !strings.Contains(body, "The soup arrived cold.") || !strings.Contains(body, "2 out of 5") {
+		t.Fatalf("after sending: %q\n%s", heading, body)
+	}
+	shot(t, ctx, "receipt-phone-390.png")
+	if n := a.count(t); n != 1 {
+		t.Fatalf("%d responses stored", n)
+	}
+}
+
+// TestBrowserSurveyLayout checks what a thumb needs: every control is at least
+// 44 px tall, nothing scrolls sideways at 320 px, and errors show by their
+// fields; it also saves the survey at tablet size and with errors.
+func TestBrowserSurveyLayout(t *testing.T) {
+	a, base := serve(t)
+	ctx := browser(t)
+	survey := base + "/t/" + a.tables[0].Token
+	const smallTargets = `[...document.querySelectorAll('.pick span, .chip span, button, .check, summary, textarea')]
+		.filter(e => e.getBoundingClientRect().height < 44).map(e => e.textContent.trim())`
+	for _, width := range []int64{320, 390} {
+		err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 800, chromedp.EmulateMobile), chromedp.Navigate(survey),
+			chromedp.WaitVisible(chromedp.CSS(`form`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		small, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](smallTargets))
+		if err != nil || len(small) > 0 {
+			t.Errorf("at %d px, targets under 44 px: %q (%v)", width, small, err)
+		}
+		overflow, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
+		if err != nil || overflow > 0 {
+			t.Errorf("at %d px the page scrolls sideways by %d px (%v)", width, overflow, err)
+		}
+		unlabelled, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('input:not([type=hidden]), textarea')]
+			.filter(e => !e.closest('label') && !document.querySelector('label[for="' + e.id + '"]')).length`))
+		if err != nil || unlabelled > 0 {
+			t.Errorf("%d inputs have no label (%v)", unlabelled, err)
+		}
+	}
+	// The browser's own check would stop a form with no rating; take it away to
+	// see the server's answer, as an old browser would.
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(survey), chromedp.WaitVisible(chromedp.CSS(`form`)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('[required]').forEach(e => e.removeAttribute('required'))`),
+		chromedp.SendKeys(chromedp.CSS(`#comment`), "Waited 40 minutes."),
+		chromedp.Click(chromedp.CSS(`summary`)),
+		chromedp.SendKeys(chromedp.CSS(`#contact`), "ana@example.com"),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.err`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	comment, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#comment`)))
+	if err != nil || comment != "Waited 40 minutes." {
+		t.Fatalf("comment after the error: %q (%v)", comment, err)
+	}
+	shot(t, ctx, "survey-errors-phone-390.png")
+	err = chromedp.Do(ctx, chromedp.EmulateViewport(1024, 768), chromedp.Navigate(survey), chromedp.WaitVisible(chromedp.CSS(`form`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "survey-tablet-1024.png")
+}
+
+// TestBrowserTableCards prints the table cards to PDF as an owner would, and
+// scans a card's QR code from Chromium's own rendering of it.
+func TestBrowserTableCards(t *testing.T) {
+	a, base := serve(t)
+	for _, label := range []string{"Table 3", "Table 4", "Terrace 1", "Terrace 2", "Bar 1", "Bar 2"} {
+		if _, err := a.db.CreateTable(context.Background(), a.restaurant.ID, label); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := browser(t)
+	err := chromedp.Do(ctx, chromedp.EmulateViewport(1024, 768),
+		chromedp.Navigate(base+"/restaurants/harbour/tables/cards"), chromedp.WaitVisible(chromedp.CSS(`.card`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4),
+		func(p *page.PrintToPDFParams) { yes := true; p.PreferCSSPageSize = &yes }))
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("PrintToPDF: %v", err)
+	}
+	artifact(t, "table-cards.pdf", pdf)
+
+	card, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(`.card .qr`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifact(t, "table-card-qr.png", card)
+	img, err := png.Decode(bytes.NewReader(card))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("the card's QR code does not scan: %v", err)
+	}
+	tables, err := a.db.ActiveTables(context.Background(), a.restaurant.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := base + "/t/" + tables[0].Token; res.GetText() != want {
+		t.Fatalf("the first card scans to %q, want %q", res.GetText(), want)
+	}
+	err = chromedp.Do(ctx, chromedp.Navigate(base+"/restaurants/harbour/tables"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "tables-tablet-1024.png")
+}

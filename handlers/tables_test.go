@@ -1,0 +1,100 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tableside/tableside/handlers"
+	"github.com/tableside/tableside/store"
+)
+
+func TestTablesPages(t *testing.T) {
+	a := newApp(t, handlers.Config{BaseURL: "https://feedback.example.com/"})
+	tp := "/restaurants/harbour/tables"
+	id := strconv.FormatInt(a.tables[0].ID, 10)
+
+	list := a.get(tp)
+	if list.Code != http.StatusOK || !strings.Contains(list.Body.String(), "Table 2") || strings.Count(list.Body.String(), "<svg") != 2 {
+		t.Fatalf("tables page: %d\n%s", list.Code, list.Body)
+	}
+	cards := a.get(tp + "/cards")
+	body := cards.Body.String()
+	if cards.Code != http.StatusOK || strings.Count(body, `class="card"`) != 2 || strings.Count(body, "<svg") != 2 ||
+		!strings.Contains(body, "https://feedback.example.com/t/"+a.tables[0].Token) || !strings.Contains(body, "Harbour Kitchen") {
+		t.Fatalf("cards page: %d\n%s", cards.Code, body)
+	}
+	qr := a.get(tp + "/" + id + "/qr.svg")
+	if qr.Code != http.StatusOK || qr.Header().Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(qr.Body.String(), "<svg") {
+		t.Fatalf("qr.svg: %d %q", qr.Code, qr.Header().Get("Content-Type"))
+	}
+
+	rotate := a.post(tp+"/"+id+"/rotate", nil)
+	if rotate.Code != http.StatusSeeOther || rotate.Header().Get("Location") != tp+"?done=rotated" {
+		t.Fatalf("rotate: %d %q", rotate.Code, rotate.Header().Get("Location"))
+	}
+	if a.get("/t/"+a.tables[0].Token).Code != http.StatusNotFound {
+		t.Fatal("the rotated-away token still opens the survey")
+	}
+	if !strings.Contains(a.get(tp+"?done=rotated").Body.String(), "old card no longer works") {
+		t.Error("no confirmation after rotating")
+	}
+
+	add := a.post(tp, url.Values{"label": {"Bar 1"}})
+	if add.Code != http.StatusSeeOther {
+		t.Fatalf("add: %d", add.Code)
+	}
+	dup := a.post(tp, url.Values{"label": {"Bar 1"}})
+	if dup.Code != http.StatusUnprocessableEntity || !strings.Contains(dup.Body.String(), "already a table called") ||
+		!strings.Contains(dup.Body.String(), `value="Bar 1"`) {
+		t.Fatalf("duplicate label: %d\n%s", dup.Code, dup.Body)
+	}
+	if empty := a.post(tp, url.Values{"label": {"  "}}); empty.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("empty label: %d", empty.Code)
+	}
+
+	retire := a.post(tp+"/"+strconv.FormatInt(a.tables[1].ID, 10)+"/retire", nil)
+	if retire.Code != http.StatusSeeOther {
+		t.Fatalf("retire: %d", retire.Code)
+	}
+	tables, _ := a.db.ActiveTables(context.Background(), a.restaurant.ID)
+	if len(tables) != 2 || tables[0].Label != "Bar 1" && tables[1].Label != "Bar 1" {
+		t.Fatalf("active tables after add and retire: %+v", tables)
+	}
+}
+
+func TestTablesNotFound(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	ctx := context.Background()
+	other, err := a.db.CreateRestaurant(ctx, store.Restaurant{Slug: "other", Name: "Other Place"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := a.db.CreateTable(ctx, other.ID, "Table 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirID := strconv.FormatInt(theirs.ID, 10)
+	for _, tc := range []struct{ method, path string }{
+		{"GET", "/restaurants/nowhere/tables"},
+		{"GET", "/restaurants/nowhere/tables/cards"},
+		{"GET", "/restaurants/harbour/tables/" + theirID + "/qr.svg"}, // another restaurant's table
+		{"POST", "/restaurants/harbour/tables/" + theirID + "/rotate"},
+		{"POST", "/restaurants/harbour/tables/" + theirID + "/retire"},
+		{"GET", "/restaurants/harbour/tables/abc/qr.svg"},
+		{"GET", "/restaurants/harbour/tables/1%20OR%201=1/qr.svg"},
+		{"GET", "/restaurants/..%2F..%2Fetc/tables"},
+		{"GET", "/no/such/page"},
+	} {
+		rec := a.do(tc.method, tc.path, nil, nil)
+		if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "<h1>Not found</h1>") {
+			t.Errorf("%s %s: %d", tc.method, tc.path, rec.Code)
+		}
+	}
+	if got, _ := a.db.SurveyTargetByToken(ctx, theirs.Token); got.Table.ID != theirs.ID {
+		t.Fatal("another restaurant's table was changed")
+	}
+}
