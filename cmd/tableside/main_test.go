@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // startMain runs the real program on a free port with a temporary database.
@@ -111,5 +112,26 @@ func TestFlagsAndEnvironment(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"tables", "-db", filepath.Join(t.TempDir(), "missing.db")}, io.Discard, io.Discard); err == nil {
 		t.Fatal("tables on a missing database did not fail")
+	}
+}
+
+// TestShutdownOnSignal runs the program as main does and cancels its context,
+// as SIGINT or SIGTERM would: it must stop serving and return cleanly.
+func TestShutdownOnSignal(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var logs bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "t.db")}, io.Discard, &logs)
+	}()
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the server did not stop")
 	}
 }
