@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 )
 
 // submission is one CreateResponse call waiting for the group commit.
@@ -73,9 +74,17 @@ func (db *DB) writeBatch(batch []*submission) error {
 	}
 	defer tx.Rollback()
 	insert, replayed := tx.StmtContext(ctx, db.stmt.insertResponse), tx.StmtContext(ctx, db.stmt.replayed)
+	var pending []pendingEvent
+	rules := map[int64]AlertRules{}
 	for _, s := range batch {
 		s.publicID, s.created, s.err = db.receiptID(s.in.TableToken, s.in.IdempotencyKey), true, nil
-		err := insertResponse(ctx, insert, s.in, s.publicID, s.at)
+		id, restaurantID, err := insertResponse(ctx, insert, s.in, s.publicID, s.at)
+		if err == nil {
+			var e *pendingEvent
+			if e, err = db.raiseAlert(ctx, tx, rules, id, restaurantID, s); e != nil {
+				pending = append(pending, *e)
+			}
+		}
 		if err == sql.ErrNoRows {
 			// A replay, whose response exists already, or a token no active
 			// table has.
@@ -90,7 +99,34 @@ func (db *DB) writeBatch(batch []*submission) error {
 			return dbError(err)
 		}
 	}
-	return dbError(tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return dbError(err)
+	}
+	db.publish(ctx, pending)
+	return nil
+}
+
+// raiseAlert applies the restaurant's alert rules to a response just inserted
+// in tx and, if they say so, raises its alert in the same transaction.
+func (db *DB) raiseAlert(ctx context.Context, tx *sql.Tx, rules map[int64]AlertRules, responseID, restaurantID int64, s *submission) (*pendingEvent, error) {
+	r, ok := rules[restaurantID]
+	if !ok {
+		var err error
+		if r, err = scanRules(tx.StmtContext(ctx, db.stmt.alertRules).QueryRowContext(ctx, restaurantID)); err != nil {
+			return nil, err
+		}
+		rules[restaurantID] = r
+	}
+	reasons := r.Reasons(s.in.Rating, s.in.Tags, s.in.AtTable)
+	if len(reasons) == 0 {
+		return nil, nil
+	}
+	var alertID int64
+	if err := tx.StmtContext(ctx, db.stmt.insertAlert).QueryRowContext(ctx, strings.Join(reasons, " "), responseID).Scan(&alertID); err != nil {
+		return nil, err
+	}
+	e, err := insertEvent(ctx, tx, restaurantID, alertID, "raised", s.at)
+	return &e, err
 }
 
 // enqueue hands a submission to the commit loop and waits until it is written.

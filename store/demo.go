@@ -31,7 +31,7 @@ func (db *DB) SeedDemo(ctx context.Context, now time.Time) (seeded bool, err err
 	if n > 0 {
 		return false, nil
 	}
-	r, err := db.CreateRestaurant(ctx, Restaurant{Slug: DemoSlug, Name: "Demo Bistro", TimeZone: "Europe/London"})
+	r, err := db.CreateRestaurant(ctx, Restaurant{Slug: DemoSlug, Name: "Demo Bistro", TimeZone: "Europe/London", Currency: "GBP"})
 	if err != nil {
 		return false, err
 	}
@@ -91,7 +91,7 @@ func (db *DB) seedHistory(ctx context.Context, r Restaurant, now time.Time) erro
 				continue
 			}
 			in := demoResponse(rng, day, tables)
-			if err := insertResponse(ctx, insert, in, db.receiptID(in.TableToken, in.IdempotencyKey), at.UnixMilli()); err != nil {
+			if _, _, err := insertResponse(ctx, insert, in, db.receiptID(in.TableToken, in.IdempotencyKey), at.UnixMilli()); err != nil {
 				return dbError(err)
 			}
 		}

@@ -83,17 +83,18 @@ const insertResponseSQL = `INSERT INTO responses (public_id, restaurant_id, tabl
 		rating, tags, comment, at_table, guest_name, contact, contact_consent, check_number, language, created_at)
 	SELECT ?, restaurant_id, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tables WHERE token = ? AND active = 1
 	ON CONFLICT (public_id) DO NOTHING
-	RETURNING id`
+	RETURNING id, restaurant_id`
 
 const replayedSQL = `SELECT count(*) FROM responses WHERE public_id = ?`
 
 // insertResponse inserts one response under its receipt id with the prepared
-// statement insert (of tx, on the write connection). It returns sql.ErrNoRows
-// when the receipt id is taken (a replay) or no active table has the token.
-func insertResponse(ctx context.Context, insert *sql.Stmt, in NewResponse, publicID string, createdAt int64) error {
-	var id int64
-	return insert.QueryRowContext(ctx, publicID, in.Rating, strings.Join(in.Tags, " "), in.Comment, in.AtTable,
-		in.GuestName, in.Contact, in.ContactConsent, in.CheckNumber, in.Language, createdAt, in.TableToken).Scan(&id)
+// statement insert (of tx, on the write connection), and returns its id and
+// restaurant. It returns sql.ErrNoRows when the receipt id is taken (a replay)
+// or no active table has the token.
+func insertResponse(ctx context.Context, insert *sql.Stmt, in NewResponse, publicID string, createdAt int64) (id, restaurantID int64, err error) {
+	err = insert.QueryRowContext(ctx, publicID, in.Rating, strings.Join(in.Tags, " "), in.Comment, in.AtTable,
+		in.GuestName, in.Contact, in.ContactConsent, in.CheckNumber, in.Language, createdAt, in.TableToken).Scan(&id, &restaurantID)
+	return id, restaurantID, err
 }
 
 // ResponseByPublicID finds a response by its receipt id.

@@ -14,6 +14,30 @@ type Restaurant struct {
 	Slug     string
 	Name     string
 	TimeZone string
+	Currency string // ISO 4217 code; amounts are integer cents (minor units) of it
+	Rules    AlertRules
+}
+
+// restaurantColumns reads a Restaurant with scanRestaurant.
+const restaurantColumns = `id, slug, name, time_zone, currency, ` + rulesColumns
+
+const rulesColumns = `alert_max_rating, alert_urgent_tags, alert_at_table, escalate_after_s`
+
+func scanRules(row rowScanner) (AlertRules, error) {
+	var r AlertRules
+	var secs int64
+	err := row.Scan(&r.MaxRating, &r.UrgentTags, &r.AtTable, &secs)
+	r.EscalateAfter = time.Duration(secs) * time.Second
+	return r, err
+}
+
+func scanRestaurant(row rowScanner) (Restaurant, error) {
+	var r Restaurant
+	var secs int64
+	err := row.Scan(&r.ID, &r.Slug, &r.Name, &r.TimeZone, &r.Currency,
+		&r.Rules.MaxRating, &r.Rules.UrgentTags, &r.Rules.AtTable, &secs)
+	r.Rules.EscalateAfter = time.Duration(secs) * time.Second
+	return r, dbError(err)
 }
 
 // Location returns the restaurant's time zone, or UTC if the stored name is not
@@ -25,7 +49,10 @@ func (r Restaurant) Location() *time.Location {
 	return time.UTC
 }
 
-var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+var (
+	slugRE     = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+)
 
 // CreateRestaurant stores a new restaurant and returns it with its id.
 func (db *DB) CreateRestaurant(ctx context.Context, r Restaurant) (Restaurant, error) {
@@ -39,6 +66,12 @@ func (db *DB) CreateRestaurant(ctx context.Context, r Restaurant) (Restaurant, e
 	if r.TimeZone == "" {
 		r.TimeZone = "UTC"
 	}
+	if r.Currency == "" {
+		r.Currency = "USD"
+	}
+	if !currencyRE.MatchString(r.Currency) {
+		return r, Errorf(EInvalid, "A currency is a three-letter code such as EUR.")
+	}
 	if _, err := time.LoadLocation(r.TimeZone); err != nil {
 		return r, Errorf(EInvalid, "Unknown time zone %q.", r.TimeZone)
 	}
@@ -47,9 +80,10 @@ func (db *DB) CreateRestaurant(ctx context.Context, r Restaurant) (Restaurant, e
 		return r, dbError(err)
 	}
 	defer tx.Rollback()
-	err = tx.QueryRowContext(ctx, `INSERT INTO restaurants (slug, name, time_zone, created_at)
-		VALUES (?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id`,
-		r.Slug, r.Name, r.TimeZone, db.nowMillis()).Scan(&r.ID)
+	err = tx.QueryRowContext(ctx, `INSERT INTO restaurants (slug, name, time_zone, currency, created_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+		r.Slug, r.Name, r.TimeZone, r.Currency, db.nowMillis()).Scan(&r.ID)
+	r.Rules = DefaultAlertRules()
 	if err := dbError(err); err == ErrNotFound {
 		return r, Errorf(EConflict, "A restaurant with the slug %q exists already.", r.Slug)
 	} else if err != nil {
@@ -60,24 +94,46 @@ func (db *DB) CreateRestaurant(ctx context.Context, r Restaurant) (Restaurant, e
 
 // RestaurantBySlug finds a restaurant by its slug.
 func (db *DB) RestaurantBySlug(ctx context.Context, slug string) (Restaurant, error) {
-	var r Restaurant
-	err := db.read.QueryRowContext(ctx, `SELECT id, slug, name, time_zone FROM restaurants WHERE slug = ?`, slug).
-		Scan(&r.ID, &r.Slug, &r.Name, &r.TimeZone)
-	return r, dbError(err)
+	return scanRestaurant(db.read.QueryRowContext(ctx, `SELECT `+restaurantColumns+` FROM restaurants WHERE slug = ?`, slug))
+}
+
+// SetAlertRules changes a restaurant's alert rules.
+func (db *DB) SetAlertRules(ctx context.Context, restaurantID int64, r AlertRules) error {
+	secs := int64(r.EscalateAfter / time.Second)
+	switch {
+	case r.MaxRating < 0 || r.MaxRating > 5:
+		return Errorf(EInvalid, "Choose a rating from 0 (off) to 5.")
+	case secs < 30 || secs > 3600:
+		return Errorf(EInvalid, "Escalate after between half a minute and an hour.")
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return dbError(err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE restaurants SET alert_max_rating = ?, alert_urgent_tags = ?, alert_at_table = ?,
+		escalate_after_s = ? WHERE id = ?`, r.MaxRating, r.UrgentTags, r.AtTable, secs, restaurantID)
+	if err != nil {
+		return dbError(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return dbError(tx.Commit())
 }
 
 // Restaurants lists every restaurant by name.
 func (db *DB) Restaurants(ctx context.Context) ([]Restaurant, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name, time_zone FROM restaurants ORDER BY name, id`)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+restaurantColumns+` FROM restaurants ORDER BY name, id`)
 	if err != nil {
 		return nil, dbError(err)
 	}
 	defer rows.Close()
 	var rs []Restaurant
 	for rows.Next() {
-		var r Restaurant
-		if err := rows.Scan(&r.ID, &r.Slug, &r.Name, &r.TimeZone); err != nil {
-			return nil, dbError(err)
+		r, err := scanRestaurant(rows)
+		if err != nil {
+			return nil, err
 		}
 		rs = append(rs, r)
 	}

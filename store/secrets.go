@@ -8,9 +8,9 @@ import (
 	"encoding/base64"
 )
 
-// secret returns the named secret, creating it with size random bytes the first
+// Secret returns the named secret, creating it with size random bytes the first
 // time it is asked for.
-func (db *DB) secret(ctx context.Context, name string, size int) ([]byte, error) {
+func (db *DB) Secret(ctx context.Context, name string, size int) ([]byte, error) {
 	fresh := make([]byte, size)
 	rand.Read(fresh)
 	tx, err := db.write.BeginTx(ctx, nil)

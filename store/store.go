@@ -36,6 +36,8 @@ type DB struct {
 
 	// receiptKey signs receipt ids (secrets.go).
 	receiptKey []byte
+	// hub carries committed floor events to live streams (hub.go).
+	hub *Hub
 
 	// The group commit of survey responses (commit.go).
 	queue    chan *submission
@@ -44,6 +46,9 @@ type DB struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	dummyOnce sync.Once
+	dummy     []byte
 }
 
 // statements are the queries of the survey's hot path, prepared once: SQLite's
@@ -51,6 +56,8 @@ type DB struct {
 type statements struct {
 	insertResponse *sql.Stmt // on the write connection
 	replayed       *sql.Stmt // on the write connection
+	alertRules     *sql.Stmt // on the write connection
+	insertAlert    *sql.Stmt // on the write connection
 	surveyTarget   *sql.Stmt // on the read pool
 }
 
@@ -85,7 +92,7 @@ func Open(ctx context.Context, file string, opts ...Option) (*DB, error) {
 	if file == "" || strings.ContainsAny(file, "?#") {
 		return nil, fmt.Errorf("store: invalid database path %q", file)
 	}
-	db := &DB{path: file, now: time.Now}
+	db := &DB{path: file, now: time.Now, hub: NewHub()}
 	for _, o := range opts {
 		o(db)
 	}
@@ -101,7 +108,7 @@ func Open(ctx context.Context, file string, opts ...Option) (*DB, error) {
 		db.write.Close()
 		return nil, err
 	}
-	if db.receiptKey, err = db.secret(ctx, "receipt", 32); err != nil {
+	if db.receiptKey, err = db.Secret(ctx, "receipt", 32); err != nil {
 		db.write.Close()
 		return nil, err
 	}
@@ -130,6 +137,9 @@ func (db *DB) prepare(ctx context.Context) error {
 	}{
 		{db.write, &db.stmt.insertResponse, insertResponseSQL},
 		{db.write, &db.stmt.replayed, replayedSQL},
+		{db.write, &db.stmt.alertRules, `SELECT ` + rulesColumns + ` FROM restaurants WHERE id = ?`},
+		{db.write, &db.stmt.insertAlert, `INSERT INTO alerts (restaurant_id, response_id, table_id, reasons, created_at)
+			SELECT restaurant_id, id, table_id, ?, created_at FROM responses WHERE id = ? RETURNING id`},
 		{db.read, &db.stmt.surveyTarget, surveyTargetSQL},
 	} {
 		stmt, err := p.pool.PrepareContext(ctx, p.query)
@@ -154,7 +164,8 @@ func (db *DB) close() error {
 		<-db.loopDone
 	}
 	var errs []error
-	for _, s := range []*sql.Stmt{db.stmt.insertResponse, db.stmt.replayed, db.stmt.surveyTarget} {
+	for _, s := range []*sql.Stmt{db.stmt.insertResponse, db.stmt.replayed,
+		db.stmt.alertRules, db.stmt.insertAlert, db.stmt.surveyTarget} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/mail"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -72,6 +73,131 @@ func (db *DB) AddMembership(ctx context.Context, userID, restaurantID int64, rol
 	if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (user_id, restaurant_id, role) VALUES (?, ?, ?)
 		ON CONFLICT (user_id, restaurant_id) DO UPDATE SET role = excluded.role`, userID, restaurantID, role); err != nil {
 		return dbError(err)
+	}
+	return dbError(tx.Commit())
+}
+
+// Membership is a user's role in one restaurant.
+type Membership struct {
+	Restaurant Restaurant
+	Role       Role
+}
+
+// CheckPassword returns the user with this email if the password is theirs, and
+// ErrNotFound otherwise: the same answer, after the same work, whether or not
+// the account exists.
+func (db *DB) CheckPassword(ctx context.Context, email, password string) (User, error) {
+	var u User
+	var hash string
+	err := db.read.QueryRowContext(ctx, `SELECT id, email, name, password_hash FROM users WHERE email = ?`,
+		strings.TrimSpace(email)).Scan(&u.ID, &u.Email, &u.Name, &hash)
+	if err != nil {
+		bcrypt.CompareHashAndPassword(db.dummyHash(), []byte(password))
+		return User{}, dbError(err)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
+		return User{}, ErrNotFound
+	}
+	return u, nil
+}
+
+// dummyHash is compared against when an email is unknown, so that the answer
+// takes as long as for a known one.
+func (db *DB) dummyHash() []byte {
+	db.dummyOnce.Do(func() {
+		db.dummy, _ = bcrypt.GenerateFromPassword([]byte(NewToken()), bcrypt.DefaultCost)
+	})
+	return db.dummy
+}
+
+// UserByID finds a user.
+func (db *DB) UserByID(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := db.read.QueryRowContext(ctx, `SELECT id, email, name FROM users WHERE id = ?`, id).Scan(&u.ID, &u.Email, &u.Name)
+	return u, dbError(err)
+}
+
+// UserByEmail finds a user by email address.
+func (db *DB) UserByEmail(ctx context.Context, email string) (User, error) {
+	var u User
+	err := db.read.QueryRowContext(ctx, `SELECT id, email, name FROM users WHERE email = ?`, strings.TrimSpace(email)).
+		Scan(&u.ID, &u.Email, &u.Name)
+	return u, dbError(err)
+}
+
+// Memberships lists the restaurants a user works in, by name.
+func (db *DB) Memberships(ctx context.Context, userID int64) ([]Membership, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT m.role, `+prefixed("r.", restaurantColumns)+`
+		FROM memberships m JOIN restaurants r ON r.id = m.restaurant_id
+		WHERE m.user_id = ? ORDER BY r.name, r.id`, userID)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var ms []Membership
+	for rows.Next() {
+		var m Membership
+		var secs int64
+		r := &m.Restaurant
+		if err := rows.Scan(&m.Role, &r.ID, &r.Slug, &r.Name, &r.TimeZone, &r.Currency,
+			&r.Rules.MaxRating, &r.Rules.UrgentTags, &r.Rules.AtTable, &secs); err != nil {
+			return nil, dbError(err)
+		}
+		r.Rules.EscalateAfter = time.Duration(secs) * time.Second
+		ms = append(ms, m)
+	}
+	return ms, dbError(rows.Err())
+}
+
+// prefixed qualifies each of a comma-separated list of columns.
+func prefixed(prefix, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = prefix + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// StaffMember is one person working in a restaurant.
+type StaffMember struct {
+	User User
+	Role Role
+}
+
+// Staff lists a restaurant's staff, owners first.
+func (db *DB) Staff(ctx context.Context, restaurantID int64) ([]StaffMember, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.email, u.name, m.role FROM memberships m
+		JOIN users u ON u.id = m.user_id WHERE m.restaurant_id = ? ORDER BY m.role DESC, u.name, u.id`, restaurantID)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var staff []StaffMember
+	for rows.Next() {
+		var s StaffMember
+		if err := rows.Scan(&s.User.ID, &s.User.Email, &s.User.Name, &s.Role); err != nil {
+			return nil, dbError(err)
+		}
+		staff = append(staff, s)
+	}
+	return staff, dbError(rows.Err())
+}
+
+// RemoveMembership takes a manager out of a restaurant. Owners are not removed
+// this way, so a restaurant always keeps its owner.
+func (db *DB) RemoveMembership(ctx context.Context, restaurantID, userID int64) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return dbError(err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE restaurant_id = ? AND user_id = ? AND role = 'manager'`,
+		restaurantID, userID)
+	if err != nil {
+		return dbError(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
 	}
 	return dbError(tx.Commit())
 }

@@ -1,0 +1,409 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Alert states, in the order an alert goes through them.
+const (
+	StateOpen         = "open"
+	StateAcknowledged = "acknowledged"
+	StateResolved     = "resolved"
+)
+
+// Outcomes of a resolved alert: what the manager did.
+const (
+	OutcomeApologised = "apologised"
+	OutcomeReplaced   = "replaced"
+	OutcomeCompedItem = "comped-item"
+	OutcomeCompedBill = "comped-bill"
+	OutcomeDiscount   = "discount"
+	OutcomeFollowUp   = "follow-up"
+	OutcomeGuestLeft  = "guest-left"
+)
+
+// Outcomes lists the outcomes in the order the floor tablet offers them.
+var Outcomes = []string{OutcomeApologised, OutcomeReplaced, OutcomeCompedItem, OutcomeCompedBill,
+	OutcomeDiscount, OutcomeFollowUp, OutcomeGuestLeft}
+
+// OutcomeNeedsAmount reports whether an outcome gives money back.
+func OutcomeNeedsAmount(o string) bool {
+	return o == OutcomeCompedItem || o == OutcomeCompedBill || o == OutcomeDiscount
+}
+
+// Alert is a complaint the floor must act on: raised by a survey response or
+// told to a manager in person.
+type Alert struct {
+	ID           int64
+	RestaurantID int64
+	ReceiptID    string // the response's public id; "" for in-person complaints
+	TableLabel   string
+	Reasons      []string
+	Rating       int // 0 for in-person complaints
+	Tags         []string
+	Comment      string // the diner's comment, or what the manager heard
+	AtTable      bool
+	GuestName    string
+	Contact      string
+	State        string
+	CreatedAt    time.Time
+	Escalated    bool
+	AckBy        string // staff name
+	AckAt        time.Time
+	ResolvedBy   string
+	ResolvedAt   time.Time
+	Outcome      string
+	AmountCents  int64
+	FollowUpAt   time.Time
+	FollowUpWho  string
+	Note         string // the resolution note
+}
+
+// alertColumns reads an alert with everything the floor shows about it.
+const alertColumns = `SELECT a.id, a.restaurant_id, coalesce(r.public_id, ''), coalesce(t.label, ''), a.reasons,
+		coalesce(r.rating, 0), coalesce(r.tags, a.tags), coalesce(nullif(r.comment, ''), a.note),
+		coalesce(r.at_table, 0), coalesce(r.guest_name, ''), coalesce(r.contact, ''), a.state, a.created_at,
+		a.escalated_at IS NOT NULL, coalesce(ack.name, ''), coalesce(a.acknowledged_at, 0),
+		coalesce(res.name, ''), coalesce(a.resolved_at, 0), coalesce(a.outcome, ''), coalesce(a.amount_cents, 0),
+		coalesce(a.follow_up_at, 0), a.follow_up_contact, a.resolution_note
+	FROM alerts a
+	LEFT JOIN responses r ON r.id = a.response_id
+	LEFT JOIN tables t ON t.id = a.table_id
+	LEFT JOIN users ack ON ack.id = a.acknowledged_by
+	LEFT JOIN users res ON res.id = a.resolved_by`
+
+type rowScanner interface{ Scan(...any) error }
+
+func scanAlert(row rowScanner) (Alert, error) {
+	var a Alert
+	var reasons, tags string
+	var created, ackAt, resAt, followUp int64
+	err := row.Scan(&a.ID, &a.RestaurantID, &a.ReceiptID, &a.TableLabel, &reasons, &a.Rating, &tags, &a.Comment,
+		&a.AtTable, &a.GuestName, &a.Contact, &a.State, &created, &a.Escalated, &a.AckBy, &ackAt,
+		&a.ResolvedBy, &resAt, &a.Outcome, &a.AmountCents, &followUp, &a.FollowUpWho, &a.Note)
+	if err != nil {
+		return a, dbError(err)
+	}
+	a.Reasons, a.Tags = strings.Fields(reasons), strings.Fields(tags)
+	a.CreatedAt = time.UnixMilli(created).UTC()
+	a.AckAt, a.ResolvedAt, a.FollowUpAt = millis(ackAt), millis(resAt), millis(followUp)
+	return a, nil
+}
+
+// millis turns a stored time into a time.Time, with 0 as the zero time.
+func millis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+func (db *DB) queryAlerts(ctx context.Context, q *sql.DB, where string, args ...any) ([]Alert, error) {
+	rows, err := q.QueryContext(ctx, alertColumns+" "+where, args...)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var as []Alert
+	for rows.Next() {
+		a, err := scanAlert(rows)
+		if err != nil {
+			return nil, err
+		}
+		as = append(as, a)
+	}
+	return as, dbError(rows.Err())
+}
+
+// ActiveAlerts lists a restaurant's alerts not yet resolved, oldest first.
+func (db *DB) ActiveAlerts(ctx context.Context, restaurantID int64) ([]Alert, error) {
+	return db.queryAlerts(ctx, db.read, `WHERE a.restaurant_id = ? AND a.state != 'resolved' ORDER BY a.created_at, a.id`, restaurantID)
+}
+
+// EscalatedAlerts lists a restaurant's alerts that escalated and are still not
+// acknowledged, oldest first: the owner's list.
+func (db *DB) EscalatedAlerts(ctx context.Context, restaurantID int64) ([]Alert, error) {
+	return db.queryAlerts(ctx, db.read, `WHERE a.restaurant_id = ? AND a.state = 'open' AND a.escalated_at IS NOT NULL
+		ORDER BY a.created_at, a.id`, restaurantID)
+}
+
+// AlertByID finds one alert of a restaurant; another restaurant's is not found.
+func (db *DB) AlertByID(ctx context.Context, restaurantID, alertID int64) (Alert, error) {
+	return scanAlert(db.read.QueryRowContext(ctx, alertColumns+` WHERE a.id = ? AND a.restaurant_id = ?`, alertID, restaurantID))
+}
+
+// AlertForReceipt finds the alert a survey response raised, if it raised one.
+func (db *DB) AlertForReceipt(ctx context.Context, publicID string) (Alert, error) {
+	return scanAlert(db.read.QueryRowContext(ctx, alertColumns+` WHERE r.public_id = ?`, publicID))
+}
+
+// EventsSince returns a restaurant's events after the given id, oldest first,
+// each with its alert as it stands now: what a reconnecting tablet missed.
+func (db *DB) EventsSince(ctx context.Context, restaurantID, afterID int64, limit int) ([]Event, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, alert_id, kind FROM events
+		WHERE restaurant_id = ? AND id > ? ORDER BY id LIMIT ?`, restaurantID, afterID, limit)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	var evs []Event
+	for rows.Next() {
+		e := Event{RestaurantID: restaurantID}
+		if err := rows.Scan(&e.ID, &e.Alert.ID, &e.Kind); err != nil {
+			rows.Close()
+			return nil, dbError(err)
+		}
+		evs = append(evs, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, dbError(err)
+	}
+	for i := range evs {
+		if evs[i].Alert, err = db.AlertByID(ctx, restaurantID, evs[i].Alert.ID); err != nil {
+			return nil, err
+		}
+	}
+	return evs, nil
+}
+
+// LastEventID is the id of a restaurant's latest event, 0 if it has none.
+func (db *DB) LastEventID(ctx context.Context, restaurantID int64) (int64, error) {
+	var id int64
+	err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events WHERE restaurant_id = ?`, restaurantID).Scan(&id)
+	return id, dbError(err)
+}
+
+// pendingEvent is an event written in a transaction, to publish after commit.
+type pendingEvent struct {
+	id, restaurantID, alertID int64
+	kind                      string
+}
+
+func insertEvent(ctx context.Context, tx *sql.Tx, restaurantID, alertID int64, kind string, now int64) (pendingEvent, error) {
+	e := pendingEvent{restaurantID: restaurantID, alertID: alertID, kind: kind}
+	err := tx.QueryRowContext(ctx, `INSERT INTO events (restaurant_id, alert_id, kind, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
+		restaurantID, alertID, kind, now).Scan(&e.id)
+	return e, dbError(err)
+}
+
+// publish sends committed events to the hub, each with its alert as it stands.
+func (db *DB) publish(ctx context.Context, pending []pendingEvent) {
+	if len(pending) == 0 {
+		return
+	}
+	events := make([]Event, 0, len(pending))
+	for _, p := range pending {
+		a, err := db.AlertByID(ctx, p.restaurantID, p.alertID)
+		if err != nil {
+			continue // tablets will find it when they reconnect or reload
+		}
+		events = append(events, Event{ID: p.id, RestaurantID: p.restaurantID, Kind: p.kind, Alert: a})
+	}
+	db.hub.Publish(events...)
+}
+
+// Hub is the process's hub of live floor events.
+func (db *DB) Hub() *Hub { return db.hub }
+
+// Acknowledge records that a staff member is on the way. Acknowledging an alert
+// already acknowledged or resolved changes nothing, so a second tap on another
+// tablet is harmless.
+func (db *DB) Acknowledge(ctx context.Context, restaurantID, alertID, userID int64) (Alert, error) {
+	return db.changeAlert(ctx, restaurantID, alertID, StateAcknowledged, func(tx *sql.Tx, now int64) (int64, error) {
+		res, err := tx.ExecContext(ctx, `UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?
+			WHERE id = ? AND restaurant_id = ? AND state = 'open'`, now, userID, alertID, restaurantID)
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
+	})
+}
+
+// Resolution is what a manager did about an alert.
+type Resolution struct {
+	Outcome     string
+	AmountCents int64
+	FollowUpAt  time.Time
+	FollowUpWho string
+	Note        string
+}
+
+// MaxNote is the longest resolution or in-person note, in characters.
+const MaxNote = 500
+
+// Validate checks a resolution; its messages are for the manager.
+func (r Resolution) Validate() error {
+	valid := false
+	for _, o := range Outcomes {
+		valid = valid || o == r.Outcome
+	}
+	switch {
+	case !valid:
+		return Errorf(EInvalid, "Choose what was done.")
+	case OutcomeNeedsAmount(r.Outcome) && r.AmountCents <= 0:
+		return Errorf(EInvalid, "Enter the amount given back.")
+	case !OutcomeNeedsAmount(r.Outcome) && r.AmountCents != 0:
+		return Errorf(EInvalid, "An amount goes only with a comp or a discount.")
+	case r.AmountCents > 100_000_00:
+		return Errorf(EInvalid, "That amount is too large.")
+	case r.Outcome == OutcomeFollowUp && (r.FollowUpAt.IsZero() || strings.TrimSpace(r.FollowUpWho) == ""):
+		return Errorf(EInvalid, "A follow-up needs a date, a time and how to reach the guest.")
+	case utf8.RuneCountInString(r.Note) > MaxNote || utf8.RuneCountInString(r.FollowUpWho) > MaxContact:
+		return Errorf(EInvalid, "Keep the note to %d characters.", MaxNote)
+	}
+	return nil
+}
+
+// Resolve records what was done. Resolving an alert that is already resolved
+// changes nothing.
+func (db *DB) Resolve(ctx context.Context, restaurantID, alertID, userID int64, r Resolution) (Alert, error) {
+	if err := r.Validate(); err != nil {
+		return Alert{}, err
+	}
+	var followUp any
+	if r.Outcome == OutcomeFollowUp {
+		followUp = r.FollowUpAt.UnixMilli()
+	} else {
+		r.FollowUpWho = ""
+	}
+	return db.changeAlert(ctx, restaurantID, alertID, StateResolved, func(tx *sql.Tx, now int64) (int64, error) {
+		res, err := tx.ExecContext(ctx, `UPDATE alerts SET state = 'resolved', resolved_at = ?, resolved_by = ?,
+				acknowledged_at = coalesce(acknowledged_at, ?), acknowledged_by = coalesce(acknowledged_by, ?),
+				outcome = ?, amount_cents = ?, follow_up_at = ?, follow_up_contact = ?, resolution_note = ?
+			WHERE id = ? AND restaurant_id = ? AND state != 'resolved'`,
+			now, userID, now, userID, r.Outcome, nullIfZero(r.AmountCents), followUp, strings.TrimSpace(r.FollowUpWho),
+			strings.TrimSpace(r.Note), alertID, restaurantID)
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
+	})
+}
+
+func nullIfZero(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+// changeAlert runs update in a transaction and, if it changed the alert,
+// records and publishes the event kind.
+func (db *DB) changeAlert(ctx context.Context, restaurantID, alertID int64, kind string,
+	update func(tx *sql.Tx, now int64) (int64, error)) (Alert, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return Alert{}, dbError(err)
+	}
+	defer tx.Rollback()
+	now := db.nowMillis()
+	changed, err := update(tx, now)
+	if err != nil {
+		return Alert{}, dbError(err)
+	}
+	var pending []pendingEvent
+	if changed > 0 {
+		e, err := insertEvent(ctx, tx, restaurantID, alertID, kind, now)
+		if err != nil {
+			return Alert{}, err
+		}
+		pending = append(pending, e)
+	}
+	if err := tx.Commit(); err != nil {
+		return Alert{}, dbError(err)
+	}
+	db.publish(ctx, pending)
+	return db.AlertByID(ctx, restaurantID, alertID) // ErrNotFound for another restaurant's alert
+}
+
+// LogInPerson records a complaint a guest told a manager, so that every voiced
+// complaint counts; it raises an alert like any other.
+func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int64, tags []string, note string) (Alert, error) {
+	note = strings.TrimSpace(note)
+	for _, t := range tags {
+		if tag, ok := LookupTag(t); !ok || tag.Kind != Complaint {
+			return Alert{}, Errorf(EInvalid, "Choose from the complaints shown.")
+		}
+	}
+	switch {
+	case note == "" && len(tags) == 0:
+		return Alert{}, Errorf(EInvalid, "Say what the guest complained about.")
+	case utf8.RuneCountInString(note) > MaxNote:
+		return Alert{}, Errorf(EInvalid, "Keep the note to %d characters.", MaxNote)
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return Alert{}, dbError(err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tables WHERE id = ? AND restaurant_id = ? AND active = 1`,
+		tableID, restaurantID).Scan(&n); err != nil {
+		return Alert{}, dbError(err)
+	}
+	if n == 0 {
+		return Alert{}, Errorf(EInvalid, "Choose the guest's table.")
+	}
+	now := db.nowMillis()
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO alerts (restaurant_id, table_id, reasons, note, tags, logged_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, restaurantID, tableID, ReasonInPerson, note,
+		strings.Join(tags, " "), userID, now).Scan(&id); err != nil {
+		return Alert{}, dbError(err)
+	}
+	e, err := insertEvent(ctx, tx, restaurantID, id, "raised", now)
+	if err != nil {
+		return Alert{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Alert{}, dbError(err)
+	}
+	db.publish(ctx, []pendingEvent{e})
+	return db.AlertByID(ctx, restaurantID, id)
+}
+
+// EscalateDue escalates every open alert older than its restaurant's threshold
+// at now, once, and reports how many it escalated. The escalation ticker calls
+// it; tests call it with a clock of their own.
+func (db *DB) EscalateDue(ctx context.Context, now time.Time) (int, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, dbError(err)
+	}
+	defer tx.Rollback()
+	ms := now.UnixMilli()
+	rows, err := tx.QueryContext(ctx, `UPDATE alerts SET escalated_at = ?
+		WHERE state = 'open' AND escalated_at IS NULL
+		AND created_at <= ? - 1000 * (SELECT escalate_after_s FROM restaurants WHERE id = alerts.restaurant_id)
+		RETURNING id, restaurant_id`, ms, ms)
+	if err != nil {
+		return 0, dbError(err)
+	}
+	var due []pendingEvent
+	for rows.Next() {
+		var p pendingEvent
+		if err := rows.Scan(&p.alertID, &p.restaurantID); err != nil {
+			rows.Close()
+			return 0, dbError(err)
+		}
+		due = append(due, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, dbError(err)
+	}
+	for i, p := range due {
+		if due[i], err = insertEvent(ctx, tx, p.restaurantID, p.alertID, "escalated", ms); err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, dbError(err)
+	}
+	db.publish(ctx, due)
+	return len(due), nil
+}
