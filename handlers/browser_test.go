@@ -19,6 +19,7 @@ import (
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/tableside/tableside/handlers"
+	"github.com/tableside/tableside/store"
 )
 
 // chromium finds Debian's Chromium. Where there is none the browser tests skip,
@@ -210,7 +211,9 @@ func TestBrowserTableCards(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
 	ctx := browser(t)
+	browserLogin(t, ctx, base, "owner@test.example")
 	err := chromedp.Do(ctx, chromedp.EmulateViewport(1024, 768),
 		chromedp.Navigate(base+"/restaurants/harbour/tables/cards"), chromedp.WaitVisible(chromedp.CSS(`.card`)))
 	if err != nil {
@@ -252,4 +255,140 @@ func TestBrowserTableCards(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "tables-tablet-1024.png")
+}
+
+// browserLogin signs in through the login form.
+func browserLogin(t *testing.T, ctx context.Context, base, email string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+		chromedp.SendKeys(chromedp.CSS(`#email`), email),
+		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav.staffnav`)),
+	)
+	if err != nil {
+		t.Fatalf("signing in %s: %v", email, err)
+	}
+}
+
+// TestBrowserFloorShowsHostileCommentAsText opens the floor with a comment that
+// tries to run script: it must show as text, and no dialog may open.
+func TestBrowserFloorShowsHostileCommentAsText(t *testing.T) {
+	a, base := serve(t)
+	a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
+	a.complain(t, evil)
+	ctx := browser(t)
+	dialogs := make(chan string, 4)
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			select {
+			case dialogs <- d.Message:
+			default:
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	browserLogin(t, ctx, base, "sam@test.example")
+	err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/floor"),
+		chromedp.WaitVisible(chromedp.CSS(`.card-alert .quote`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second copy arrives live, through the event stream and the script.
+	a.complain(t, evil)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('.card-alert').length === 2`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the live card did not arrive: %v", err)
+	}
+	texts, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.card-alert .quote')].map(e => e.textContent)`))
+	if err != nil || len(texts) != 2 || texts[0] != evil || texts[1] != evil {
+		t.Fatalf("comments shown as %q (%v)", texts, err)
+	}
+	imgs, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.card-alert img, .card-alert script').length`))
+	if imgs != 0 {
+		t.Fatalf("the comment became %d elements", imgs)
+	}
+	select {
+	case msg := <-dialogs:
+		t.Fatalf("a dialog opened: %q", msg)
+	case <-time.After(500 * time.Millisecond):
+	}
+}
+
+// TestBrowserDinerAndManagerLive is the heart of Tableside, with two browsers:
+// a diner at 390x844 says there is something in their food and that they are
+// still at the table; the manager's tablet at 1280x800, open on the floor,
+// shows the card without reloading; the manager taps "On my way"; the diner's
+// receipt says who is coming, without reloading.
+func TestBrowserDinerAndManagerLive(t *testing.T) {
+	a, base := serve(t)
+	a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
+	manager, diner := browser(t), browser(t)
+
+	browserLogin(t, manager, base, "sam@test.example")
+	err := chromedp.Do(manager, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/floor"),
+		chromedp.WaitVisible(chromedp.CSS(`#live`)),
+		chromedp.Evaluate[chromedp.Void](`window.notReloaded = true`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(manager, chromedp.Poll[bool](`document.getElementById('live').textContent === 'Live'`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the floor's stream did not connect: %v", err)
+	}
+
+	err = chromedp.Do(diner,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(base+"/t/"+a.tables[0].Token),
+		chromedp.WaitVisible(chromedp.CSS(`form`)),
+		chromedp.Click(chromedp.CSS(`input[name=rating][value="1"] + span`)),
+		chromedp.Click(chromedp.CSS(`input[name=tag][value="foreign-object"] + span`)),
+		chromedp.SendKeys(chromedp.CSS(`#comment`), "There is a hair in my risotto."),
+		chromedp.Click(chromedp.CSS(`input[name=at_table]`)),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#alert-state`)),
+		chromedp.Evaluate[chromedp.Void](`window.notReloaded = true`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	told, _ := chromedp.Run(diner, chromedp.Text(chromedp.CSS(`#alert-text`)))
+	if !strings.Contains(told, "A manager has been told") {
+		t.Fatalf("the diner reads %q", told)
+	}
+
+	if _, err := chromedp.Run(manager, chromedp.Poll[bool](`!!document.querySelector('#alerts .card-alert') && window.notReloaded === true`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the card did not appear on the floor without a reload: %v", err)
+	}
+	card, _ := chromedp.Run(manager, chromedp.Text(chromedp.CSS(`#alerts .card-alert`)))
+	for _, want := range []string{"Table 1", "There is a hair in my risotto.", "Something in my food", "still at the table"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the card lacks %q:\n%s", want, card)
+		}
+	}
+	shot(t, manager, "floor-new-alert-1280.png")
+
+	if err := chromedp.Do(manager, chromedp.Click(chromedp.CSS(`#alerts .card-alert form.act button`))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(manager, chromedp.Poll[bool](`!!document.querySelector('#alerts .card-alert.state-acknowledged .ack')`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the card did not turn acknowledged: %v", err)
+	}
+	if _, err := chromedp.Run(diner, chromedp.Poll[bool](`document.getElementById('alert-text').textContent.includes('Sam is on the way') && window.notReloaded === true`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		got, _ := chromedp.Run(diner, chromedp.Text(chromedp.CSS(`#alert-text`)))
+		t.Fatalf("the diner's receipt did not change without a reload: %q (%v)", got, err)
+	}
+	shot(t, diner, "receipt-on-the-way-390.png")
+	shot(t, manager, "floor-acknowledged-1280.png")
+	err = chromedp.Do(manager, chromedp.EmulateViewport(1024, 768), chromedp.WaitVisible(chromedp.CSS(`#alerts`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, manager, "floor-1024.png")
 }

@@ -10,8 +10,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tableside/tableside/handlers"
 	"github.com/tableside/tableside/store"
@@ -29,7 +31,7 @@ type app struct {
 func newApp(t testing.TB, cfg handlers.Config) *app {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "tableside.db"))
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "tableside.db"), store.WithPasswordCost(bcrypt.MinCost))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,4 +76,97 @@ func (a *app) get(target string) *httptest.ResponseRecorder {
 func (a *app) post(target string, form url.Values) *httptest.ResponseRecorder {
 	return a.do(http.MethodPost, target, strings.NewReader(form.Encode()),
 		http.Header{"Content-Type": {"application/x-www-form-urlencoded"}})
+}
+
+const testPassword = "correct horse battery"
+
+// staff makes a user with a role in a restaurant.
+func (a *app) staff(t testing.TB, r store.Restaurant, email, name string, role store.Role) store.User {
+	t.Helper()
+	ctx := context.Background()
+	u, err := a.db.UserByEmail(ctx, email)
+	if err != nil {
+		if u, err = a.db.CreateUser(ctx, email, name, testPassword); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.db.AddMembership(ctx, u.ID, r.ID, role); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// client is a browser: it keeps cookies and puts the CSRF token in its forms.
+type client struct {
+	a   *app
+	jar map[string]*http.Cookie
+}
+
+func (a *app) client() *client { return &client{a: a, jar: map[string]*http.Cookie{}} }
+
+func (cl *client) request(req *http.Request) *httptest.ResponseRecorder {
+	for _, c := range cl.jar {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	cl.a.e.ServeHTTP(rec, req)
+	for _, c := range rec.Result().Cookies() {
+		if c.MaxAge < 0 {
+			delete(cl.jar, c.Name)
+		} else {
+			cl.jar[c.Name] = c
+		}
+	}
+	return rec
+}
+
+func (cl *client) get(target string) *httptest.ResponseRecorder {
+	return cl.request(httptest.NewRequest(http.MethodGet, target, nil))
+}
+
+// post sends a form with the CSRF token of the client's cookie, unless the form
+// names its own.
+func (cl *client) post(target string, form url.Values) *httptest.ResponseRecorder {
+	form = cloneForm(form)
+	if _, ok := form["csrf"]; !ok {
+		if c := cl.jar["_csrf"]; c != nil {
+			form.Set("csrf", c.Value)
+		}
+	}
+	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return cl.request(req)
+}
+
+// login signs a client in and fails the test if it cannot.
+func (a *app) login(t testing.TB, email string) *client {
+	t.Helper()
+	cl := a.client()
+	cl.get("/login")
+	rec := cl.post("/login", url.Values{"email": {email}, "password": {testPassword}})
+	if rec.Code != http.StatusSeeOther || cl.jar["tableside"] == nil {
+		t.Fatalf("login %s: %d\n%s", email, rec.Code, rec.Body)
+	}
+	return cl
+}
+
+func httptestPost(target string, form url.Values) *http.Request {
+	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return req
+}
+
+// stream opens an event stream for a moment and returns what it answered.
+func (cl *client) stream(t testing.TB, target string) *httptest.ResponseRecorder {
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	return cl.request(httptest.NewRequest(http.MethodGet, target, nil).WithContext(ctx))
+}
+
+func cloneForm(f url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range f {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
 }

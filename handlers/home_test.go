@@ -16,7 +16,8 @@ import (
 func TestHomeAndHealth(t *testing.T) {
 	a := newApp(t, handlers.Config{})
 	home := a.get("/")
-	if home.Code != http.StatusOK || !strings.Contains(home.Body.String(), "/restaurants/harbour/tables") {
+	if home.Code != http.StatusOK || !strings.Contains(home.Body.String(), `href="/login"`) || !strings.Contains(home.Body.String(), `href="/floor"`) ||
+		strings.Contains(home.Body.String(), "demo-owner") {
 		t.Fatalf("home: %d\n%s", home.Code, home.Body)
 	}
 	health := a.get("/healthz")

@@ -3,11 +3,13 @@
 package handlers
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"golang.org/x/time/rate"
@@ -30,16 +32,27 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For, for a server
 	// behind a reverse proxy. Off, the header is ignored: it can be forged.
 	TrustProxy bool
+	// SessionKey signs and encrypts staff sessions (at least 64 bytes). Empty,
+	// a key is generated on the first run and kept in the database.
+	SessionKey []byte
+	// SecureCookies marks cookies Secure; it is on by itself when BaseURL is
+	// https.
+	SecureCookies bool
+	// PingEvery is how often live streams send a keep-alive (default 20 s).
+	PingEvery time.Duration
 }
 
 // Handler holds the dependencies of every handler.
 type Handler struct {
-	cfg    Config
-	db     *store.DB
-	log    *slog.Logger
-	assets *static.Assets
-	css    string
-	icon   string
+	cfg       Config
+	db        *store.DB
+	log       *slog.Logger
+	assets    *static.Assets
+	css       string
+	icon      string
+	sessions  *sessions.CookieStore
+	secure    bool
+	pingEvery time.Duration
 }
 
 // New builds the Echo router with every route and middleware.
@@ -50,7 +63,16 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	h := &Handler{cfg: cfg, db: db, log: log, assets: assets,
-		css: assets.URL("app.css"), icon: assets.URL("favicon.svg")}
+		css: assets.URL("app.css"), icon: assets.URL("favicon.svg"),
+		secure: cfg.SecureCookies || strings.HasPrefix(cfg.BaseURL, "https://"), pingEvery: cfg.PingEvery}
+	if h.pingEvery <= 0 {
+		h.pingEvery = 20 * time.Second
+	}
+	key, err := sessionKey(context.Background(), cfg, db)
+	if err != nil {
+		return nil, err
+	}
+	h.sessions = newSessionStore(key, h.secure)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -73,7 +95,9 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 		ContentSecurityPolicy: "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 	}))
 	e.Use(middleware.BodyLimit("64K"))
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 512}))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 512,
+		// Event streams are flushed event by event; compression would hold them.
+		Skipper: func(c echo.Context) bool { return strings.HasSuffix(c.Request().URL.Path, "/events") }}))
 	h.routes(e)
 	return e, nil
 }
@@ -88,15 +112,36 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.GET("/t/:token", h.SurveyShow)
 	e.POST("/t/:token", h.SurveySubmit, middleware.BodyLimit("16K"), h.surveyLimiter())
 	e.GET("/r/:receipt", h.Receipt)
+	e.GET("/r/:receipt/events", h.ReceiptEvents)
 
-	// Staff: the login issue puts this group behind a session.
-	staff := e.Group("/restaurants/:slug")
-	staff.GET("/tables", h.TablesList)
-	staff.POST("/tables", h.TableAdd)
-	staff.GET("/tables/cards", h.TableCards)
-	staff.GET("/tables/:id/qr.svg", h.TableQR)
-	staff.POST("/tables/:id/rotate", h.TableRotate)
-	staff.POST("/tables/:id/retire", h.TableRetire)
+	// Staff sign-in. Every staff form carries a CSRF token.
+	csrf := h.csrf()
+	e.GET("/login", h.LoginForm, csrf)
+	e.POST("/login", h.Login, h.loginLimiter(), csrf)
+	e.POST("/logout", h.Logout, csrf)
+
+	// The floor: managers and owners of the restaurant.
+	floor := e.Group("/floor", csrf, h.requireStaff)
+	floor.GET("", h.Floor)
+	floor.GET("/events", h.FloorEvents)
+	floor.POST("/alerts/:id/ack", h.Acknowledge)
+	floor.POST("/alerts/:id/resolve", h.Resolve)
+	floor.POST("/in-person", h.InPerson)
+
+	// A restaurant's setup: its owners only; for anyone else it does not exist.
+	owner := e.Group("/restaurants/:slug", csrf, h.requireStaff, h.requireOwner)
+	owner.GET("", h.Overview)
+	owner.GET("/tables", h.TablesList)
+	owner.POST("/tables", h.TableAdd)
+	owner.GET("/tables/cards", h.TableCards)
+	owner.GET("/tables/:id/qr.svg", h.TableQR)
+	owner.POST("/tables/:id/rotate", h.TableRotate)
+	owner.POST("/tables/:id/retire", h.TableRetire)
+	owner.GET("/settings", h.Settings)
+	owner.POST("/settings", h.SaveSettings)
+	owner.GET("/staff", h.StaffList)
+	owner.POST("/staff", h.StaffInvite)
+	owner.POST("/staff/:id/remove", h.StaffRemove)
 }
 
 // surveyLimiter limits survey submissions per client address. Guests of one

@@ -146,12 +146,19 @@ func (h *Handler) Receipt(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	m := views.Receipt{Restaurant: r.RestaurantName, Table: r.TableLabel, GuestName: r.GuestName,
+		Rating: r.Rating, Comment: r.Comment}
+	p := h.page("Thank you")
+	a, err := h.db.AlertForReceipt(c.Request().Context(), id)
+	switch {
+	case err == nil:
+		m.Alert = receiptAlert(a, id)
+		if a.State != store.StateResolved {
+			p.Refresh, p.Scripts = 15, []string{h.assets.URL("receipt.js")}
+		}
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return h.render(c, http.StatusOK, views.ReceiptPage(h.page("Thank you"), views.Receipt{
-		Restaurant: r.RestaurantName,
-		Table:      r.TableLabel,
-		GuestName:  r.GuestName,
-		Rating:     r.Rating,
-		Comment:    r.Comment,
-	}))
+	return h.render(c, http.StatusOK, views.ReceiptPage(p, m))
 }

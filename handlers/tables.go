@@ -12,18 +12,10 @@ import (
 	"github.com/tableside/tableside/views"
 )
 
-// restaurant finds the restaurant named by the :slug of the URL.
-func (h *Handler) restaurant(c echo.Context) (store.Restaurant, error) {
-	return h.db.RestaurantBySlug(c.Request().Context(), c.Param("slug"))
-}
-
 // table finds the active table named by the :id of the URL, within the
 // restaurant of the URL.
 func (h *Handler) table(c echo.Context) (store.Restaurant, store.Table, error) {
-	r, err := h.restaurant(c)
-	if err != nil {
-		return r, store.Table{}, err
-	}
+	r := ownedRestaurant(c)
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		return r, store.Table{}, store.ErrNotFound
@@ -50,10 +42,7 @@ var tablesDone = map[string]string{
 
 // TablesList shows the restaurant's tables: GET /restaurants/:slug/tables.
 func (h *Handler) TablesList(c echo.Context) error {
-	r, err := h.restaurant(c)
-	if err != nil {
-		return err
-	}
+	r := ownedRestaurant(c)
 	return h.renderTables(c, http.StatusOK, r, views.Tables{Flash: tablesDone[c.QueryParam("done")]})
 }
 
@@ -76,17 +65,14 @@ func (h *Handler) renderTables(c echo.Context, status int, r store.Restaurant, m
 		})
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return h.render(c, status, views.TablesPage(h.page("Tables · "+r.Name), m))
+	return h.render(c, status, views.TablesPage(h.staffPage(c, "Tables · "+r.Name, r, "Tables"), m))
 }
 
 // TableAdd adds a table: POST /restaurants/:slug/tables.
 func (h *Handler) TableAdd(c echo.Context) error {
-	r, err := h.restaurant(c)
-	if err != nil {
-		return err
-	}
+	r := ownedRestaurant(c)
 	label := c.FormValue("label")
-	_, err = h.db.CreateTable(c.Request().Context(), r.ID, label)
+	_, err := h.db.CreateTable(c.Request().Context(), r.ID, label)
 	if code := store.ErrorCode(err); code == store.EInvalid || code == store.EConflict {
 		return h.renderTables(c, http.StatusUnprocessableEntity, r,
 			views.Tables{AddLabel: label, Errors: views.FieldErrors{"label": store.ErrorMessage(err)}})
@@ -136,10 +122,7 @@ func (h *Handler) TableQR(c echo.Context) error {
 
 // TableCards is the printable sheet of table cards: GET /restaurants/:slug/tables/cards.
 func (h *Handler) TableCards(c echo.Context) error {
-	r, err := h.restaurant(c)
-	if err != nil {
-		return err
-	}
+	r := ownedRestaurant(c)
 	tables, err := h.db.ActiveTables(c.Request().Context(), r.ID)
 	if err != nil {
 		return err
@@ -153,5 +136,5 @@ func (h *Handler) TableCards(c echo.Context) error {
 		cards = append(cards, views.Card{Restaurant: r.Name, Label: t.Label, SurveyURL: h.surveyURL(t), QRSVG: svg})
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return h.render(c, http.StatusOK, views.CardsPage(h.page("Table cards · "+r.Name), r.Name, cards))
+	return h.render(c, http.StatusOK, views.CardsPage(h.staffPage(c, "Table cards · "+r.Name, r, "Tables"), r.Name, cards))
 }

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -14,49 +15,51 @@ import (
 
 func TestTablesPages(t *testing.T) {
 	a := newApp(t, handlers.Config{BaseURL: "https://feedback.example.com/"})
+	a.staff(t, a.restaurant, "owner@harbour.test", "Olu", store.RoleOwner)
+	cl := a.login(t, "owner@harbour.test")
 	tp := "/restaurants/harbour/tables"
 	id := strconv.FormatInt(a.tables[0].ID, 10)
 
-	list := a.get(tp)
+	list := cl.get(tp)
 	if list.Code != http.StatusOK || !strings.Contains(list.Body.String(), "Table 2") || strings.Count(list.Body.String(), "<svg") != 2 {
 		t.Fatalf("tables page: %d\n%s", list.Code, list.Body)
 	}
-	cards := a.get(tp + "/cards")
+	cards := cl.get(tp + "/cards")
 	body := cards.Body.String()
 	if cards.Code != http.StatusOK || strings.Count(body, `class="card"`) != 2 || strings.Count(body, "<svg") != 2 ||
 		!strings.Contains(body, "https://feedback.example.com/t/"+a.tables[0].Token) || !strings.Contains(body, "Harbour Kitchen") {
 		t.Fatalf("cards page: %d\n%s", cards.Code, body)
 	}
-	qr := a.get(tp + "/" + id + "/qr.svg")
+	qr := cl.get(tp + "/" + id + "/qr.svg")
 	if qr.Code != http.StatusOK || qr.Header().Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(qr.Body.String(), "<svg") {
 		t.Fatalf("qr.svg: %d %q", qr.Code, qr.Header().Get("Content-Type"))
 	}
 
-	rotate := a.post(tp+"/"+id+"/rotate", nil)
+	rotate := cl.post(tp+"/"+id+"/rotate", nil)
 	if rotate.Code != http.StatusSeeOther || rotate.Header().Get("Location") != tp+"?done=rotated" {
 		t.Fatalf("rotate: %d %q", rotate.Code, rotate.Header().Get("Location"))
 	}
 	if a.get("/t/"+a.tables[0].Token).Code != http.StatusNotFound {
 		t.Fatal("the rotated-away token still opens the survey")
 	}
-	if !strings.Contains(a.get(tp+"?done=rotated").Body.String(), "old card no longer works") {
+	if !strings.Contains(cl.get(tp+"?done=rotated").Body.String(), "old card no longer works") {
 		t.Error("no confirmation after rotating")
 	}
 
-	add := a.post(tp, url.Values{"label": {"Bar 1"}})
+	add := cl.post(tp, url.Values{"label": {"Bar 1"}})
 	if add.Code != http.StatusSeeOther {
 		t.Fatalf("add: %d", add.Code)
 	}
-	dup := a.post(tp, url.Values{"label": {"Bar 1"}})
+	dup := cl.post(tp, url.Values{"label": {"Bar 1"}})
 	if dup.Code != http.StatusUnprocessableEntity || !strings.Contains(dup.Body.String(), "already a table called") ||
 		!strings.Contains(dup.Body.String(), `value="Bar 1"`) {
 		t.Fatalf("duplicate label: %d\n%s", dup.Code, dup.Body)
 	}
-	if empty := a.post(tp, url.Values{"label": {"  "}}); empty.Code != http.StatusUnprocessableEntity {
+	if empty := cl.post(tp, url.Values{"label": {"  "}}); empty.Code != http.StatusUnprocessableEntity {
 		t.Fatalf("empty label: %d", empty.Code)
 	}
 
-	retire := a.post(tp+"/"+strconv.FormatInt(a.tables[1].ID, 10)+"/retire", nil)
+	retire := cl.post(tp+"/"+strconv.FormatInt(a.tables[1].ID, 10)+"/retire", nil)
 	if retire.Code != http.StatusSeeOther {
 		t.Fatalf("retire: %d", retire.Code)
 	}
@@ -78,8 +81,11 @@ func TestTablesNotFound(t *testing.T) {
 		t.Fatal(err)
 	}
 	theirID := strconv.FormatInt(theirs.ID, 10)
+	a.staff(t, a.restaurant, "owner@harbour.test", "Olu", store.RoleOwner)
+	cl := a.login(t, "owner@harbour.test")
 	for _, tc := range []struct{ method, path string }{
 		{"GET", "/restaurants/nowhere/tables"},
+		{"GET", "/restaurants/other/tables"}, // exists, but not theirs
 		{"GET", "/restaurants/nowhere/tables/cards"},
 		{"GET", "/restaurants/harbour/tables/" + theirID + "/qr.svg"}, // another restaurant's table
 		{"POST", "/restaurants/harbour/tables/" + theirID + "/rotate"},
@@ -87,9 +93,13 @@ func TestTablesNotFound(t *testing.T) {
 		{"GET", "/restaurants/harbour/tables/abc/qr.svg"},
 		{"GET", "/restaurants/harbour/tables/1%20OR%201=1/qr.svg"},
 		{"GET", "/restaurants/..%2F..%2Fetc/tables"},
-		{"GET", "/no/such/page"},
 	} {
-		rec := a.do(tc.method, tc.path, nil, nil)
+		var rec *httptest.ResponseRecorder
+		if tc.method == "GET" {
+			rec = cl.get(tc.path)
+		} else {
+			rec = cl.post(tc.path, nil)
+		}
 		if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "<h1>Not found</h1>") {
 			t.Errorf("%s %s: %d", tc.method, tc.path, rec.Code)
 		}

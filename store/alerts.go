@@ -407,3 +407,20 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time) (int, error) {
 	db.publish(ctx, due)
 	return len(due), nil
 }
+
+// RunEscalation escalates due alerts every interval until ctx ends, reading
+// the time from now (time.Now in production, a test's clock in tests).
+func (db *DB) RunEscalation(ctx context.Context, every time.Duration, now func() time.Time, log func(error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := db.EscalateDue(ctx, now()); err != nil && ctx.Err() == nil {
+				log(err)
+			}
+		}
+	}
+}

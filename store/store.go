@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -47,8 +48,9 @@ type DB struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	dummyOnce sync.Once
-	dummy     []byte
+	dummyOnce    sync.Once
+	dummy        []byte
+	passwordCost int
 }
 
 // statements are the queries of the survey's hot path, prepared once: SQLite's
@@ -63,6 +65,10 @@ type statements struct {
 
 // Option changes how Open sets up a DB.
 type Option func(*DB)
+
+// WithPasswordCost sets bcrypt's cost for new passwords; tests lower it to
+// bcrypt.MinCost to stay fast.
+func WithPasswordCost(cost int) Option { return func(db *DB) { db.passwordCost = cost } }
 
 // WithClock makes the store stamp rows with now() instead of the wall clock, so
 // tests and the demo seeder can place rows in time.
@@ -92,7 +98,7 @@ func Open(ctx context.Context, file string, opts ...Option) (*DB, error) {
 	if file == "" || strings.ContainsAny(file, "?#") {
 		return nil, fmt.Errorf("store: invalid database path %q", file)
 	}
-	db := &DB{path: file, now: time.Now, hub: NewHub()}
+	db := &DB{path: file, now: time.Now, hub: NewHub(), passwordCost: bcrypt.DefaultCost}
 	for _, o := range opts {
 		o(db)
 	}

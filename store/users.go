@@ -41,7 +41,7 @@ func (db *DB) CreateUser(ctx context.Context, email, name, password string) (Use
 	if len(password) < MinPassword || len(password) > 72 {
 		return u, Errorf(EInvalid, "A password is %d to 72 characters.", MinPassword)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), db.passwordCost)
 	if err != nil {
 		return u, err
 	}
@@ -105,7 +105,7 @@ func (db *DB) CheckPassword(ctx context.Context, email, password string) (User, 
 // takes as long as for a known one.
 func (db *DB) dummyHash() []byte {
 	db.dummyOnce.Do(func() {
-		db.dummy, _ = bcrypt.GenerateFromPassword([]byte(NewToken()), bcrypt.DefaultCost)
+		db.dummy, _ = bcrypt.GenerateFromPassword([]byte(NewToken()), db.passwordCost)
 	})
 	return db.dummy
 }

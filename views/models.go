@@ -9,9 +9,35 @@ type Page struct {
 	Title string
 	CSS   string // hashed URL of the stylesheet
 	Icon  string // hashed URL of the favicon
-	// Refresh, when positive, reloads the page after that many seconds: the
-	// no-JavaScript way to follow a live state.
+	// Refresh, when positive, reloads the page after that many seconds where
+	// JavaScript does not run: the fallback for following a live state.
 	Refresh int
+	// Scripts are hashed URLs of our scripts; every page works without them.
+	Scripts []string
+	// Nav is the staff navigation, on staff pages only.
+	Nav *Nav
+}
+
+// Nav is the bar at the top of staff pages.
+type Nav struct {
+	Name  string // who is signed in
+	CSRF  string
+	Links []NavLink
+}
+
+// NavLink is one link of the staff navigation.
+type NavLink struct {
+	Label   string
+	URL     string
+	Current bool
+}
+
+// Login is the sign-in page.
+type Login struct {
+	Email string
+	Next  string
+	CSRF  string
+	Error string
 }
 
 // FieldErrors maps a form field's name to the message shown next to it.
@@ -66,15 +92,27 @@ var RatingChoices = []RatingChoice{{"1", "Awful"}, {"2", "Poor"}, {"3", "Okay"},
 
 // Alert states a receipt can show, in the order an alert goes through them.
 const (
-	AlertRaised       = "raised"
+	AlertRaised       = "open"
 	AlertAcknowledged = "acknowledged"
 	AlertResolved     = "resolved"
 )
 
 // ReceiptAlert is the state of the alert a response raised.
 type ReceiptAlert struct {
-	State string // AlertRaised, AlertAcknowledged or AlertResolved
-	Staff string // who acknowledged or resolved it
+	State     string // AlertRaised, AlertAcknowledged or AlertResolved
+	Staff     string // first name of who acknowledged or resolved it
+	EventsURL string // the live stream of this alert's state
+}
+
+// Text is what the diner reads about their alert.
+func (a ReceiptAlert) Text() string {
+	switch a.State {
+	case AlertAcknowledged:
+		return a.Staff + " is on the way."
+	case AlertResolved:
+		return a.Staff + " has taken care of it."
+	}
+	return "A manager has been told. Someone will be with you shortly."
 }
 
 // Receipt is the thank-you page's model.
@@ -119,14 +157,7 @@ type Card struct {
 
 // Home is the landing page's model.
 type Home struct {
-	Restaurants    []HomeRestaurant
+	Demo           bool   // the demo is running: show its logins
 	DemoSurveyURL  string // a table's survey, shown only when the demo is running
 	DemoSurveyName string
-}
-
-// HomeRestaurant is one restaurant listed on the landing page.
-type HomeRestaurant struct {
-	Name      string
-	TablesURL string
-	CardsURL  string
 }

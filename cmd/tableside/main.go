@@ -3,11 +3,13 @@
 //
 //	tableside [-addr :8080] [-db tableside.db] [-base-url URL] [-demo]
 //	tableside tables -db PATH [-base-url URL]
+//	tableside user add -db PATH -email E -restaurant SLUG -role manager [-name N]
 //	tableside loadtest [-duration 10s] [-workers 32]
 package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -46,6 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runTables(ctx, args[1:], stdout, stderr)
 		case "loadtest":
 			return runLoadtest(ctx, args[1:], stdout, stderr)
+		case "user":
+			return runUser(ctx, args[1:], os.Stdin, stdout, stderr)
 		}
 	}
 	m := NewMain(stderr)
@@ -63,12 +67,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // Config is the server's configuration, from flags with environment fallbacks.
 type Config struct {
-	Addr        string
-	DB          string
-	BaseURL     string
-	Demo        bool
-	SurveyLimit int
-	TrustProxy  bool
+	Addr          string
+	DB            string
+	BaseURL       string
+	Demo          bool
+	SurveyLimit   int
+	TrustProxy    bool
+	SecureCookies bool
+	SessionKey    string // hex, from TABLESIDE_SESSION_KEY only: a flag would show it in ps
 }
 
 // Main is the running program: a test can start it on :0 with a temporary
@@ -81,6 +87,8 @@ type Main struct {
 	ln     net.Listener
 	server *http.Server
 	done   chan error
+	stop   context.CancelFunc // stops background work
+	bg     chan struct{}
 }
 
 // NewMain returns a Main with the default configuration, logging to w.
@@ -126,6 +134,8 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.BoolVar(&c.Demo, "demo", envBool("DEMO", c.Demo), "on an empty database, seed Demo Bistro and its demo logins (TABLESIDE_DEMO)")
 	fs.IntVar(&c.SurveyLimit, "survey-limit", envInt("SURVEY_LIMIT", c.SurveyLimit), "survey submissions per minute per client address, 0 for none (TABLESIDE_SURVEY_LIMIT)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("TRUST_PROXY", c.TrustProxy), "take client addresses from X-Forwarded-For (TABLESIDE_TRUST_PROXY)")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("SECURE_COOKIES", c.SecureCookies), "mark cookies Secure, for HTTPS behind a proxy (TABLESIDE_SECURE_COOKIES; on by itself for an https base URL)")
+	c.SessionKey = env("SESSION_KEY", c.SessionKey)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -158,15 +168,29 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.BaseURL == "" {
 		m.Config.BaseURL = "http://localhost:" + strconv.Itoa(m.ln.Addr().(*net.TCPAddr).Port)
 	}
+	var key []byte
+	if m.Config.SessionKey != "" {
+		if key, err = hex.DecodeString(m.Config.SessionKey); err != nil || len(key) < 64 {
+			return errors.New("TABLESIDE_SESSION_KEY must be at least 64 bytes, hex-encoded (openssl rand -hex 64)")
+		}
+	}
 	e, err := handlers.New(handlers.Config{
-		BaseURL:     m.Config.BaseURL,
-		Demo:        m.Config.Demo,
-		SurveyLimit: m.Config.SurveyLimit,
-		TrustProxy:  m.Config.TrustProxy,
+		BaseURL:       m.Config.BaseURL,
+		Demo:          m.Config.Demo,
+		SurveyLimit:   m.Config.SurveyLimit,
+		TrustProxy:    m.Config.TrustProxy,
+		SecureCookies: m.Config.SecureCookies,
+		SessionKey:    key,
 	}, db, m.Logger)
 	if err != nil {
 		return err
 	}
+	bg, stop := context.WithCancel(context.Background())
+	m.stop, m.bg = stop, make(chan struct{})
+	go func() {
+		defer close(m.bg)
+		db.RunEscalation(bg, 5*time.Second, time.Now, func(err error) { m.Logger.Error("escalation", "err", err) })
+	}()
 	m.server = &http.Server{
 		Handler:           e,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -201,6 +225,10 @@ func (m *Main) Close() error {
 		if err := <-m.done; !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, err)
 		}
+	}
+	if m.stop != nil {
+		m.stop()
+		<-m.bg
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/tableside/tableside/handlers"
+	"github.com/tableside/tableside/store"
+)
+
+// runUser is `tableside user add`: it creates a staff account, or gives an
+// existing one a role in a restaurant. The password is read from standard
+// input when it is piped, or else generated and printed once.
+func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errors.New("usage: tableside user add -db PATH -email E -restaurant SLUG -role manager|owner [-name N]")
+	}
+	fs := flag.NewFlagSet("tableside user add", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", env("DB", "tableside.db"), "SQLite database file")
+	email := fs.String("email", "", "the person's email, which they sign in with")
+	name := fs.String("name", "", "their name as guests and colleagues see it (default: the email's local part)")
+	slug := fs.String("restaurant", "", "the restaurant's slug")
+	role := fs.String("role", "manager", "manager or owner")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *email == "" || *slug == "" {
+		return errors.New("user add: -email and -restaurant are required")
+	}
+	if _, err := os.Stat(*dbPath); err != nil {
+		return fmt.Errorf("no database at %s: %w", *dbPath, err)
+	}
+	db, err := store.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	r, err := db.RestaurantBySlug(ctx, *slug)
+	if err != nil {
+		return fmt.Errorf("restaurant %q: %w", *slug, err)
+	}
+	u, err := db.UserByEmail(ctx, *email)
+	generated := ""
+	if errors.Is(err, store.ErrNotFound) {
+		password, piped, err := readPassword(stdin)
+		if err != nil {
+			return err
+		}
+		if !piped {
+			password = handlers.NewPassword()
+			generated = password
+		}
+		if *name == "" {
+			*name, _, _ = strings.Cut(*email, "@")
+		}
+		if u, err = db.CreateUser(ctx, *email, *name, password); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	if err := db.AddMembership(ctx, u.ID, r.ID, store.Role(*role)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s is now %s of %s\n", u.Email, *role, r.Name)
+	if generated != "" {
+		fmt.Fprintf(stdout, "password (shown once): %s\n", generated)
+	}
+	return nil
+}
+
+// readPassword reads one line from stdin if it is a pipe or a file.
+func readPassword(stdin io.Reader) (password string, piped bool, err error) {
+	if f, ok := stdin.(*os.File); ok {
+		if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice != 0 {
+			return "", false, nil // a terminal, or nothing: generate one
+		}
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", false, err
+	}
+	line = strings.TrimRight(line, "\r\n")
+	return line, line != "", nil
+}

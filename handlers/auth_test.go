@@ -1,0 +1,223 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tableside/tableside/handlers"
+	"github.com/tableside/tableside/store"
+)
+
+// TestAuthorizationMatrix tries every staff route as each kind of visitor:
+// nobody, a manager and the owner of restaurant A, and a manager of B.
+func TestAuthorizationMatrix(t *testing.T) {
+	a := newApp(t, handlers.Config{PingEvery: time.Hour})
+	ctx := context.Background()
+	b, err := a.db.CreateRestaurant(ctx, store.Restaurant{Slug: "bistro-b", Name: "Bistro B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.staff(t, a.restaurant, "owner-a@test.example", "Olu Owner", store.RoleOwner)
+	managerA := a.staff(t, a.restaurant, "manager-a@test.example", "Mo Manager", store.RoleManager)
+	managerB := a.staff(t, b, "manager-b@test.example", "Bea", store.RoleManager)
+	receipt := a.post("/t/"+a.tables[0].Token, url.Values{"key": {store.NewToken()}, "rating": {"1"}})
+	alert, err := a.db.AlertForReceipt(ctx, strings.TrimPrefix(receipt.Header().Get("Location"), "/r/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alertPath := "/floor/alerts/" + strconv.FormatInt(alert.ID, 10)
+	tableID := strconv.FormatInt(a.tables[1].ID, 10)
+	tableB, _ := a.db.CreateTable(ctx, b.ID, "B1")
+
+	type route struct {
+		method, path string
+		form         url.Values
+	}
+	floor := []route{
+		{"GET", "/floor?r=harbour", nil},
+		{"GET", "/floor/events?r=harbour", nil},
+		{"POST", "/floor/in-person?r=harbour", url.Values{"table": {tableID}, "note": {"Cold soup"}}},
+		{"POST", alertPath + "/ack?r=harbour", nil},
+		{"POST", alertPath + "/resolve?r=harbour", url.Values{"outcome": {"apologised"}}},
+	}
+	owner := []route{
+		{"GET", "/restaurants/harbour", nil},
+		{"GET", "/restaurants/harbour/tables", nil},
+		{"GET", "/restaurants/harbour/tables/cards", nil},
+		{"GET", "/restaurants/harbour/tables/" + tableID + "/qr.svg", nil},
+		{"POST", "/restaurants/harbour/tables", url.Values{"label": {"Patio"}}},
+		{"POST", "/restaurants/harbour/tables/" + tableID + "/rotate", nil},
+		{"GET", "/restaurants/harbour/settings", nil},
+		{"POST", "/restaurants/harbour/settings", url.Values{"max_rating": {"2"}, "urgent_tags": {"1"}, "at_table": {"1"}, "escalate": {"3"}}},
+		{"GET", "/restaurants/harbour/staff", nil},
+		{"POST", "/restaurants/harbour/staff", url.Values{"email": {"new@test.example"}, "name": {"Nia"}}},
+		{"POST", "/restaurants/harbour/staff/" + strconv.FormatInt(managerB.ID, 10) + "/remove", nil},
+	}
+	ok := func(method string) int {
+		if method == "GET" {
+			return http.StatusOK
+		}
+		return http.StatusSeeOther
+	}
+	check := func(who string, cl *client, routes []route, want func(route) int) {
+		for _, r := range routes {
+			var rec interface{ Result() *http.Response }
+			if r.method == "GET" {
+				if strings.Contains(r.path, "/events") {
+					rec = cl.stream(t, r.path)
+				} else {
+					rec = cl.get(r.path)
+				}
+			} else {
+				rec = cl.post(r.path, r.form)
+			}
+			got := rec.Result().StatusCode
+			if w := want(r); got != w {
+				t.Errorf("%s: %s %s = %d, want %d", who, r.method, r.path, got, w)
+			}
+		}
+	}
+	anon := a.client()
+	anon.get("/login") // a CSRF cookie, so the refusal below is about the login
+	check("anonymous", anon, append(floor, owner...), func(r route) int {
+		if r.method == "GET" {
+			return http.StatusSeeOther
+		}
+		return http.StatusUnauthorized
+	})
+	check("manager of B", a.login(t, "manager-b@test.example"), append(floor, owner...), func(route) int { return http.StatusNotFound })
+	clB := a.login(t, "manager-b@test.example") // B's own floor, A's alert id
+	if rec := clB.post(alertPath+"/ack?r=bistro-b", nil); rec.Code != http.StatusNotFound {
+		t.Errorf("manager of B acknowledging A's alert through B's floor: %d", rec.Code)
+	}
+	if rec := clB.post("/floor/in-person?r=bistro-b", url.Values{"table": {tableID}, "note": {"x"}}); rec.Code != http.StatusUnprocessableEntity {
+		t.Errorf("manager of B logging a complaint at A's table: %d", rec.Code)
+	}
+	_ = tableB
+	check("manager of A", a.login(t, "manager-a@test.example"), append(floor, owner...), func(r route) int {
+		if strings.HasPrefix(r.path, "/restaurants/") {
+			return http.StatusNotFound
+		}
+		return ok(r.method)
+	})
+	check("owner of A", a.login(t, "owner-a@test.example"), append(floor, owner...), func(r route) int {
+		switch {
+		case strings.HasSuffix(r.path, "/remove"):
+			return http.StatusNotFound // B's manager is not on A's staff
+		case r.method == "POST" && strings.HasSuffix(r.path, "/staff"):
+			return http.StatusOK // the new manager's password is shown, once
+		}
+		return ok(r.method)
+	})
+	if rec := a.login(t, "owner-a@test.example").post("/restaurants/harbour/staff/"+strconv.FormatInt(managerA.ID, 10)+"/remove", nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("owner removing their manager: %d", rec.Code)
+	}
+	// Removed, the manager loses the floor at once, on the session they had.
+	if rec := a.login(t, "owner-a@test.example").get("/floor?r=harbour"); rec.Code != http.StatusOK {
+		t.Fatal("the owner lost the floor")
+	}
+}
+
+func TestCSRF(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	a.staff(t, a.restaurant, "owner@test.example", "Olu", store.RoleOwner)
+	cl := a.login(t, "owner@test.example")
+	for _, form := range []url.Values{
+		{"label": {"Patio"}, "csrf": {""}},
+		{"label": {"Patio"}, "csrf": {"forged-token-of-the-right-length!"}},
+	} {
+		if rec := cl.post("/restaurants/harbour/tables", form); rec.Code != http.StatusForbidden {
+			t.Errorf("POST with csrf %q: %d, want 403", form.Get("csrf"), rec.Code)
+		}
+	}
+	// A cross-site form, as a browser marks it.
+	req := httptestPost("/restaurants/harbour/tables", url.Values{"label": {"Patio"}})
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if rec := cl.request(req); rec.Code != http.StatusForbidden {
+		t.Errorf("cross-site POST: %d, want 403", rec.Code)
+	}
+	tables, _ := a.db.ActiveTables(context.Background(), a.restaurant.ID)
+	if len(tables) != 2 {
+		t.Fatalf("a refused POST added a table: %d tables", len(tables))
+	}
+	if rec := cl.post("/restaurants/harbour/tables", url.Values{"label": {"Patio"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("POST with the token: %d", rec.Code)
+	}
+}
+
+func TestLoginRenewsSessionAndLogsOut(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	a.staff(t, a.restaurant, "owner@test.example", "Olu", store.RoleOwner)
+	cl := a.client()
+	cl.get("/login")
+	planted := "MTcwMDAwMDAwMHxwbGFudGVkLWJ5LWFuLWF0dGFja2VyfA=="
+	cl.jar["tableside"] = &http.Cookie{Name: "tableside", Value: planted}
+	if rec := cl.post("/login", url.Values{"email": {"owner@test.example"}, "password": {"wrong password"}}); rec.Code != http.StatusUnauthorized ||
+		!strings.Contains(rec.Body.String(), "match an account") || !strings.Contains(rec.Body.String(), `value="owner@test.example"`) {
+		t.Fatalf("wrong password: %d", rec.Code)
+	}
+	rec := cl.post("/login", url.Values{"email": {"owner@test.example"}, "password": {testPassword}, "next": {"/restaurants/harbour/settings"}})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/restaurants/harbour/settings" {
+		t.Fatalf("login: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	sess := cl.jar["tableside"]
+	if sess.Value == planted {
+		t.Fatal("the session cookie did not change at login")
+	}
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == "tableside" && (!c.HttpOnly || c.SameSite != http.SameSiteLaxMode) {
+			t.Fatalf("session cookie: HttpOnly %v, SameSite %v", c.HttpOnly, c.SameSite)
+		}
+	}
+	if rec := cl.get("/restaurants/harbour"); rec.Code != http.StatusOK {
+		t.Fatalf("after login: %d", rec.Code)
+	}
+	if rec := cl.post("/logout", nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("logout: %d", rec.Code)
+	}
+	if rec := cl.get("/restaurants/harbour"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("after logout: %d", rec.Code)
+	}
+	// Secure cookies over HTTPS.
+	https := newApp(t, handlers.Config{BaseURL: "https://feedback.example.com"})
+	https.staff(t, https.restaurant, "o@test.example", "O", store.RoleOwner)
+	hc := https.client()
+	hc.get("/login")
+	rec = hc.post("/login", url.Values{"email": {"o@test.example"}, "password": {testPassword}})
+	for _, c := range rec.Result().Cookies() {
+		if !c.Secure {
+			t.Errorf("cookie %s is not Secure on an https site", c.Name)
+		}
+	}
+}
+
+func TestLoginNeverRedirectsAway(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	a.staff(t, a.restaurant, "owner@test.example", "Olu", store.RoleOwner)
+	for _, next := range []string{"https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "evil", "https:/evil.example"} {
+		cl := a.client()
+		cl.get("/login?next=" + url.QueryEscape(next))
+		rec := cl.post("/login", url.Values{"email": {"owner@test.example"}, "password": {testPassword}, "next": {next}})
+		if loc := rec.Header().Get("Location"); loc != "/floor" {
+			t.Errorf("next=%q sent the user to %q", next, loc)
+		}
+	}
+}
+
+func TestLoginRateLimited(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	cl := a.client()
+	cl.get("/login")
+	codes := map[int]int{}
+	for range 12 {
+		codes[cl.post("/login", url.Values{"email": {"x@test.example"}, "password": {"guess"}}).Code]++
+	}
+	if codes[http.StatusUnauthorized] != 10 || codes[http.StatusTooManyRequests] != 2 {
+		t.Fatalf("12 wrong logins answered %v; want 10 refusals, then 429", codes)
+	}
+}

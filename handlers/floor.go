@@ -1,0 +1,303 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tableside/tableside/store"
+	"github.com/tableside/tableside/views"
+)
+
+// floorRestaurant is the restaurant the floor page is for: ?r=SLUG among the
+// user's restaurants, or their first one.
+func floorRestaurant(c echo.Context) (store.Restaurant, error) {
+	s := staffOf(c)
+	slug := c.QueryParam("r")
+	if slug == "" {
+		slug = c.FormValue("r")
+	}
+	if slug == "" {
+		if len(s.memberships) == 0 {
+			return store.Restaurant{}, store.Errorf(store.ENotFound, "You are not on the staff of any restaurant yet. Ask its owner to add you.")
+		}
+		return s.memberships[0].Restaurant, nil
+	}
+	m, ok := s.role(slug)
+	if !ok {
+		return store.Restaurant{}, store.ErrNotFound
+	}
+	return m.Restaurant, nil
+}
+
+func floorPath(r store.Restaurant) string { return "/floor?r=" + url.QueryEscape(r.Slug) }
+
+// staffPage is the layout model of a staff page, with its navigation.
+func (h *Handler) staffPage(c echo.Context, title string, r store.Restaurant, current string) views.Page {
+	p := h.page(title)
+	s := staffOf(c)
+	nav := &views.Nav{Name: s.user.Name, CSRF: csrfToken(c)}
+	add := func(label, url string) {
+		nav.Links = append(nav.Links, views.NavLink{Label: label, URL: url, Current: label == current})
+	}
+	add("Floor", floorPath(r))
+	if m, ok := s.role(r.Slug); ok && m.Role == store.RoleOwner {
+		base := "/restaurants/" + url.PathEscape(r.Slug)
+		add("Overview", base)
+		add("Tables", base+"/tables")
+		add("Alert settings", base+"/settings")
+		add("Staff", base+"/staff")
+	}
+	p.Nav = nav
+	return p
+}
+
+var currencySymbols = map[string]string{"GBP": "£", "EUR": "€", "USD": "$", "CAD": "$", "AUD": "$", "JPY": "¥", "CHF": "CHF"}
+
+func currencySymbol(code string) string {
+	if s, ok := currencySymbols[code]; ok {
+		return s
+	}
+	return code
+}
+
+// reasonWords says why an alert was raised, in the floor's words.
+var reasonWords = map[string]string{
+	store.ReasonLowRating: "low rating",
+	store.ReasonUrgent:    "urgent",
+	store.ReasonAtTable:   "complaint",
+	store.ReasonInPerson:  "told in person",
+}
+
+func tagLabels(keys []string) []string {
+	labels := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if t, ok := store.LookupTag(k); ok {
+			labels = append(labels, t.Label)
+		}
+	}
+	return labels
+}
+
+// firstName is how a guest is told who is coming: "Sam", not "Sam Patel".
+func firstName(name string) string {
+	first, _, _ := strings.Cut(strings.TrimSpace(name), " ")
+	return first
+}
+
+// waiting says how long a guest has waited, for pages without JavaScript.
+func waiting(since, now time.Time) string {
+	d := now.Sub(since)
+	switch {
+	case d < time.Minute:
+		return "under a minute"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d/time.Minute))
+	}
+	return fmt.Sprintf("%d h %d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
+}
+
+// alertCard builds the card of an alert for one viewer (whose CSRF token its
+// forms carry).
+func alertCard(a store.Alert, r store.Restaurant, csrf string, now time.Time) views.AlertCard {
+	loc := r.Location()
+	base := "/floor/alerts/" + strconv.FormatInt(a.ID, 10)
+	c := views.AlertCard{
+		ID: a.ID, Table: a.TableLabel, Rating: a.Rating, Tags: tagLabels(a.Tags), Comment: a.Comment,
+		AtTable: a.AtTable, Guest: a.GuestName, Contact: a.Contact, State: a.State, Escalated: a.Escalated,
+		CreatedMs: a.CreatedAt.UnixMilli(), Waiting: waiting(a.CreatedAt, now), AckBy: a.AckBy,
+		AckURL: base + "/ack?r=" + url.QueryEscape(r.Slug), ResolveURL: base + "/resolve?r=" + url.QueryEscape(r.Slug),
+		Slug: r.Slug, CSRF: csrf, Currency: currencySymbol(r.Currency),
+		Resolve: views.ResolveForm{FollowWho: a.Contact},
+	}
+	if c.Table == "" {
+		c.Table = "No table"
+	}
+	if !a.AckAt.IsZero() {
+		c.AckAt = a.AckAt.In(loc).Format("15:04")
+	}
+	for _, reason := range a.Reasons {
+		if reason != store.ReasonAtTable || !a.AtTable { // "still at the table" says it already
+			c.Why = append(c.Why, reasonWords[reason])
+		}
+	}
+	return c
+}
+
+// Floor is the floor tablet's page: GET /floor[?r=SLUG].
+func (h *Handler) Floor(c echo.Context) error {
+	r, err := floorRestaurant(c)
+	if err != nil {
+		return err
+	}
+	return h.renderFloor(c, http.StatusOK, r, nil, views.InPersonForm{})
+}
+
+// renderFloor renders the floor page; failed, when set, is the card whose
+// resolve form comes back with an error.
+func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, failed *views.AlertCard, inPerson views.InPersonForm) error {
+	ctx := c.Request().Context()
+	alerts, err := h.db.ActiveAlerts(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	recent, err := h.db.RecentResponses(ctx, r.ID, 20)
+	if err != nil {
+		return err
+	}
+	tables, err := h.db.ActiveTables(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	last, err := h.db.LastEventID(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	now, loc := time.Now(), r.Location()
+	f := views.Floor{
+		Restaurant: r.Name, Slug: r.Slug, Tables: tables, Complaints: store.Tags(store.Complaint),
+		EventsURL: "/floor/events?r=" + url.QueryEscape(r.Slug), LastEventID: last,
+		Flash: floorDone[c.QueryParam("done")],
+	}
+	inPerson.Action = "/floor/in-person?r=" + url.QueryEscape(r.Slug)
+	f.InPerson = inPerson
+	for _, m := range staffOf(c).memberships {
+		if m.Restaurant.ID != r.ID {
+			f.Others = append(f.Others, views.NavLink{Label: m.Restaurant.Name, URL: floorPath(m.Restaurant)})
+		}
+	}
+	for _, a := range alerts {
+		card := alertCard(a, r, csrfToken(c), now)
+		if failed != nil && failed.ID == a.ID {
+			card.Resolve = failed.Resolve
+		}
+		f.Cards = append(f.Cards, card)
+	}
+	for _, resp := range recent {
+		f.Recent = append(f.Recent, views.RecentResponse{Time: resp.CreatedAt.In(loc).Format("Mon 15:04"), Table: resp.TableLabel,
+			Rating: resp.Rating, Tags: tagLabels(resp.Tags), Comment: resp.Comment, AtTable: resp.AtTable})
+	}
+	p := h.staffPage(c, "Floor · "+r.Name, r, "Floor")
+	p.Scripts = []string{h.assets.URL("floor.js")}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return h.render(c, status, views.FloorPage(p, f))
+}
+
+var floorDone = map[string]string{
+	"logged": "Complaint logged. It counts in this week's numbers; resolve it below when it's dealt with.",
+}
+
+// floorAlert finds the alert of the URL's :id in the restaurant of ?r=.
+func (h *Handler) floorAlert(c echo.Context) (store.Restaurant, int64, error) {
+	r, err := floorRestaurant(c)
+	if err != nil {
+		return r, 0, err
+	}
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return r, 0, store.ErrNotFound
+	}
+	return r, id, nil
+}
+
+// Acknowledge is "On my way": POST /floor/alerts/:id/ack?r=SLUG.
+func (h *Handler) Acknowledge(c echo.Context) error {
+	r, id, err := h.floorAlert(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.db.Acknowledge(c.Request().Context(), r.ID, id, staffOf(c).user.ID); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, floorPath(r))
+}
+
+var amountRE = regexp.MustCompile(`^\d{1,7}([.,]\d{1,2})?$`)
+
+// parseAmount reads an amount typed in major units ("12", "12.5", "12,50")
+// as integer minor units (cents).
+func parseAmount(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, true
+	}
+	if !amountRE.MatchString(s) {
+		return 0, false
+	}
+	whole, frac, _ := strings.Cut(strings.Replace(s, ",", ".", 1), ".")
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	w, _ := strconv.ParseInt(whole, 10, 64)
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	return w*100 + f, true
+}
+
+// Resolve records what was done: POST /floor/alerts/:id/resolve?r=SLUG. A
+// mistake comes back as the floor page with the card's form as typed (422).
+func (h *Handler) Resolve(c echo.Context) error {
+	r, id, err := h.floorAlert(c)
+	if err != nil {
+		return err
+	}
+	form := views.ResolveForm{
+		Outcome: c.FormValue("outcome"), Amount: c.FormValue("amount"), FollowDate: c.FormValue("follow_date"),
+		FollowTime: c.FormValue("follow_time"), FollowWho: c.FormValue("follow_contact"), Note: c.FormValue("note"),
+	}
+	res := store.Resolution{Outcome: form.Outcome, FollowUpWho: form.FollowWho, Note: form.Note}
+	cents, ok := parseAmount(form.Amount)
+	res.AmountCents = cents
+	if form.FollowDate != "" || form.FollowTime != "" {
+		at, err := time.ParseInLocation("2006-01-02 15:04", form.FollowDate+" "+form.FollowTime, r.Location())
+		if err != nil {
+			form.Error = "Enter the follow-up's date and time."
+		}
+		res.FollowUpAt = at
+	}
+	if !ok {
+		form.Error = "Enter the amount as a number, like 12.50."
+	}
+	if form.Error == "" {
+		_, err = h.db.Resolve(c.Request().Context(), r.ID, id, staffOf(c).user.ID, res)
+		if store.ErrorCode(err) == store.EInvalid {
+			form.Error = store.ErrorMessage(err)
+		} else if err != nil {
+			return err
+		} else {
+			return c.Redirect(http.StatusSeeOther, floorPath(r))
+		}
+	}
+	if _, err := h.db.AlertByID(c.Request().Context(), r.ID, id); err != nil {
+		return err
+	}
+	return h.renderFloor(c, http.StatusUnprocessableEntity, r, &views.AlertCard{ID: id, Resolve: form}, views.InPersonForm{})
+}
+
+// InPerson logs a complaint a guest told a manager: POST /floor/in-person?r=SLUG.
+func (h *Handler) InPerson(c echo.Context) error {
+	r, err := floorRestaurant(c)
+	if err != nil {
+		return err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return formError(err)
+	}
+	in := views.InPersonForm{TableID: form.Get("table"), Tags: form["tag"], Note: form.Get("note")}
+	tableID, _ := strconv.ParseInt(in.TableID, 10, 64)
+	_, err = h.db.LogInPerson(c.Request().Context(), r.ID, tableID, staffOf(c).user.ID, in.Tags, in.Note)
+	if store.ErrorCode(err) == store.EInvalid {
+		in.Error = store.ErrorMessage(err)
+		return h.renderFloor(c, http.StatusUnprocessableEntity, r, nil, in)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, floorPath(r)+"&done=logged")
+}

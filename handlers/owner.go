@@ -1,0 +1,178 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tableside/tableside/store"
+	"github.com/tableside/tableside/views"
+)
+
+func restaurantPath(r store.Restaurant) string { return "/restaurants/" + url.PathEscape(r.Slug) }
+
+// Overview is an owner's page for one restaurant, led by the alerts that
+// escalated: GET /restaurants/:slug.
+func (h *Handler) Overview(c echo.Context) error {
+	r := ownedRestaurant(c)
+	escalated, err := h.db.EscalatedAlerts(c.Request().Context(), r.ID)
+	if err != nil {
+		return err
+	}
+	o := views.Overview{Restaurant: r.Name}
+	now := time.Now()
+	for _, a := range escalated {
+		o.Escalated = append(o.Escalated, alertCard(a, r, csrfToken(c), now))
+	}
+	base := restaurantPath(r)
+	o.Links = []views.NavLink{
+		{Label: "Floor", URL: floorPath(r)},
+		{Label: "Tables and QR codes", URL: base + "/tables"},
+		{Label: "Print table cards", URL: base + "/tables/cards"},
+		{Label: "Alert settings", URL: base + "/settings"},
+		{Label: "Staff", URL: base + "/staff"},
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return h.render(c, http.StatusOK, views.OverviewPage(h.staffPage(c, r.Name, r, "Overview"), o))
+}
+
+func settingsModel(r store.Restaurant) views.Settings {
+	return views.Settings{
+		Restaurant: r.Name, Action: restaurantPath(r) + "/settings",
+		MaxRating: r.Rules.MaxRating, UrgentTags: r.Rules.UrgentTags, AtTable: r.Rules.AtTable,
+		EscalateMins: strconv.FormatFloat(r.Rules.EscalateAfter.Minutes(), 'f', -1, 64),
+	}
+}
+
+// Settings shows the alert rules: GET /restaurants/:slug/settings.
+func (h *Handler) Settings(c echo.Context) error {
+	r := ownedRestaurant(c)
+	m := settingsModel(r)
+	m.Saved = c.QueryParam("saved") == "1"
+	return h.render(c, http.StatusOK, views.SettingsPage(h.staffPage(c, "Alert settings · "+r.Name, r, "Alert settings"), m))
+}
+
+// SaveSettings changes the alert rules: POST /restaurants/:slug/settings.
+func (h *Handler) SaveSettings(c echo.Context) error {
+	r := ownedRestaurant(c)
+	m := settingsModel(r)
+	m.Errors = views.FieldErrors{}
+	max, err := strconv.Atoi(c.FormValue("max_rating"))
+	if err != nil || max < 0 || max > 5 {
+		m.Errors["max_rating"] = "Choose a rating from the list."
+	}
+	m.MaxRating, m.UrgentTags, m.AtTable = max, c.FormValue("urgent_tags") != "", c.FormValue("at_table") != ""
+	m.EscalateMins = c.FormValue("escalate")
+	mins, err := strconv.ParseFloat(strings.Replace(strings.TrimSpace(m.EscalateMins), ",", ".", 1), 64)
+	if err != nil || math.IsNaN(mins) || mins < 0.5 || mins > 60 {
+		m.Errors["escalate"] = "Enter a number of minutes from 0.5 to 60."
+	}
+	if len(m.Errors) == 0 {
+		rules := store.AlertRules{MaxRating: max, UrgentTags: m.UrgentTags, AtTable: m.AtTable,
+			EscalateAfter: time.Duration(mins * float64(time.Minute)).Round(time.Second)}
+		if err := h.db.SetAlertRules(c.Request().Context(), r.ID, rules); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, restaurantPath(r)+"/settings?saved=1")
+	}
+	return h.render(c, http.StatusUnprocessableEntity, views.SettingsPage(h.staffPage(c, "Alert settings · "+r.Name, r, "Alert settings"), m))
+}
+
+func (h *Handler) renderStaff(c echo.Context, status int, r store.Restaurant, m views.Staff) error {
+	members, err := h.db.Staff(c.Request().Context(), r.ID)
+	if err != nil {
+		return err
+	}
+	m.Restaurant, m.InviteURL = r.Name, restaurantPath(r)+"/staff"
+	for _, s := range members {
+		row := views.StaffRow{Name: s.User.Name, Email: s.User.Email, Role: string(s.Role)}
+		if s.Role == store.RoleManager {
+			row.RemoveURL = restaurantPath(r) + "/staff/" + strconv.FormatInt(s.User.ID, 10) + "/remove"
+		}
+		m.Members = append(m.Members, row)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return h.render(c, status, views.StaffPage(h.staffPage(c, "Staff · "+r.Name, r, "Staff"), m))
+}
+
+// StaffList lists the restaurant's staff: GET /restaurants/:slug/staff.
+func (h *Handler) StaffList(c echo.Context) error {
+	return h.renderStaff(c, http.StatusOK, ownedRestaurant(c), views.Staff{})
+}
+
+// StaffInvite adds a manager: POST /restaurants/:slug/staff. Someone new gets
+// an account with a generated password, shown to the owner once; someone with
+// an account keeps their password.
+func (h *Handler) StaffInvite(c echo.Context) error {
+	r := ownedRestaurant(c)
+	ctx := c.Request().Context()
+	m := views.Staff{Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name"))}
+	u, err := h.db.UserByEmail(ctx, m.Email)
+	if errors.Is(err, store.ErrNotFound) {
+		m.Password = NewPassword()
+		u, err = h.db.CreateUser(ctx, m.Email, m.Name, m.Password)
+		if store.ErrorCode(err) == store.EInvalid {
+			field := "email"
+			if m.Name == "" {
+				field = "name"
+			}
+			m.Password = ""
+			m.Errors = views.FieldErrors{field: store.ErrorMessage(err)}
+			return h.renderStaff(c, http.StatusUnprocessableEntity, r, m)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if mem, ok := staffMembership(ctx, h.db, r.ID, u.ID); ok && mem == store.RoleOwner {
+		m.Errors = views.FieldErrors{"email": "That's an owner of this restaurant already."}
+		return h.renderStaff(c, http.StatusUnprocessableEntity, r, m)
+	}
+	if err := h.db.AddMembership(ctx, u.ID, r.ID, store.RoleManager); err != nil {
+		return err
+	}
+	m.Invited, m.Email, m.Name = u.Name, "", ""
+	return h.renderStaff(c, http.StatusOK, r, m)
+}
+
+func staffMembership(ctx context.Context, db *store.DB, restaurantID, userID int64) (store.Role, bool) {
+	staff, err := db.Staff(ctx, restaurantID)
+	if err != nil {
+		return "", false
+	}
+	for _, s := range staff {
+		if s.User.ID == userID {
+			return s.Role, true
+		}
+	}
+	return "", false
+}
+
+// StaffRemove takes a manager off the restaurant; they lose access at once:
+// POST /restaurants/:slug/staff/:id/remove.
+func (h *Handler) StaffRemove(c echo.Context) error {
+	r := ownedRestaurant(c)
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return store.ErrNotFound
+	}
+	if err := h.db.RemoveMembership(c.Request().Context(), r.ID, id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, restaurantPath(r)+"/staff")
+}
+
+// NewPassword makes a password to hand to a new staff member: 20 base32
+// characters (A–Z, 2–7: nothing to mistake for anything else), 100 bits.
+func NewPassword() string {
+	t := rand.Text()
+	return t[0:5] + "-" + t[5:10] + "-" + t[10:15] + "-" + t[15:20]
+}

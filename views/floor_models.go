@@ -1,0 +1,126 @@
+package views
+
+import "github.com/tableside/tableside/store"
+
+// Floor is the floor tablet's page.
+type Floor struct {
+	Restaurant  string
+	Slug        string
+	Others      []NavLink // the user's other restaurants
+	Cards       []AlertCard
+	Recent      []RecentResponse
+	Tables      []store.Table
+	Complaints  []store.Tag
+	EventsURL   string
+	LastEventID int64
+	InPerson    InPersonForm
+	Flash       string
+}
+
+// AlertCard is one alert on the floor, as a card. The event stream sends the
+// same card, rendered by the same component.
+type AlertCard struct {
+	ID         int64
+	Table      string
+	Why        []string // plain words for the reasons
+	Rating     int
+	Tags       []string // labels
+	Comment    string
+	AtTable    bool
+	Guest      string
+	Contact    string
+	State      string
+	Escalated  bool
+	CreatedMs  int64  // for the live waiting time
+	Waiting    string // the waiting time when rendered, for pages without JavaScript
+	AckBy      string
+	AckAt      string // local time
+	AckURL     string
+	ResolveURL string
+	Slug       string
+	CSRF       string
+	Currency   string // symbol or code for amounts
+	Resolve    ResolveForm
+}
+
+// ResolveForm is what a manager typed in a card's resolve form.
+type ResolveForm struct {
+	Outcome     string
+	Amount      string
+	FollowDate  string
+	FollowTime  string
+	FollowWho   string
+	Note        string
+	Error       string
+	DefaultOpen bool
+}
+
+// InPersonForm is the "log a complaint told in person" form.
+type InPersonForm struct {
+	Action  string
+	TableID string
+	Tags    []string
+	Note    string
+	Error   string
+}
+
+// RecentResponse is one survey response in the floor's recent list.
+type RecentResponse struct {
+	Time    string
+	Table   string
+	Rating  int
+	Tags    []string
+	Comment string
+	AtTable bool
+}
+
+// OutcomeLabels says each resolution outcome in words.
+var OutcomeLabels = map[string]string{
+	store.OutcomeApologised: "Apologised",
+	store.OutcomeReplaced:   "Replaced the dish",
+	store.OutcomeCompedItem: "Comped an item",
+	store.OutcomeCompedBill: "Comped the bill",
+	store.OutcomeDiscount:   "Discount",
+	store.OutcomeFollowUp:   "Follow-up scheduled",
+	store.OutcomeGuestLeft:  "Guest had left",
+}
+
+// Overview is an owner's page for one restaurant.
+type Overview struct {
+	Restaurant string
+	Escalated  []AlertCard
+	Links      []NavLink
+}
+
+// Settings is the owner's alert settings page.
+type Settings struct {
+	Restaurant   string
+	Action       string
+	MaxRating    int
+	UrgentTags   bool
+	AtTable      bool
+	EscalateMins string
+	Errors       FieldErrors
+	Saved        bool
+}
+
+// Staff is the owner's page of managers.
+type Staff struct {
+	Restaurant string
+	Members    []StaffRow
+	InviteURL  string
+	Email      string
+	Name       string
+	Errors     FieldErrors
+	// Password is shown once, after inviting someone new.
+	Invited  string
+	Password string
+}
+
+// StaffRow is one person on the staff page.
+type StaffRow struct {
+	Name      string
+	Email     string
+	Role      string
+	RemoveURL string // empty for owners
+}
