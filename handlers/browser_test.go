@@ -392,3 +392,43 @@ func TestBrowserDinerAndManagerLive(t *testing.T) {
 	}
 	shot(t, manager, "floor-1024.png")
 }
+
+// TestBrowserOwnerPages walks an owner through their pages at tablet size and
+// a phone size, with an escalated alert waiting, and saves what they see.
+func TestBrowserOwnerPages(t *testing.T) {
+	a, base := serve(t)
+	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+	a.complain(t, "Nobody came to our table.")
+	if n, err := a.db.EscalateDue(context.Background(), time.Now().Add(4*time.Minute)); err != nil || n != 1 {
+		t.Fatalf("escalate: %d, %v", n, err)
+	}
+	ctx := browser(t)
+	browserLogin(t, ctx, base, "owner@test.example")
+	err := chromedp.Do(ctx, chromedp.EmulateViewport(1024, 768), chromedp.Navigate(base+"/restaurants/harbour"),
+		chromedp.WaitVisible(chromedp.CSS(`.card-alert.escalated`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "owner-overview-escalated-1024.png")
+	err = chromedp.Do(ctx, chromedp.Navigate(base+"/floor"), chromedp.WaitVisible(chromedp.CSS(`.card-alert.escalated`)),
+		chromedp.Click(chromedp.CSS(`details.resolve summary`)), chromedp.WaitVisible(chromedp.CSS(`input[name=amount]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "floor-escalated-resolve-1024.png")
+	err = chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(base+"/restaurants/harbour/settings"), chromedp.WaitVisible(chromedp.CSS(`#escalate`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "owner-settings-390.png")
+	err = chromedp.Do(ctx, chromedp.Navigate(base+"/restaurants/harbour/staff"), chromedp.WaitVisible(chromedp.CSS(`#email`)),
+		chromedp.SendKeys(chromedp.CSS(`#name`), "Nia Manager"),
+		chromedp.SendKeys(chromedp.CSS(`#email`), "nia@test.example"),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.big-code`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "owner-staff-invited-390.png")
+}

@@ -237,3 +237,43 @@ func TestHubUnderRace(t *testing.T) {
 		t.Fatalf("%d subscriptions left behind", n)
 	}
 }
+
+// TestEscalationTicker runs the ticker on a clock the test moves: an alert
+// nobody acknowledged turns escalated once the clock passes the threshold,
+// and the tablets hear of it.
+func TestEscalationTicker(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	db, err := store.Open(ctx, t.TempDir()+"/t.db", store.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r, tb := fixture(t, db)
+	submit(t, db, tb, 1, true)
+	sub := db.Hub().Subscribe(r.ID, 8)
+	defer sub.Close()
+	done := make(chan struct{})
+	go func() { db.RunEscalation(ctx, 5*time.Millisecond, clock, func(err error) { t.Error(err) }); close(done) }()
+
+	time.Sleep(50 * time.Millisecond) // ticks at 20:00: nothing is due
+	if esc, _ := db.EscalatedAlerts(ctx, r.ID); len(esc) != 0 {
+		t.Fatal("escalated before its time")
+	}
+	mu.Lock()
+	now = now.Add(3*time.Minute + time.Second)
+	mu.Unlock()
+	select {
+	case e := <-sub.C:
+		if e.Kind != "escalated" || !e.Alert.Escalated {
+			t.Fatalf("event %+v", e)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no escalation after the clock passed three minutes")
+	}
+	cancel()
+	<-done
+}

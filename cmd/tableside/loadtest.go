@@ -40,8 +40,14 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	workers := fs.Int("workers", 32, "concurrent clients (1–512)")
 	tables := fs.Int("tables", 30, "tables to spread submissions over")
 	maxRequests := fs.Int("max-requests", 5_000_000, "stop a phase after this many requests")
+	alerts := fs.Bool("alerts", false, "measure alert delivery to floor tablets instead of throughput")
+	tablets := fs.Int("tablets", 50, "with -alerts: floor tablets following the event stream (1–500)")
+	rate := fs.Int("rate", 100, "with -alerts: complaints posted per second (1–2000)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *alerts && (*tablets < 1 || *tablets > 500 || *rate < 1 || *rate > 2000 || *duration < time.Second) {
+		return fmt.Errorf("loadtest: -tablets must be in [1, 500], -rate in [1, 2000], -duration at least 1s")
 	}
 	if *duration <= 0 || *duration > 5*time.Minute || *workers < 1 || *workers > 512 || *tables < 1 {
 		return fmt.Errorf("loadtest: -duration must be in (0, 5m], -workers in [1, 512], -tables at least 1")
@@ -70,6 +76,11 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return err
 		}
 		tokens = append(tokens, t.Token)
+	}
+
+	if *alerts {
+		l := &alertLoad{base: m.URL(), db: m.DB, tokens: tokens, tablets: *tablets, rate: *rate, duration: *duration}
+		return l.run(ctx, stdout, r)
 	}
 
 	client := &http.Client{

@@ -135,3 +135,48 @@ func TestShutdownOnSignal(t *testing.T) {
 		t.Fatal("the server did not stop")
 	}
 }
+
+func TestUserAdd(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "u.db")
+	m := startMain(t, db, "-demo")
+	m.Close()
+	var out bytes.Buffer
+	args := []string{"user", "add", "-db", db, "-email", "kim@demo.test", "-name", "Kim Lee", "-restaurant", "demo", "-role", "manager"}
+	if err := run(context.Background(), args, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "kim@demo.test is now manager of Demo Bistro") || !strings.Contains(out.String(), "password (shown once): ") {
+		t.Fatalf("output %q", out.String())
+	}
+	password := strings.TrimSpace(out.String()[strings.Index(out.String(), "shown once): ")+len("shown once): "):])
+
+	m = startMain(t, db)
+	defer m.Close()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Get(m.URL() + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	var csrf *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "_csrf" {
+			csrf = c
+		}
+	}
+	form := url.Values{"email": {"kim@demo.test"}, "password": {password}, "csrf": {csrf.Value}}
+	req, _ := http.NewRequest(http.MethodPost, m.URL()+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(csrf)
+	res, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/floor" {
+		t.Fatalf("login with the printed password: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if err := run(context.Background(), []string{"user", "add", "-db", db, "-email", "x@demo.test", "-restaurant", "nowhere"}, io.Discard, io.Discard); err == nil {
+		t.Fatal("user add for an unknown restaurant did not fail")
+	}
+}
