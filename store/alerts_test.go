@@ -257,7 +257,10 @@ func TestEscalationTicker(t *testing.T) {
 	sub := db.Hub().Subscribe(r.ID, 8)
 	defer sub.Close()
 	done := make(chan struct{})
-	go func() { db.RunEscalation(ctx, 5*time.Millisecond, clock, func(err error) { t.Error(err) }); close(done) }()
+	go func() {
+		db.RunEscalation(ctx, 5*time.Millisecond, clock, func(err error) { t.Error(err) })
+		close(done)
+	}()
 
 	time.Sleep(50 * time.Millisecond) // ticks at 20:00: nothing is due
 	if esc, _ := db.EscalatedAlerts(ctx, r.ID); len(esc) != 0 {
