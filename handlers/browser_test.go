@@ -391,6 +391,11 @@ func TestBrowserDinerAndManagerLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, manager, "floor-1024.png")
+	err = chromedp.Do(manager, chromedp.EmulateViewport(800, 1280), chromedp.WaitVisible(chromedp.CSS(`#alerts`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, manager, "floor-portrait-800.png")
 }
 
 // TestBrowserOwnerPages walks an owner through their pages at tablet size and

@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // restaurants' time zones work on a machine without zoneinfo
@@ -89,6 +90,9 @@ type Main struct {
 	done   chan error
 	stop   context.CancelFunc // stops background work
 	bg     chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // NewMain returns a Main with the default configuration, logging to w.
@@ -215,8 +219,13 @@ func (m *Main) URL() string {
 }
 
 // Close stops accepting requests, lets those under way finish (up to 10 s), and
-// closes the database.
+// closes the database. It may be called more than once.
 func (m *Main) Close() error {
+	m.closeOnce.Do(func() { m.closeErr = m.close() })
+	return m.closeErr
+}
+
+func (m *Main) close() error {
 	var errs []error
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -151,7 +151,7 @@ func TestUserAdd(t *testing.T) {
 	password := strings.TrimSpace(out.String()[strings.Index(out.String(), "shown once): ")+len("shown once): "):])
 
 	m = startMain(t, db)
-	defer m.Close()
+	t.Cleanup(func() { m.Close() })
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := client.Get(m.URL() + "/login")
 	if err != nil {
@@ -175,6 +175,22 @@ func TestUserAdd(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/floor" {
 		t.Fatalf("login with the printed password: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	// A restart keeps the session: its key lives in the database.
+	cookies := res.Cookies()
+	m.Close()
+	m = startMain(t, db)
+	req, _ = http.NewRequest(http.MethodGet, m.URL()+"/floor", nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	res, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("after a restart the floor answered %d: the session was lost", res.StatusCode)
 	}
 	if err := run(context.Background(), []string{"user", "add", "-db", db, "-email", "x@demo.test", "-restaurant", "nowhere"}, io.Discard, io.Discard); err == nil {
 		t.Fatal("user add for an unknown restaurant did not fail")
