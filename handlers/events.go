@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -69,6 +70,31 @@ func (s *stream) ping() error {
 	return s.flush()
 }
 
+// follow sends the subscription's events through send, and a ping every
+// interval, until the client goes away or the hub drops the subscription as too
+// slow (the client then reconnects and catches up).
+func (s *stream) follow(ctx context.Context, sub *store.Subscription, every time.Duration, send func(store.Event) error) error {
+	ping := time.NewTicker(every)
+	defer ping.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case e, ok := <-sub.C:
+			if !ok {
+				return nil
+			}
+			if err := send(e); err != nil {
+				return nil // the client went away
+			}
+		case <-ping.C:
+			if err := s.ping(); err != nil {
+				return nil
+			}
+		}
+	}
+}
+
 // floorEvent is what a floor tablet receives for each change.
 type floorEvent struct {
 	Alert   int64  `json:"alert"`
@@ -120,25 +146,7 @@ func (h *Handler) FloorEvents(c echo.Context) error {
 			return nil // the tablet went away
 		}
 	}
-	ping := time.NewTicker(h.pingEvery)
-	defer ping.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case e, ok := <-sub.C:
-			if !ok {
-				return nil // dropped as too slow: the tablet reconnects and replays
-			}
-			if err := send(e); err != nil {
-				return nil
-			}
-		case <-ping.C:
-			if err := s.ping(); err != nil {
-				return nil
-			}
-		}
-	}
+	return s.follow(ctx, sub, h.pingEvery, send)
 }
 
 // receiptState is what a diner's phone receives about their alert.
@@ -187,25 +195,10 @@ func (h *Handler) ReceiptEvents(c echo.Context) error {
 	if err := send(a); err != nil {
 		return nil
 	}
-	ping := time.NewTicker(h.pingEvery)
-	defer ping.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case e, ok := <-sub.C:
-			if !ok {
-				return nil
-			}
-			if e.Alert.ID == a.ID {
-				if err := send(e.Alert); err != nil {
-					return nil
-				}
-			}
-		case <-ping.C:
-			if err := s.ping(); err != nil {
-				return nil
-			}
+	return s.follow(ctx, sub, h.pingEvery, func(e store.Event) error {
+		if e.Alert.ID != a.ID {
+			return nil // another table's alert: none of this diner's business
 		}
-	}
+		return send(e.Alert)
+	})
 }

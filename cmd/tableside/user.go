@@ -34,10 +34,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if *email == "" || *slug == "" {
 		return errors.New("user add: -email and -restaurant are required")
 	}
-	if _, err := os.Stat(*dbPath); err != nil {
-		return fmt.Errorf("no database at %s: %w", *dbPath, err)
-	}
-	db, err := store.Open(ctx, *dbPath)
+	db, err := openExisting(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
