@@ -58,8 +58,12 @@ func (h *Handler) SurveyShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := surveyInputFromForm(c.QueryParams())
-	in = views.SurveyInput{Key: in.Key, Check: in.Check}
+	// Every rendering gets a fresh key, never one from the URL: a shared link
+	// must not make two diners' forms one response.
+	in := views.SurveyInput{Key: store.NewToken(), Check: c.QueryParam("check")}
+	if !checkRE.MatchString(in.Check) {
+		in.Check = ""
+	}
 	return h.renderSurvey(c, http.StatusOK, t, in, nil)
 }
 

@@ -60,6 +60,14 @@ func TestSurveyPage(t *testing.T) {
 	if strings.Contains(body, "<script") || strings.Contains(body, "style=") {
 		t.Error("the survey has inline script or style, which the CSP forbids")
 	}
+	// A key in the URL is ignored: two diners opening one shared link must
+	// not share a key.
+	if strings.Contains(a.get("/t/"+a.tables[1].Token+"?key=shared-link-key-0123").Body.String(), "shared-link-key-0123") {
+		t.Error("the survey took its idempotency key from the URL")
+	}
+	if strings.Contains(a.get("/t/"+a.tables[1].Token+"?check=%3Cscript%3E").Body.String(), `name="check"`) {
+		t.Error("a malformed check number was kept")
+	}
 	// Two visits get two different keys.
 	first, second := a.formKey(t, a.tables[0].Token), a.formKey(t, a.tables[0].Token)
 	if first == second {
