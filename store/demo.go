@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 )
 
@@ -49,11 +51,12 @@ func (db *DB) SeedDemo(ctx context.Context, now time.Time) (seeded bool, err err
 	if err := db.AddMembership(ctx, manager.ID, r.ID, RoleManager); err != nil {
 		return false, err
 	}
-	return true, db.seedHistory(ctx, r, now)
+	return true, db.seedHistory(ctx, r, now, []int64{manager.ID, manager.ID, owner.ID})
 }
 
-// seedHistory writes the tables, covers and responses in one transaction.
-func (db *DB) seedHistory(ctx context.Context, r Restaurant, now time.Time) error {
+// seedHistory writes the tables, covers, responses and the alerts they raised,
+// handled by staff, in one transaction.
+func (db *DB) seedHistory(ctx context.Context, r Restaurant, now time.Time, staff []int64) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return dbError(err)
@@ -91,12 +94,81 @@ func (db *DB) seedHistory(ctx context.Context, r Restaurant, now time.Time) erro
 				continue
 			}
 			in := demoResponse(rng, day, tables)
-			if _, _, err := insertResponse(ctx, insert, in, db.receiptID(in.TableToken, in.IdempotencyKey), at.UnixMilli()); err != nil {
+			id, _, err := insertResponse(ctx, insert, in, db.receiptID(in.TableToken, in.IdempotencyKey), at.UnixMilli())
+			if err != nil {
 				return dbError(err)
+			}
+			if reasons := r.Rules.Reasons(in.Rating, in.Tags, in.AtTable); len(reasons) > 0 {
+				if err := demoAlert(ctx, tx, rng, r.ID, id, 0, strings.Join(reasons, " "), in, at, staff); err != nil {
+					return err
+				}
+			}
+		}
+		// Now and then a guest tells a manager instead.
+		if rng.IntN(7) < 2 {
+			at := demoServiceTime(rng, day)
+			if at.Before(now) {
+				t := tables[rng.IntN(len(tables))]
+				in := NewResponse{Tags: pickTags(rng, demoComplaintTags, 1), Comment: demoComplaints[rng.IntN(len(demoComplaints))]}
+				if err := demoAlert(ctx, tx, rng, r.ID, 0, t.ID, ReasonInPerson, in, at, staff); err != nil {
+					return err
+				}
 			}
 		}
 	}
 	return dbError(tx.Commit())
+}
+
+// demoAlert records an alert as the floor would have handled it: most are
+// acknowledged within three minutes and resolved at the table, some waited
+// too long, a few guests had gone.
+func demoAlert(ctx context.Context, tx *sql.Tx, rng *rand.Rand, restaurantID, responseID, tableID int64, reasons string,
+	in NewResponse, at time.Time, staff []int64) error {
+	ack := at.Add(time.Duration(20+rng.IntN(160)) * time.Second)
+	if rng.IntN(10) == 0 {
+		ack = at.Add(time.Duration(3*60+rng.IntN(420)) * time.Second) // a busy moment
+	}
+	var escalated any
+	if ack.Sub(at) > 3*time.Minute {
+		escalated = at.Add(3 * time.Minute).UnixMilli()
+	}
+	resolved := ack.Add(time.Duration(2+rng.IntN(12)) * time.Minute)
+	who := staff[rng.IntN(len(staff))]
+	outcome := Outcomes[pickWeighted(rng, []int{40, 20, 14, 8, 7, 5, 6})]
+	var amount, followUp any
+	contact, note := "", ""
+	switch outcome {
+	case OutcomeCompedItem:
+		amount = int64(450 + 50*rng.IntN(28))
+		note = "Took it off the bill"
+	case OutcomeCompedBill:
+		amount = int64(2800 + 100*rng.IntN(90))
+		note = "Bill on us, apologised in person"
+	case OutcomeDiscount:
+		amount = int64(500 + 100*rng.IntN(15))
+	case OutcomeFollowUp:
+		followUp = at.Add(time.Duration(24+rng.IntN(72)) * time.Hour).UnixMilli()
+		contact = in.Contact
+		if contact == "" {
+			contact = fmt.Sprintf("07700 900%03d", rng.IntN(1000))
+		}
+		note = "Chef to call back about the allergen menu"
+	case OutcomeReplaced:
+		note = "New plate out in 8 minutes"
+	}
+	var response, table, loggedBy any = responseID, nil, nil
+	if responseID == 0 {
+		response, table, loggedBy = nil, tableID, who
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO alerts (restaurant_id, response_id, table_id, reasons, note, tags, logged_by,
+			state, created_at, escalated_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by,
+			outcome, amount_cents, follow_up_at, follow_up_contact, resolution_note)
+		SELECT ?, ?, coalesce(?, (SELECT table_id FROM responses WHERE id = ?)), ?, ?, ?, ?,
+			'resolved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`,
+		restaurantID, response, table, responseID, reasons, in.Comment, strings.Join(in.Tags, " "), loggedBy,
+		at.UnixMilli(), escalated, ack.UnixMilli(), who, resolved.UnixMilli(), who,
+		outcome, amount, followUp, contact, note)
+	return dbError(err)
 }
 
 // Guests served on a typical day, Sunday first.
