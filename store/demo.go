@@ -51,6 +51,9 @@ func (db *DB) SeedDemo(ctx context.Context, now time.Time) (seeded bool, err err
 	if err := db.AddMembership(ctx, manager.ID, r.ID, RoleManager); err != nil {
 		return false, err
 	}
+	if err := db.SetSummarySettings(ctx, r.ID, DefaultVoiceRate, []string{"Sam", "Priya", "Tom", "Jo"}); err != nil {
+		return false, err
+	}
 	return true, db.seedHistory(ctx, r, now, []int64{manager.ID, manager.ID, owner.ID})
 }
 
@@ -279,6 +282,8 @@ var demoPraise = []string{
 	"The sticky toffee pudding is a must.",
 	"Great with our kids, very patient staff.",
 	"We'll be back for the Sunday roast.",
+	"Tom was so kind about my son's nut allergy.",
+	"Jo's recommendation of the lamb was spot on. Wow.",
 }
 
 var demoMixed = []string{

@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // DemoFingerprint summarises a restaurant's history as counts: responses, those
 // rated 1–2, those made at the table, and the sum of ratings.
@@ -10,4 +13,35 @@ func (db *DB) DemoFingerprint(ctx context.Context, restaurantID int64) ([4]int, 
 		count(*) FILTER (WHERE at_table = 1), coalesce(sum(rating), 0) FROM responses WHERE restaurant_id = ?`,
 		restaurantID).Scan(&fp[0], &fp[1], &fp[2], &fp[3])
 	return fp, err
+}
+
+// SummaryQueryPlans explains each query of the weekly summary.
+func (db *DB) SummaryQueryPlans(ctx context.Context, _ *DB) map[string]string {
+	queries := map[string]string{"responses": responseStatsSQL, "alerts": alertStatsSQL, "covers": coverStatsSQL,
+		"praise": praiseSQL, "follow-ups": followUpsSQL, "trend responses": trendResponsesSQL,
+		"trend alerts": trendAlertsSQL, "trend covers": trendCoversSQL}
+	plans := map[string]string{}
+	for name, q := range queries {
+		args := make([]any, strings.Count(q, "?"))
+		for i := range args {
+			args[i] = 1
+		}
+		rows, err := db.read.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			plans[name] = err.Error()
+			continue
+		}
+		var b strings.Builder
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				b.WriteString(err.Error())
+			}
+			b.WriteString(detail + "\n")
+		}
+		rows.Close()
+		plans[name] = b.String()
+	}
+	return plans
 }

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -16,10 +18,16 @@ type Restaurant struct {
 	TimeZone string
 	Currency string // ISO 4217 code; amounts are integer cents (minor units) of it
 	Rules    AlertRules
+	// VoiceRate is the owner's assumption of the share of unhappy guests who
+	// complain to a manager, for the silent-dissatisfaction estimate.
+	VoiceRate Range
+	// TeamNames are first names of the team, counted when praise names them.
+	TeamNames []string
 }
 
 // restaurantColumns reads a Restaurant with scanRestaurant.
-const restaurantColumns = `id, slug, name, time_zone, currency, ` + rulesColumns
+const restaurantColumns = `id, slug, name, time_zone, currency, ` + rulesColumns +
+	`, voice_low_bp, voice_central_bp, voice_high_bp, team_names`
 
 const rulesColumns = `alert_max_rating, alert_urgent_tags, alert_at_table, escalate_after_s`
 
@@ -33,11 +41,70 @@ func scanRules(row rowScanner) (AlertRules, error) {
 
 func scanRestaurant(row rowScanner) (Restaurant, error) {
 	var r Restaurant
-	var secs int64
-	err := row.Scan(&r.ID, &r.Slug, &r.Name, &r.TimeZone, &r.Currency,
-		&r.Rules.MaxRating, &r.Rules.UrgentTags, &r.Rules.AtTable, &secs)
+	err := scanRestaurantAfter(row, &r)
+	return r, err
+}
+
+// scanRestaurantAfter scans the columns before restaurantColumns into
+// leading, then the restaurant into r.
+func scanRestaurantAfter(row rowScanner, r *Restaurant, leading ...any) error {
+	var secs, low, central, high int64
+	var team string
+	err := row.Scan(append(leading, &r.ID, &r.Slug, &r.Name, &r.TimeZone, &r.Currency,
+		&r.Rules.MaxRating, &r.Rules.UrgentTags, &r.Rules.AtTable, &secs, &low, &central, &high, &team)...)
 	r.Rules.EscalateAfter = time.Duration(secs) * time.Second
-	return r, dbError(err)
+	r.VoiceRate = Range{Low: float64(low) / 10000, Central: float64(central) / 10000, High: float64(high) / 10000}
+	r.TeamNames = splitNames(team)
+	return dbError(err)
+}
+
+// splitNames reads a comma-separated list of names, dropping blanks and
+// repeats.
+func splitNames(s string) []string {
+	var names []string
+	for _, n := range strings.Split(s, ",") {
+		n = strings.Join(strings.Fields(n), " ")
+		if n != "" && !slices.ContainsFunc(names, func(m string) bool { return strings.EqualFold(m, n) }) {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// MaxTeamNames bounds the team names a restaurant keeps.
+const MaxTeamNames = 100
+
+// SetSummarySettings changes a restaurant's voice-rate range and team names.
+func (db *DB) SetSummarySettings(ctx context.Context, restaurantID int64, voice Range, team []string) error {
+	bp := func(f float64) int64 { return int64(math.Round(f * 10000)) }
+	low, central, high := bp(voice.Low), bp(voice.Central), bp(voice.High)
+	switch {
+	case low < 1 || high > 10000:
+		return Errorf(EInvalid, "Voice rates are percentages above 0 and at most 100.")
+	case low > central || central > high:
+		return Errorf(EInvalid, "The voice rates must go low ≤ central ≤ high.")
+	case len(team) > MaxTeamNames:
+		return Errorf(EInvalid, "At most %d team names.", MaxTeamNames)
+	}
+	for _, n := range team {
+		if strings.Contains(n, ",") || len(n) > 40 {
+			return Errorf(EInvalid, "A team name is a first name of at most 40 characters: %q.", n)
+		}
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return dbError(err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE restaurants SET voice_low_bp = ?, voice_central_bp = ?, voice_high_bp = ?,
+		team_names = ? WHERE id = ?`, low, central, high, strings.Join(splitNames(strings.Join(team, ",")), ", "), restaurantID)
+	if err != nil {
+		return dbError(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return dbError(tx.Commit())
 }
 
 // Location returns the restaurant's time zone, or UTC if the stored name is not
@@ -83,7 +150,7 @@ func (db *DB) CreateRestaurant(ctx context.Context, r Restaurant) (Restaurant, e
 	err = tx.QueryRowContext(ctx, `INSERT INTO restaurants (slug, name, time_zone, currency, created_at)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id`,
 		r.Slug, r.Name, r.TimeZone, r.Currency, db.nowMillis()).Scan(&r.ID)
-	r.Rules = DefaultAlertRules()
+	r.Rules, r.VoiceRate = DefaultAlertRules(), DefaultVoiceRate
 	if err := dbError(err); err == ErrNotFound {
 		return r, Errorf(EConflict, "A restaurant with the slug %q exists already.", r.Slug)
 	} else if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/mail"
 	"strings"
-	"time"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -137,13 +136,9 @@ func (db *DB) Memberships(ctx context.Context, userID int64) ([]Membership, erro
 	var ms []Membership
 	for rows.Next() {
 		var m Membership
-		var secs int64
-		r := &m.Restaurant
-		if err := rows.Scan(&m.Role, &r.ID, &r.Slug, &r.Name, &r.TimeZone, &r.Currency,
-			&r.Rules.MaxRating, &r.Rules.UrgentTags, &r.Rules.AtTable, &secs); err != nil {
-			return nil, dbError(err)
+		if err := scanRestaurantAfter(rows, &m.Restaurant, &m.Role); err != nil {
+			return nil, err
 		}
-		r.Rules.EscalateAfter = time.Duration(secs) * time.Second
 		ms = append(ms, m)
 	}
 	return ms, dbError(rows.Err())

@@ -1,0 +1,531 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// WeekStats is what one week looked like in one restaurant, or in several
+// restaurants added together (each in its own time zone's week).
+type WeekStats struct {
+	Week      string // YYYY-Www
+	Responses int
+	Ratings   [5]int // responses rated 1 to 5
+	ratingSum int
+	AtTable   int // responses sent while the diner was still at the table
+	// Covers are the guests served on the CoverDays days that have a count.
+	Covers, CoverDays int
+	Complaints        []TagCount // complaint tags, survey and in person, most first
+	Praise            []TagCount // praise tags, most first
+	// Voiced complaints: every alert, from the survey or told in person.
+	Voiced, InPerson, Escalated int
+	Acknowledged, Resolved      int
+	ackTimes                    []time.Duration
+	// ResolvedPresent counts alerts resolved while the guest was still there:
+	// any outcome but "guest had left" and "follow-up".
+	ResolvedPresent int
+	Comps           []Comps // by currency
+	Wow             []Comment
+	StaffNamed      []TagCount // Key is the name
+}
+
+// TagCount is how often one tag (or name) came up.
+type TagCount struct {
+	Key, Label string
+	Count      int
+}
+
+// Comps are the amounts given back in one currency: comped items and bills,
+// and discounts.
+type Comps struct {
+	Currency string
+	Count    int
+	Cents    int64
+}
+
+// Comment is a guest's comment with where and when it was made.
+type Comment struct {
+	At         time.Time
+	Restaurant string
+	Table      string
+	Rating     int
+	Text       string
+	Guest      string
+}
+
+// Average is the mean rating, and false without responses.
+func (s WeekStats) Average() (float64, bool) {
+	if s.Responses == 0 {
+		return 0, false
+	}
+	return float64(s.ratingSum) / float64(s.Responses), true
+}
+
+// Unhappy is the number of responses rated 1 or 2.
+func (s WeekStats) Unhappy() int { return s.Ratings[0] + s.Ratings[1] }
+
+// HappyShare is the share of responses rated 4 or 5, and false without any.
+func (s WeekStats) HappyShare() (float64, bool) {
+	if s.Responses == 0 {
+		return 0, false
+	}
+	return float64(s.Ratings[3]+s.Ratings[4]) / float64(s.Responses), true
+}
+
+// ResponseRate is responses per guest served, and false without covers.
+func (s WeekStats) ResponseRate() (float64, bool) {
+	if s.Covers == 0 {
+		return 0, false
+	}
+	return float64(s.Responses) / float64(s.Covers), true
+}
+
+// AckTimes is the median and 90th percentile of the time to acknowledge,
+// and false when no alert was acknowledged.
+func (s WeekStats) AckTimes() (median, p90 time.Duration, ok bool) {
+	if len(s.ackTimes) == 0 {
+		return 0, 0, false
+	}
+	return quantile(s.ackTimes, 0.5), quantile(s.ackTimes, 0.9), true
+}
+
+// PresentShare is the share of voiced complaints resolved while the guest was
+// still there, and false without any.
+func (s WeekStats) PresentShare() (float64, bool) {
+	if s.Voiced == 0 {
+		return 0, false
+	}
+	return float64(s.ResolvedPresent) / float64(s.Voiced), true
+}
+
+// quantile is the nearest-rank quantile q of ds, which it sorts.
+func quantile(ds []time.Duration, q float64) time.Duration {
+	slices.Sort(ds)
+	i := int(q*float64(len(ds))+0.999999) - 1
+	return ds[max(0, min(i, len(ds)-1))]
+}
+
+// add adds o's figures to s.
+func (s *WeekStats) add(o WeekStats) {
+	s.Responses += o.Responses
+	for i := range s.Ratings {
+		s.Ratings[i] += o.Ratings[i]
+	}
+	s.ratingSum += o.ratingSum
+	s.AtTable += o.AtTable
+	s.Covers += o.Covers
+	s.CoverDays += o.CoverDays
+	s.Complaints = addCounts(s.Complaints, o.Complaints)
+	s.Praise = addCounts(s.Praise, o.Praise)
+	s.StaffNamed = addCounts(s.StaffNamed, o.StaffNamed)
+	s.Voiced += o.Voiced
+	s.InPerson += o.InPerson
+	s.Escalated += o.Escalated
+	s.Acknowledged += o.Acknowledged
+	s.Resolved += o.Resolved
+	s.ResolvedPresent += o.ResolvedPresent
+	s.ackTimes = append(s.ackTimes, o.ackTimes...)
+	for _, c := range o.Comps {
+		s.Comps = addComps(s.Comps, c)
+	}
+	s.Wow = append(s.Wow, o.Wow...)
+	slices.SortStableFunc(s.Wow, func(a, b Comment) int { return b.At.Compare(a.At) })
+	s.Wow = s.Wow[:min(len(s.Wow), maxWow)]
+}
+
+func addCounts(to, from []TagCount) []TagCount {
+	for _, f := range from {
+		i := slices.IndexFunc(to, func(t TagCount) bool { return t.Key == f.Key })
+		if i < 0 {
+			to = append(to, f)
+		} else {
+			to[i].Count += f.Count
+		}
+	}
+	sortCounts(to)
+	return to
+}
+
+func sortCounts(cs []TagCount) {
+	slices.SortStableFunc(cs, func(a, b TagCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+}
+
+func addComps(to []Comps, c Comps) []Comps {
+	for i := range to {
+		if to[i].Currency == c.Currency {
+			to[i].Count += c.Count
+			to[i].Cents += c.Cents
+			return to
+		}
+	}
+	return append(to, c)
+}
+
+// TrendPoint is one week of the trend chart.
+type TrendPoint struct {
+	Week      string
+	Responses int
+	ratingSum int
+	Voiced    int
+	Covers    int
+}
+
+// Average is the week's mean rating, and false without responses.
+func (p TrendPoint) Average() (float64, bool) {
+	if p.Responses == 0 {
+		return 0, false
+	}
+	return float64(p.ratingSum) / float64(p.Responses), true
+}
+
+// ResponseRate is the week's responses per guest served, and false without
+// covers.
+func (p TrendPoint) ResponseRate() (float64, bool) {
+	if p.Covers == 0 {
+		return 0, false
+	}
+	return float64(p.Responses) / float64(p.Covers), true
+}
+
+// TrendWeeks is how many weeks the trend covers, the summary's week last.
+const TrendWeeks = 8
+
+// RestaurantWeek is one restaurant's line in a summary of several.
+type RestaurantWeek struct {
+	Restaurant Restaurant
+	Week       Week
+	Stats      WeekStats
+	Estimate   Estimate
+}
+
+// Summary is the owner's weekly summary of one or more restaurants.
+type Summary struct {
+	Week string // YYYY-Www
+	// Restaurants holds each restaurant's own week, by name.
+	Restaurants []RestaurantWeek
+	This, Prev  WeekStats
+	Trend       []TrendPoint // oldest first; the last is this week
+	Estimate    Estimate
+	// Follow-ups promised to guests and not yet marked done, as of now, and
+	// how many of them are past their time.
+	FollowUpsOpen, FollowUpsOverdue int
+	Now                             time.Time
+}
+
+// Summary adds up the ISO week (YYYY-Www) of each restaurant, in its own time
+// zone, with the week before, the trend of the weeks up to it, and the
+// silent-dissatisfaction estimate.
+func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summary, error) {
+	s := Summary{Week: week, Now: db.now(), Trend: make([]TrendPoint, TrendWeeks)}
+	var voice Range
+	var sample EstimateInput
+	for _, r := range rs {
+		w, err := ParseWeek(week, r.Location())
+		if err != nil {
+			return s, err
+		}
+		this, err := db.weekStats(ctx, r, w, true)
+		if err != nil {
+			return s, err
+		}
+		prev, err := db.weekStats(ctx, r, w.Prev(), false)
+		if err != nil {
+			return s, err
+		}
+		trend, err := db.trend(ctx, r, w)
+		if err != nil {
+			return s, err
+		}
+		open, overdue, err := db.followUps(ctx, r.ID, s.Now)
+		if err != nil {
+			return s, err
+		}
+		est := EstimateSilent(EstimateInput{Voiced: this.Voiced, Responses: this.Responses,
+			Unhappy: this.Unhappy(), Covers: this.Covers, VoiceRate: r.VoiceRate})
+		s.Restaurants = append(s.Restaurants, RestaurantWeek{Restaurant: r, Week: w, Stats: this, Estimate: est})
+		s.This.add(this)
+		s.Prev.add(prev)
+		for i := range s.Trend {
+			s.Trend[i].Week = trend[i].Week
+			s.Trend[i].Responses += trend[i].Responses
+			s.Trend[i].ratingSum += trend[i].ratingSum
+			s.Trend[i].Voiced += trend[i].Voiced
+			s.Trend[i].Covers += trend[i].Covers
+		}
+		s.FollowUpsOpen += open
+		s.FollowUpsOverdue += overdue
+		// The sample estimate of several restaurants uses only those with
+		// covers, so that a restaurant without them adds no guests at all.
+		if this.Covers > 0 {
+			sample.Responses += this.Responses
+			sample.Unhappy += this.Unhappy()
+			sample.Covers += this.Covers
+		}
+		voice = widen(voice, r.VoiceRate)
+	}
+	s.This.Week, s.Prev.Week = week, ""
+	if len(s.Restaurants) > 0 {
+		s.Prev.Week = s.Restaurants[0].Week.Prev().String()
+	}
+	if len(s.Restaurants) == 1 {
+		s.Estimate = s.Restaurants[0].Estimate
+	} else {
+		sample.Voiced, sample.VoiceRate = s.This.Voiced, voice
+		s.Estimate = EstimateSilent(sample)
+	}
+	return s, nil
+}
+
+// widen is the range that covers both a and b: several restaurants' voice
+// rates taken together (the central value is their mean so far).
+func widen(a, b Range) Range {
+	if a == (Range{}) {
+		return b
+	}
+	return Range{Low: min(a.Low, b.Low), Central: (a.Central + b.Central) / 2, High: max(a.High, b.High)}
+}
+
+// The summary's queries, each over one restaurant and a time range, so that
+// each is a search of an index (summary_test.go checks the plans).
+var (
+	// One pass over a week's responses: per rating, how many, how many from
+	// diners at the table, and how many carry each known tag.
+	responseStatsSQL = func() string {
+		var b strings.Builder
+		b.WriteString(`SELECT rating, count(*), sum(at_table)`)
+		for _, t := range tags {
+			// Tag keys are our own constants, [a-z-] only.
+			fmt.Fprintf(&b, `, sum(instr(' ' || tags || ' ', ' %s ') > 0)`, t.Key)
+		}
+		b.WriteString(` FROM responses WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY rating`)
+		return b.String()
+	}()
+	alertStatsSQL = `SELECT response_id IS NULL, tags, created_at, escalated_at IS NOT NULL,
+		coalesce(acknowledged_at, 0), resolved_at IS NOT NULL, coalesce(outcome, ''), coalesce(amount_cents, 0)
+		FROM alerts WHERE restaurant_id = ? AND created_at >= ? AND created_at < ?`
+	coverStatsSQL = `SELECT coalesce(sum(guests), 0), count(*) FROM covers
+		WHERE restaurant_id = ? AND day >= ? AND day < ?`
+	praiseSQL = `SELECT r.created_at, r.rating, r.comment, r.guest_name, t.label
+		FROM responses r JOIN tables t ON t.id = r.table_id
+		WHERE r.restaurant_id = ? AND r.created_at >= ? AND r.created_at < ? AND r.rating >= 4 AND r.comment <> ''
+		ORDER BY r.created_at DESC`
+	followUpsSQL = `SELECT count(*), coalesce(sum(follow_up_at < ?), 0) FROM alerts
+		WHERE restaurant_id = ? AND outcome = 'follow-up' AND follow_up_done_at IS NULL`
+)
+
+// maxWow is how many praise comments a summary quotes.
+const maxWow = 6
+
+// weekStats reads one restaurant's week; with praise, it also reads the
+// comments rated 4 or 5 for the ones to quote and the staff they name.
+func (db *DB) weekStats(ctx context.Context, r Restaurant, w Week, praise bool) (WeekStats, error) {
+	s := WeekStats{Week: w.String()}
+	from, to := w.Start.UnixMilli(), w.End.UnixMilli()
+	tagCounts := make([]int, len(tags))
+	err := db.each(ctx, responseStatsSQL, []any{r.ID, from, to}, func(row rowScanner) error {
+		var rating, n, atTable int
+		dest := []any{&rating, &n, &atTable}
+		counts := make([]int, len(tags))
+		for i := range counts {
+			dest = append(dest, &counts[i])
+		}
+		if err := row.Scan(dest...); err != nil {
+			return err
+		}
+		s.Responses += n
+		s.Ratings[rating-1] += n
+		s.ratingSum += rating * n
+		s.AtTable += atTable
+		for i, c := range counts {
+			tagCounts[i] += c
+		}
+		return nil
+	})
+	if err != nil {
+		return s, err
+	}
+	err = db.each(ctx, alertStatsSQL, []any{r.ID, from, to}, func(row rowScanner) error {
+		var inPerson, escalated, resolved bool
+		var alertTags, outcome string
+		var created, acked, cents int64
+		if err := row.Scan(&inPerson, &alertTags, &created, &escalated, &acked, &resolved, &outcome, &cents); err != nil {
+			return err
+		}
+		s.Voiced++
+		if inPerson {
+			s.InPerson++
+			for _, k := range strings.Fields(alertTags) {
+				if i := slices.IndexFunc(tags, func(t Tag) bool { return t.Key == k }); i >= 0 {
+					tagCounts[i]++
+				}
+			}
+		}
+		if escalated {
+			s.Escalated++
+		}
+		if acked > 0 {
+			s.Acknowledged++
+			s.ackTimes = append(s.ackTimes, time.Duration(max(0, acked-created))*time.Millisecond)
+		}
+		if resolved {
+			s.Resolved++
+			if outcome != OutcomeGuestLeft && outcome != OutcomeFollowUp {
+				s.ResolvedPresent++
+			}
+		}
+		if outcome == OutcomeCompedItem || outcome == OutcomeCompedBill || outcome == OutcomeDiscount {
+			s.Comps = addComps(s.Comps, Comps{Currency: r.Currency, Count: 1, Cents: cents})
+		}
+		return nil
+	})
+	if err != nil {
+		return s, err
+	}
+	for i, t := range tags {
+		if tagCounts[i] == 0 {
+			continue
+		}
+		c := TagCount{Key: t.Key, Label: t.Label, Count: tagCounts[i]}
+		if t.Kind == Complaint {
+			s.Complaints = append(s.Complaints, c)
+		} else {
+			s.Praise = append(s.Praise, c)
+		}
+	}
+	sortCounts(s.Complaints)
+	sortCounts(s.Praise)
+	err = db.read.QueryRowContext(ctx, coverStatsSQL, r.ID, w.Start.Format(time.DateOnly),
+		w.End.Format(time.DateOnly)).Scan(&s.Covers, &s.CoverDays)
+	if err != nil || !praise {
+		return s, dbError(err)
+	}
+	return s, db.praise(ctx, r, from, to, &s)
+}
+
+// praise reads the week's comments rated 4 or 5: the newest fives are quoted
+// (then fours), and every one is searched for the team's names.
+func (db *DB) praise(ctx context.Context, r Restaurant, from, to int64, s *WeekStats) error {
+	names := newNameFinder(r.TeamNames)
+	var fours []Comment
+	named := map[string]int{}
+	err := db.each(ctx, praiseSQL, []any{r.ID, from, to}, func(row rowScanner) error {
+		var c Comment
+		var at int64
+		if err := row.Scan(&at, &c.Rating, &c.Text, &c.Guest, &c.Table); err != nil {
+			return err
+		}
+		c.At, c.Restaurant = time.UnixMilli(at).UTC(), r.Name
+		for _, n := range names.find(c.Text) {
+			named[n]++
+		}
+		switch {
+		case c.Rating == 5 && len(s.Wow) < maxWow:
+			s.Wow = append(s.Wow, c)
+		case c.Rating == 4 && len(fours) < maxWow:
+			fours = append(fours, c)
+		}
+		return nil
+	})
+	s.Wow = append(s.Wow, fours[:min(len(fours), maxWow-len(s.Wow))]...)
+	for n, count := range named {
+		s.StaffNamed = append(s.StaffNamed, TagCount{Key: n, Label: n, Count: count})
+	}
+	sortCounts(s.StaffNamed)
+	return err
+}
+
+// trend reads the TrendWeeks weeks up to and including w: responses, rating
+// sum and voiced complaints, bucketed by week start in the query itself.
+func (db *DB) trend(ctx context.Context, r Restaurant, w Week) ([]TrendPoint, error) {
+	weeks := make([]Week, TrendWeeks)
+	weeks[TrendWeeks-1] = w
+	for i := TrendWeeks - 2; i >= 0; i-- {
+		weeks[i] = weeks[i+1].Prev()
+	}
+	points := make([]TrendPoint, TrendWeeks)
+	msArgs := []any{r.ID, weeks[0].Start.UnixMilli(), w.End.UnixMilli()}
+	dayArgs := []any{r.ID, weeks[0].Start.Format(time.DateOnly), w.End.Format(time.DateOnly)}
+	var msBounds, dayBounds []any
+	for i, wk := range weeks {
+		points[i].Week = wk.String()
+		if i > 0 {
+			msBounds = append(msBounds, wk.Start.UnixMilli())
+			dayBounds = append(dayBounds, wk.Start.Format(time.DateOnly))
+		}
+	}
+	err := db.each(ctx, trendResponsesSQL, append(msBounds, msArgs...), func(row rowScanner) error {
+		var i, n, sum int
+		err := row.Scan(&i, &n, &sum)
+		points[i].Responses, points[i].ratingSum = n, sum
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = db.each(ctx, trendAlertsSQL, append(msBounds, msArgs...), func(row rowScanner) error {
+		var i, n int
+		err := row.Scan(&i, &n)
+		points[i].Voiced = n
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = db.each(ctx, trendCoversSQL, append(dayBounds, dayArgs...), func(row rowScanner) error {
+		var i, n int
+		err := row.Scan(&i, &n)
+		points[i].Covers = n
+		return err
+	})
+	return points, err
+}
+
+// weekBucket numbers a row's week 0 to TrendWeeks-1 from the TrendWeeks-1
+// week starts after the first, passed as the query's first parameters.
+func weekBucket(column string) string {
+	var b strings.Builder
+	b.WriteString("CASE")
+	for i := range TrendWeeks - 1 {
+		fmt.Fprintf(&b, " WHEN %s < ? THEN %d", column, i)
+	}
+	fmt.Fprintf(&b, " ELSE %d END", TrendWeeks-1)
+	return b.String()
+}
+
+var (
+	trendResponsesSQL = `SELECT ` + weekBucket("created_at") + ` AS w, count(*), sum(rating) FROM responses
+		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY w`
+	trendAlertsSQL = `SELECT ` + weekBucket("created_at") + ` AS w, count(*) FROM alerts
+		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY w`
+	trendCoversSQL = `SELECT ` + weekBucket("day") + ` AS w, sum(guests) FROM covers
+		WHERE restaurant_id = ? AND day >= ? AND day < ? GROUP BY w`
+)
+
+// followUps counts a restaurant's follow-ups not yet done, and those overdue.
+func (db *DB) followUps(ctx context.Context, restaurantID int64, now time.Time) (open, overdue int, err error) {
+	err = db.read.QueryRowContext(ctx, followUpsSQL, now.UnixMilli(), restaurantID).Scan(&open, &overdue)
+	return open, overdue, dbError(err)
+}
+
+// each runs a read query and calls fn for every row.
+func (db *DB) each(ctx context.Context, query string, args []any, fn func(rowScanner) error) error {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return dbError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return dbError(err)
+		}
+	}
+	return dbError(rows.Err())
+}

@@ -1,0 +1,248 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tableside/tableside/store"
+)
+
+// clockDB opens a database whose clock the test sets.
+func clockDB(t *testing.T) (*store.DB, *time.Time) {
+	t.Helper()
+	now := new(time.Time)
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "s.db"),
+		store.WithClock(func() time.Time { return *now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, now
+}
+
+func local(t *testing.T, zone, s string) time.Time {
+	t.Helper()
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at
+}
+
+func respond(t *testing.T, db *store.DB, tb store.Table, rating int, atTable bool, comment string, tags ...string) string {
+	t.Helper()
+	id, _, err := db.CreateResponse(context.Background(), store.NewResponse{TableToken: tb.Token,
+		IdempotencyKey: store.NewToken(), Rating: rating, AtTable: atTable, Tags: tags, Comment: comment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// TestWeeklySummary builds a London week with the autumn clock change in it
+// (2026-W43, 169 hours) and checks every figure of the summary by hand.
+func TestWeeklySummary(t *testing.T) {
+	ctx := context.Background()
+	db, now := clockDB(t)
+	const zone = "Europe/London"
+	at := func(s string) { *now = local(t, zone, s) }
+	at("2026-10-01 09:00")
+	r, err := db.CreateRestaurant(ctx, store.Restaurant{Slug: "harbour", Name: "Harbour Kitchen", TimeZone: zone, Currency: "GBP"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetSummarySettings(ctx, r.ID, store.Range{Low: 0.02, Central: 0.04, High: 0.05}, []string{"Sam", "Priya"}); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = db.RestaurantBySlug(ctx, "harbour")
+	tb, _ := db.CreateTable(ctx, r.ID, "Table 4")
+	sam := staffUser(t, db, r, "sam@example.com", "Sam Patel", store.RoleManager)
+
+	at("2026-10-14 20:00") // W42
+	respond(t, db, tb, 4, false, "")
+	at("2026-10-18 23:59") // Sunday night: still W42
+	respond(t, db, tb, 2, false, "")
+	at("2026-10-19 00:05") // Monday 00:05 BST is Sunday in UTC, but W43 here
+	respond(t, db, tb, 3, false, "", "noise")
+	at("2026-10-20 19:00")
+	respond(t, db, tb, 5, false, "Sam's service was wonderful, and Priya too. Samuel who?", "food")
+	respond(t, db, tb, 4, false, "Lovely", "food", "slow")
+	slow := respond(t, db, tb, 1, true, "Forty minutes for mains", "slow")
+	at("2026-10-21 20:00")
+	cold := respond(t, db, tb, 2, false, "", "cold-food")
+	at("2026-10-25 23:30") // Sunday after the clock change: the week's 169th hour
+	inPerson, err := db.LogInPerson(ctx, r.ID, tb.ID, sam.ID, []string{"slow"}, "Told me at the door")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at("2026-10-26 00:10") // W44
+	respond(t, db, tb, 1, true, "")
+
+	// Handle the week's alerts: one comped while the guest was there after
+	// two minutes, one after they had left after six, one promised a call.
+	handle := func(receipt string, ackAfter time.Duration, res store.Resolution) {
+		a, err := db.AlertForReceipt(ctx, receipt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*now = a.CreatedAt.Add(ackAfter)
+		if _, err := db.Acknowledge(ctx, r.ID, a.ID, sam.ID); err != nil {
+			t.Fatal(err)
+		}
+		*now = now.Add(time.Minute)
+		if _, err := db.Resolve(ctx, r.ID, a.ID, sam.ID, res); err != nil {
+			t.Fatal(err)
+		}
+	}
+	handle(slow, 2*time.Minute, store.Resolution{Outcome: store.OutcomeCompedBill, AmountCents: 45_50})
+	handle(cold, 6*time.Minute, store.Resolution{Outcome: store.OutcomeFollowUp,
+		FollowUpAt: local(t, zone, "2026-10-22 11:00"), FollowUpWho: "07700 900123"})
+	for d := local(t, zone, "2026-10-11 12:00"); d.Before(local(t, zone, "2026-10-27 12:00")); d = d.AddDate(0, 0, 1) {
+		if err := db.SetCovers(ctx, r.ID, d, 100); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at("2026-11-02 09:00")
+
+	s, err := db.Summary(ctx, []store.Restaurant{r}, "2026-W43")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := s.This
+	if w.Responses != 5 || w.Ratings != [5]int{1, 1, 1, 1, 1} || w.AtTable != 1 {
+		t.Errorf("responses %d, ratings %v, at table %d", w.Responses, w.Ratings, w.AtTable)
+	}
+	if avg, ok := w.Average(); !ok || avg != 3 {
+		t.Errorf("average %v %v", avg, ok)
+	}
+	if happy, _ := w.HappyShare(); happy != 0.4 {
+		t.Errorf("share of 4–5: %v", happy)
+	}
+	if w.Covers != 700 || w.CoverDays != 7 {
+		t.Errorf("covers %d over %d days", w.Covers, w.CoverDays)
+	}
+	if rate, _ := w.ResponseRate(); rate != 5.0/700 {
+		t.Errorf("response rate %v", rate)
+	}
+	wantComplaints := []store.TagCount{{Key: "slow", Label: "Slow service", Count: 3},
+		{Key: "cold-food", Label: "Food not hot", Count: 1}, {Key: "noise", Label: "Too noisy", Count: 1}}
+	if !slices.Equal(w.Complaints, wantComplaints) {
+		t.Errorf("complaints %v", w.Complaints)
+	}
+	if len(w.Praise) != 1 || w.Praise[0].Key != "food" || w.Praise[0].Count != 2 {
+		t.Errorf("praise tags %v", w.Praise)
+	}
+	if w.Voiced != 3 || w.InPerson != 1 || w.Acknowledged != 2 || w.Resolved != 2 || w.ResolvedPresent != 1 {
+		t.Errorf("voiced %d, in person %d, acknowledged %d, resolved %d, while present %d",
+			w.Voiced, w.InPerson, w.Acknowledged, w.Resolved, w.ResolvedPresent)
+	}
+	if med, p90, ok := w.AckTimes(); !ok || med != 2*time.Minute || p90 != 6*time.Minute {
+		t.Errorf("time to acknowledge: median %v, p90 %v", med, p90)
+	}
+	if !slices.Equal(w.Comps, []store.Comps{{Currency: "GBP", Count: 1, Cents: 45_50}}) {
+		t.Errorf("comps %v", w.Comps)
+	}
+	if len(w.Wow) != 2 || !strings.HasPrefix(w.Wow[0].Text, "Sam's") || w.Wow[0].Table != "Table 4" || w.Wow[1].Text != "Lovely" {
+		t.Errorf("praise quoted: %+v", w.Wow)
+	}
+	if !slices.Equal(w.StaffNamed, []store.TagCount{{Key: "Priya", Label: "Priya", Count: 1}, {Key: "Sam", Label: "Sam", Count: 1}}) {
+		t.Errorf("staff named %v", w.StaffNamed)
+	}
+	if s.Prev.Responses != 2 || s.Prev.Week != "2026-W42" || s.Prev.Voiced != 1 {
+		t.Errorf("previous week: %d responses, %d voiced, %s", s.Prev.Responses, s.Prev.Voiced, s.Prev.Week)
+	}
+	if len(s.Trend) != store.TrendWeeks || s.Trend[7].Week != "2026-W43" || s.Trend[7].Responses != 5 ||
+		s.Trend[7].Voiced != 3 || s.Trend[7].Covers != 700 || s.Trend[6].Responses != 2 || s.Trend[6].Covers != 700 ||
+		s.Trend[5].Covers != 100 || s.Trend[0].Week != "2026-W36" || s.Trend[0].Responses != 0 {
+		t.Errorf("trend %+v", s.Trend)
+	}
+	if s.FollowUpsOpen != 1 || s.FollowUpsOverdue != 1 {
+		t.Errorf("follow-ups open %d, overdue %d", s.FollowUpsOpen, s.FollowUpsOverdue)
+	}
+	e := s.Estimate
+	if e.Voiced != 3 || e.VoiceUnhappy.Low != 60 || e.VoiceUnhappy.High != 150 || !e.HasSample || e.SampleUnhappy.Central != 280 {
+		t.Errorf("estimate %+v", e)
+	}
+
+	// The promised call is made: no follow-up stays open.
+	followUps, err := db.FollowUps(ctx, r.ID)
+	if err != nil || len(followUps) != 1 {
+		t.Fatalf("follow-ups %v, %v", followUps, err)
+	}
+	if err := db.CompleteFollowUp(ctx, r.ID, followUps[0].ID, sam.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CompleteFollowUp(ctx, r.ID, inPerson.ID, sam.ID); err == nil {
+		t.Error("an alert that is not a follow-up was marked done")
+	}
+	if s, _ = db.Summary(ctx, []store.Restaurant{r}, "2026-W43"); s.FollowUpsOpen != 0 || s.FollowUpsOverdue != 0 {
+		t.Errorf("after the call: open %d, overdue %d", s.FollowUpsOpen, s.FollowUpsOverdue)
+	}
+}
+
+// TestSummaryOfSeveralRestaurants adds each restaurant's own week, in its own
+// time zone, and keeps each one's line.
+func TestSummaryOfSeveralRestaurants(t *testing.T) {
+	ctx := context.Background()
+	db, now := clockDB(t)
+	*now = local(t, "UTC", "2026-10-01 09:00")
+	london, _ := db.CreateRestaurant(ctx, store.Restaurant{Slug: "london", Name: "London", TimeZone: "Europe/London", Currency: "GBP"})
+	ny, _ := db.CreateRestaurant(ctx, store.Restaurant{Slug: "ny", Name: "New York", TimeZone: "America/New_York", Currency: "USD"})
+	lt, _ := db.CreateTable(ctx, london.ID, "1")
+	nt, _ := db.CreateTable(ctx, ny.ID, "1")
+	sam := staffUser(t, db, london, "sam@example.com", "Sam", store.RoleManager)
+	if err := db.AddMembership(ctx, sam.ID, ny.ID, store.RoleManager); err != nil {
+		t.Fatal(err)
+	}
+
+	// Monday 2026-10-19 03:00 UTC is W43 in London and still W42 in New York.
+	*now = local(t, "UTC", "2026-10-19 03:00")
+	respond(t, db, lt, 5, false, "")
+	respond(t, db, nt, 5, false, "")
+	*now = local(t, "UTC", "2026-10-20 18:00")
+	for _, tb := range []store.Table{lt, nt} {
+		id := respond(t, db, tb, 1, true, "")
+		a, _ := db.AlertForReceipt(ctx, id)
+		*now = now.Add(time.Minute)
+		if _, err := db.Resolve(ctx, a.RestaurantID, a.ID, sam.ID, store.Resolution{Outcome: store.OutcomeCompedItem, AmountCents: 800}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := db.Summary(ctx, []store.Restaurant{london, ny}, "2026-W43")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Restaurants) != 2 || s.Restaurants[0].Stats.Responses != 2 || s.Restaurants[1].Stats.Responses != 1 {
+		t.Fatalf("lines %+v", s.Restaurants)
+	}
+	if s.This.Responses != 3 || s.This.Voiced != 2 || s.This.ResolvedPresent != 2 {
+		t.Errorf("together: %+v", s.This)
+	}
+	if !slices.Equal(s.This.Comps, []store.Comps{{Currency: "GBP", Count: 1, Cents: 800}, {Currency: "USD", Count: 1, Cents: 800}}) {
+		t.Errorf("comps by currency %v", s.This.Comps)
+	}
+	if s.Estimate.Voiced != 2 || s.Estimate.HasSample {
+		t.Errorf("estimate without covers %+v", s.Estimate)
+	}
+}
+
+// TestSummaryQueriesUseIndexes proves each summary query searches an index
+// rather than scanning a table.
+func TestSummaryQueriesUseIndexes(t *testing.T) {
+	db := open(t, "")
+	for name, plan := range db.SummaryQueryPlans(context.Background(), db) {
+		if !strings.Contains(plan, "SEARCH") || strings.Contains(plan, "SCAN r\n") ||
+			strings.Contains(plan, "SCAN responses") || strings.Contains(plan, "SCAN alerts") || strings.Contains(plan, "SCAN covers") {
+			t.Errorf("%s scans a table:\n%s", name, plan)
+		}
+		t.Logf("%s:\n%s", name, plan)
+	}
+}
