@@ -260,11 +260,16 @@ func TestBrowserTableCards(t *testing.T) {
 // browserLogin signs in through the login form.
 func browserLogin(t *testing.T, ctx context.Context, base, email string) {
 	t.Helper()
+	browserLoginAs(t, ctx, base, email, testPassword)
+}
+
+func browserLoginAs(t *testing.T, ctx context.Context, base, email, password string) {
+	t.Helper()
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(chromedp.CSS(`#email`)),
 		chromedp.SendKeys(chromedp.CSS(`#email`), email),
-		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
+		chromedp.SendKeys(chromedp.CSS(`#password`), password),
 		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`nav.staffnav`)),
 	)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -47,8 +48,10 @@ func (h *Handler) staffPage(c echo.Context, title string, r store.Restaurant, cu
 		nav.Links = append(nav.Links, views.NavLink{Label: label, URL: url, Current: label == current})
 	}
 	add("Floor", floorPath(r))
+	add("Guests served", "/covers?r="+url.QueryEscape(r.Slug))
 	if m, ok := s.role(r.Slug); ok && m.Role == store.RoleOwner {
 		base := "/restaurants/" + url.PathEscape(r.Slug)
+		add("Weekly summary", "/summary?r="+url.QueryEscape(r.Slug))
 		add("Overview", base)
 		add("Tables", base+"/tables")
 		add("Alert settings", base+"/settings")
@@ -159,6 +162,10 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fa
 	if err != nil {
 		return err
 	}
+	followUps, err := h.db.FollowUps(ctx, r.ID)
+	if err != nil {
+		return err
+	}
 	now, loc := time.Now(), r.Location()
 	f := views.Floor{
 		Restaurant: r.Name, Slug: r.Slug, Tables: tables, Complaints: store.Tags(store.Complaint),
@@ -179,6 +186,12 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fa
 		}
 		f.Cards = append(f.Cards, card)
 	}
+	for _, a := range followUps {
+		f.FollowUps = append(f.FollowUps, views.FollowUp{Table: cmp.Or(a.TableLabel, "No table"),
+			Due: a.FollowUpAt.In(loc).Format("Mon 2 Jan 15:04"), Contact: a.FollowUpWho, Note: a.Note,
+			Complaint: a.Comment, Overdue: a.FollowUpAt.Before(now),
+			DoneURL: "/floor/follow-ups/" + strconv.FormatInt(a.ID, 10) + "/done?r=" + url.QueryEscape(r.Slug)})
+	}
 	for _, resp := range recent {
 		f.Recent = append(f.Recent, views.RecentResponse{Time: resp.CreatedAt.In(loc).Format("Mon 15:04"), Table: resp.TableLabel,
 			Rating: resp.Rating, Tags: tagLabels(resp.Tags), Comment: resp.Comment, AtTable: resp.AtTable})
@@ -190,7 +203,8 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fa
 }
 
 var floorDone = map[string]string{
-	"logged": "Complaint logged. It counts in this week's numbers; resolve it below when it's dealt with.",
+	"logged":    "Complaint logged. It counts in this week's numbers; resolve it below when it's dealt with.",
+	"follow-up": "Follow-up marked done.",
 }
 
 // floorAlert finds the alert of the URL's :id in the restaurant of ?r=.
@@ -216,6 +230,19 @@ func (h *Handler) Acknowledge(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, floorPath(r))
+}
+
+// FollowUpDone marks a promised follow-up done:
+// POST /floor/follow-ups/:id/done?r=SLUG.
+func (h *Handler) FollowUpDone(c echo.Context) error {
+	r, id, err := h.floorAlert(c)
+	if err != nil {
+		return err
+	}
+	if err := h.db.CompleteFollowUp(c.Request().Context(), r.ID, id, staffOf(c).user.ID); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, floorPath(r)+"&done=follow-up")
 }
 
 var amountRE = regexp.MustCompile(`^\d{1,7}([.,]\d{1,2})?$`)

@@ -94,7 +94,9 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 		ReferrerPolicy:        "same-origin",
 		ContentSecurityPolicy: "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 	}))
-	e.Use(middleware.BodyLimit("64K"))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "64K",
+		// A covers file has its own, larger limit on its route.
+		Skipper: func(c echo.Context) bool { return c.Path() == "/covers/import" }}))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 512,
 		// Event streams are flushed event by event; compression would hold them.
 		Skipper: func(c echo.Context) bool { return strings.HasSuffix(c.Request().URL.Path, "/events") }}))
@@ -127,6 +129,18 @@ func (h *Handler) routes(e *echo.Echo) {
 	floor.POST("/alerts/:id/ack", h.Acknowledge)
 	floor.POST("/alerts/:id/resolve", h.Resolve)
 	floor.POST("/in-person", h.InPerson)
+	floor.POST("/follow-ups/:id/done", h.FollowUpDone)
+
+	// Guests served per day, for the response rate: managers and owners.
+	e.GET("/covers", h.CoversForm, csrf, h.requireStaff)
+	e.POST("/covers", h.CoversSave, csrf, h.requireStaff)
+	e.POST("/covers/import", h.CoversImport, middleware.BodyLimit(importLimit), csrf, h.requireStaff)
+
+	// Owners' reading: the weekly summary and its exports, for one restaurant
+	// (?r=SLUG) or all they own.
+	e.GET("/summary", h.Summary, csrf, h.requireStaff)
+	e.GET("/summary.csv", h.SummaryCSV, csrf, h.requireStaff)
+	e.GET("/responses.csv", h.ResponsesCSV, csrf, h.requireStaff)
 
 	// A restaurant's setup: its owners only; for anyone else it does not exist.
 	owner := e.Group("/restaurants/:slug", csrf, h.requireStaff, h.requireOwner)

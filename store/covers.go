@@ -20,7 +20,18 @@ func (db *DB) SetCovers(ctx context.Context, restaurantID int64, day time.Time, 
 	if guests < 0 || guests > MaxCovers {
 		return Errorf(EInvalid, "Guests served is a number from 0 to %d.", MaxCovers)
 	}
-	return db.setCovers(ctx, restaurantID, []DayCovers{{Day: day, Guests: guests}})
+	return db.setCovers(ctx, restaurantID, []DayCovers{{Day: day, Guests: guests}}, nil)
+}
+
+// SaveCovers records some days and forgets others (days whose count was
+// cleared), in one transaction.
+func (db *DB) SaveCovers(ctx context.Context, restaurantID int64, days []DayCovers, cleared []time.Time) error {
+	for _, d := range days {
+		if d.Guests < 0 || d.Guests > MaxCovers {
+			return Errorf(EInvalid, "Guests served is a number from 0 to %d.", MaxCovers)
+		}
+	}
+	return db.setCovers(ctx, restaurantID, days, cleared)
 }
 
 // DayCovers is the guests served on one day.
@@ -29,12 +40,18 @@ type DayCovers struct {
 	Guests int
 }
 
-func (db *DB) setCovers(ctx context.Context, restaurantID int64, days []DayCovers) error {
+func (db *DB) setCovers(ctx context.Context, restaurantID int64, days []DayCovers, cleared []time.Time) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return dbError(err)
 	}
 	defer tx.Rollback()
+	for _, d := range cleared {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM covers WHERE restaurant_id = ? AND day = ?`,
+			restaurantID, d.Format(time.DateOnly)); err != nil {
+			return dbError(err)
+		}
+	}
 	for _, d := range days {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO covers (restaurant_id, day, guests) VALUES (?, ?, ?)
 			ON CONFLICT (restaurant_id, day) DO UPDATE SET guests = excluded.guests`,
@@ -137,7 +154,7 @@ func ParseCoversCSV(r io.Reader) ([]DayCovers, error) {
 // ImportCovers records all the days of a parsed file in one transaction: all
 // or nothing.
 func (db *DB) ImportCovers(ctx context.Context, restaurantID int64, days []DayCovers) error {
-	return db.setCovers(ctx, restaurantID, days)
+	return db.setCovers(ctx, restaurantID, days, nil)
 }
 
 // Covers returns the guests served on each day from one date to another

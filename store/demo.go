@@ -102,7 +102,7 @@ func (db *DB) seedHistory(ctx context.Context, r Restaurant, now time.Time, staf
 				return dbError(err)
 			}
 			if reasons := r.Rules.Reasons(in.Rating, in.Tags, in.AtTable); len(reasons) > 0 {
-				if err := demoAlert(ctx, tx, rng, r.ID, id, 0, strings.Join(reasons, " "), in, at, staff); err != nil {
+				if err := demoAlert(ctx, tx, rng, r.ID, id, 0, strings.Join(reasons, " "), in, at, now, staff); err != nil {
 					return err
 				}
 			}
@@ -113,7 +113,7 @@ func (db *DB) seedHistory(ctx context.Context, r Restaurant, now time.Time, staf
 			if at.Before(now) {
 				t := tables[rng.IntN(len(tables))]
 				in := NewResponse{Tags: pickTags(rng, demoComplaintTags, 1), Comment: demoComplaints[rng.IntN(len(demoComplaints))]}
-				if err := demoAlert(ctx, tx, rng, r.ID, 0, t.ID, ReasonInPerson, in, at, staff); err != nil {
+				if err := demoAlert(ctx, tx, rng, r.ID, 0, t.ID, ReasonInPerson, in, at, now, staff); err != nil {
 					return err
 				}
 			}
@@ -126,7 +126,7 @@ func (db *DB) seedHistory(ctx context.Context, r Restaurant, now time.Time, staf
 // acknowledged within three minutes and resolved at the table, some waited
 // too long, a few guests had gone.
 func demoAlert(ctx context.Context, tx *sql.Tx, rng *rand.Rand, restaurantID, responseID, tableID int64, reasons string,
-	in NewResponse, at time.Time, staff []int64) error {
+	in NewResponse, at, now time.Time, staff []int64) error {
 	ack := at.Add(time.Duration(20+rng.IntN(160)) * time.Second)
 	if rng.IntN(10) == 0 {
 		ack = at.Add(time.Duration(3*60+rng.IntN(420)) * time.Second) // a busy moment
@@ -138,7 +138,7 @@ func demoAlert(ctx context.Context, tx *sql.Tx, rng *rand.Rand, restaurantID, re
 	resolved := ack.Add(time.Duration(2+rng.IntN(12)) * time.Minute)
 	who := staff[rng.IntN(len(staff))]
 	outcome := Outcomes[pickWeighted(rng, []int{40, 20, 14, 8, 7, 5, 6})]
-	var amount, followUp any
+	var amount, followUp, followUpDone any
 	contact, note := "", ""
 	switch outcome {
 	case OutcomeCompedItem:
@@ -150,7 +150,12 @@ func demoAlert(ctx context.Context, tx *sql.Tx, rng *rand.Rand, restaurantID, re
 	case OutcomeDiscount:
 		amount = int64(500 + 100*rng.IntN(15))
 	case OutcomeFollowUp:
-		followUp = at.Add(time.Duration(24+rng.IntN(72)) * time.Hour).UnixMilli()
+		due := at.Add(time.Duration(24+rng.IntN(72)) * time.Hour)
+		followUp = due.UnixMilli()
+		// Calls made on time, but for the odd one a busy week let slip.
+		if due.Before(now) && rng.IntN(6) > 0 {
+			followUpDone = due.Add(time.Duration(rng.IntN(90)) * time.Minute).UnixMilli()
+		}
 		contact = in.Contact
 		if contact == "" {
 			contact = fmt.Sprintf("07700 900%03d", rng.IntN(1000))
@@ -165,12 +170,12 @@ func demoAlert(ctx context.Context, tx *sql.Tx, rng *rand.Rand, restaurantID, re
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO alerts (restaurant_id, response_id, table_id, reasons, note, tags, logged_by,
 			state, created_at, escalated_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by,
-			outcome, amount_cents, follow_up_at, follow_up_contact, resolution_note)
+			outcome, amount_cents, follow_up_at, follow_up_contact, resolution_note, follow_up_done_at, follow_up_done_by)
 		SELECT ?, ?, coalesce(?, (SELECT table_id FROM responses WHERE id = ?)), ?, ?, ?, ?,
-			'resolved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`,
+			'resolved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE ? END`,
 		restaurantID, response, table, responseID, reasons, in.Comment, strings.Join(in.Tags, " "), loggedBy,
 		at.UnixMilli(), escalated, ack.UnixMilli(), who, resolved.UnixMilli(), who,
-		outcome, amount, followUp, contact, note)
+		outcome, amount, followUp, contact, note, followUpDone, followUpDone, who)
 	return dbError(err)
 }
 

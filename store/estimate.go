@@ -28,7 +28,8 @@ type EstimateInput struct {
 // Estimate is the silent-dissatisfaction panel: two estimates side by side,
 // each with its range and assumptions, and what unhappy guests tell others.
 type Estimate struct {
-	Voiced int
+	Voiced    int
+	VoiceRate Range // the voice rate assumed
 	// From the voice rate: unhappy guests D = V / p, and those who said
 	// nothing, D − V. With no voiced complaint these are zero, and ZeroUpper
 	// says how many unhappy guests silence is still consistent with.
@@ -79,7 +80,7 @@ func EstimateSilent(in EstimateInput) Estimate {
 	if p.Low <= 0 || p.High <= 0 || p.Central <= 0 {
 		p = DefaultVoiceRate
 	}
-	e := Estimate{Voiced: in.Voiced, Sources: estimateSources}
+	e := Estimate{Voiced: in.Voiced, VoiceRate: p, Sources: estimateSources}
 	v := float64(in.Voiced)
 	// A higher voice rate means fewer silent guests behind each complaint.
 	e.VoiceUnhappy = Range{Low: v / p.High, Central: v / p.Central, High: v / p.Low}

@@ -146,3 +146,23 @@ func (db *DB) RecentResponses(ctx context.Context, restaurantID int64, limit int
 	}
 	return rs, dbError(rows.Err())
 }
+
+// EachResponse calls fn for each of a restaurant's responses made in
+// [from, to), oldest first, without holding them all in memory.
+func (db *DB) EachResponse(ctx context.Context, restaurantID int64, from, to time.Time, fn func(Response) error) error {
+	return db.each(ctx, `SELECT r.id, t.label, r.rating, r.tags, r.comment, r.at_table, r.guest_name, r.contact,
+			r.contact_consent, r.check_number, r.language, r.created_at
+		FROM responses r JOIN tables t ON t.id = r.table_id
+		WHERE r.restaurant_id = ? AND r.created_at >= ? AND r.created_at < ? ORDER BY r.created_at, r.id`,
+		[]any{restaurantID, from.UnixMilli(), to.UnixMilli()}, func(row rowScanner) error {
+			r := Response{RestaurantID: restaurantID}
+			var tags string
+			var created int64
+			if err := row.Scan(&r.ID, &r.TableLabel, &r.Rating, &tags, &r.Comment, &r.AtTable, &r.GuestName, &r.Contact,
+				&r.ContactConsent, &r.CheckNumber, &r.Language, &created); err != nil {
+				return err
+			}
+			r.Tags, r.CreatedAt = strings.Fields(tags), time.UnixMilli(created).UTC()
+			return fn(r)
+		})
+}

@@ -204,6 +204,8 @@ type RestaurantWeek struct {
 	Week       Week
 	Stats      WeekStats
 	Estimate   Estimate
+	// Follow-ups not yet done, as of now, and those overdue.
+	FollowUpsOpen, FollowUpsOverdue int
 }
 
 // Summary is the owner's weekly summary of one or more restaurants.
@@ -250,7 +252,8 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 		}
 		est := EstimateSilent(EstimateInput{Voiced: this.Voiced, Responses: this.Responses,
 			Unhappy: this.Unhappy(), Covers: this.Covers, VoiceRate: r.VoiceRate})
-		s.Restaurants = append(s.Restaurants, RestaurantWeek{Restaurant: r, Week: w, Stats: this, Estimate: est})
+		s.Restaurants = append(s.Restaurants, RestaurantWeek{Restaurant: r, Week: w, Stats: this, Estimate: est,
+			FollowUpsOpen: open, FollowUpsOverdue: overdue})
 		s.This.add(this)
 		s.Prev.add(prev)
 		for i := range s.Trend {
@@ -426,7 +429,10 @@ func (db *DB) praise(ctx context.Context, r Restaurant, from, to int64, s *WeekS
 		for _, n := range names.find(c.Text) {
 			named[n]++
 		}
+		quoted := func(q Comment) bool { return strings.EqualFold(q.Text, c.Text) }
 		switch {
+		case slices.ContainsFunc(s.Wow, quoted) || slices.ContainsFunc(fours, quoted):
+			// The same words twice are quoted once.
 		case c.Rating == 5 && len(s.Wow) < maxWow:
 			s.Wow = append(s.Wow, c)
 		case c.Rating == 4 && len(fours) < maxWow:

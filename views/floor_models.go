@@ -14,7 +14,15 @@ type Floor struct {
 	EventsURL   string
 	LastEventID int64
 	InPerson    InPersonForm
+	FollowUps   []FollowUp
 	Flash       string
+}
+
+// FollowUp is a call or message promised to a guest, not yet marked done.
+type FollowUp struct {
+	Table, Due, Contact, Note, Complaint string
+	Overdue                              bool
+	DoneURL                              string
 }
 
 // AlertCard is one alert on the floor, as a card. The event stream sends the

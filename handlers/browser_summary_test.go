@@ -1,0 +1,102 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/tableside/tableside/handlers"
+	"github.com/tableside/tableside/store"
+)
+
+// serveDemo runs the app on the demo restaurant's eight weeks of history.
+func serveDemo(t *testing.T) (*store.DB, string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), store.WithPasswordCost(bcrypt.MinCost))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.SeedDemo(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(nil)
+	base := "http://" + ts.Listener.Addr().String()
+	e, err := handlers.New(handlers.Config{BaseURL: base, Demo: true}, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Config.Handler = e
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return db, base
+}
+
+// TestBrowserSummary reads the demo's last week as an owner on a phone (390
+// px) and a tablet, and prints it to A4: it must fit the phone's width, show
+// the three trend charts and the silent-dissatisfaction panel, and print
+// without the navigation and forms.
+func TestBrowserSummary(t *testing.T) {
+	_, base := serveDemo(t)
+	ctx := browser(t)
+	browserLoginAs(t, ctx, base, store.DemoOwnerEmail, store.DemoOwnerPassword)
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(base+"/summary"),
+		chromedp.WaitVisible(chromedp.CSS(`.silent`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "summary-phone-390.png")
+	overflow, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
+	if err != nil || overflow > 0 {
+		t.Errorf("the summary scrolls sideways on a phone by %d px (%v)", overflow, err)
+	}
+	charts, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.chart svg circle, .chart svg rect').length`))
+	if err != nil || charts < 8 {
+		t.Errorf("trend charts drew %d marks (%v)", charts, err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`main`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Average rating", "Complaints voiced", "Response rate", "vs last week",
+		"Unhappy guests who said nothing", "TARP", "Team named", "Sam"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the summary does not say %q", want)
+		}
+	}
+	err = chromedp.Do(ctx, chromedp.EmulateViewport(1024, 768), chromedp.Navigate(base+"/summary"),
+		chromedp.WaitVisible(chromedp.CSS(`.silent`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "summary-tablet-1024.png")
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), func(p *page.PrintToPDFParams) {
+		p.PrintBackground = new(true)
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifact(t, "summary-print-a4.pdf", pdf)
+	if pages := bytes.Count(pdf, []byte("/Type /Page\n")) + bytes.Count(pdf, []byte("/Type /Page>")) + bytes.Count(pdf, []byte("/Type /Page ")); pages > 4 {
+		t.Errorf("the printed summary takes %d pages", pages)
+	}
+	err = chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(base+"/covers"), chromedp.WaitVisible(chromedp.CSS(`.days`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "covers-phone-390.png")
+}

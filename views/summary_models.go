@@ -1,0 +1,140 @@
+package views
+
+// Summary is the owner's weekly summary, as the page and the digest show it.
+// Every figure is already written out in words and numbers; the views only
+// lay it out.
+type Summary struct {
+	Title     string // the restaurant, or "All restaurants"
+	Week      string // YYYY-Www
+	WeekLabel string // "16–22 November 2026"
+	// Links, absolute in the digest. NextURL is empty for a week not over yet.
+	PrevURL, NextURL, PageURL, CSVURL string
+	Picker                            WeekPicker
+	Email                             bool // the digest: no forms
+	Empty                             bool // no responses and no complaints this week
+	CoverNote                         string
+	CoversURL                         string
+	Tiles                             []Tile
+	Charts                            []Chart
+	Ratings                           []Bar
+	Complaints                        []Bar
+	PraiseTags                        []Bar
+	Alerts                            []Fact
+	Wow                               []Quote
+	StaffNamed                        []string
+	Silent                            Silent
+	Lines                             []Line // one per restaurant, when there are several
+}
+
+// WeekPicker chooses the week and the restaurant.
+type WeekPicker struct {
+	Action      string
+	Week        string
+	Restaurants []Option
+	ResponsesCSV string // the action of the responses export form
+	From, To     string // its default dates
+}
+
+// Option is one choice of a select.
+type Option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// Tile is one headline figure with its change against the week before.
+type Tile struct {
+	Label, Value string
+	Delta        string // "+12 vs last week", or "" with nothing to compare
+	// Better says whether the change is good news (true), bad (false) or
+	// neither; Direction is "up", "down" or "".
+	Better    *bool
+	Direction string
+	Note      string
+}
+
+// Chart is one small line or bar chart of the 8-week trend, drawn as SVG
+// within a 0 0 ChartW ChartH box.
+type Chart struct {
+	Title  string
+	Latest string   // this week's value, in words
+	Desc   string   // every week's value, for screen readers
+	Lines  []string // polyline point lists; a week without data breaks the line
+	Dots   []Dot
+	Bars   []Dot // for a bar chart: X, Y are the bar's top centre
+	Labels []Dot // week labels along the bottom
+	Max    string
+	Base   float64 // the y of the baseline
+}
+
+// Dot is a point of a chart with what it stands for.
+type Dot struct {
+	X, Y  float64
+	Label string
+}
+
+// The chart box, in SVG user units.
+const (
+	ChartW = 320.0
+	ChartH = 120.0
+)
+
+// Bar is one row of a horizontal bar list.
+type Bar struct {
+	Label, Value string
+	Width        float64 // 0–100, share of the longest bar
+	Bad          bool
+}
+
+// Fact is a labelled figure.
+type Fact struct {
+	Label, Value string
+	Warn         bool
+}
+
+// Quote is a guest's comment and where it came from.
+type Quote struct {
+	Text, Meta string
+}
+
+// Silent is the silent-dissatisfaction panel.
+type Silent struct {
+	Voiced       string // "3 voiced complaints"
+	NoComplaints bool
+	ZeroUpper    string
+	VoiceUnhappy string
+	VoiceSilent  string
+	VoiceRate    string
+	HasSample    bool
+	SampleShare  string
+	SampleUnhappy string
+	SampleMissing string // why there is no sample estimate
+	Observed      string
+	WordOfMouth   string
+	TellTwenty    string
+	Assumptions   []string
+	Sources       []string
+}
+
+// Line is one restaurant's row in a summary of several.
+type Line struct {
+	Name, URL                                   string
+	Responses, Rate, Average, Voiced, AckMedian string
+}
+
+// Covers is the guests-served page of one restaurant and week.
+type Covers struct {
+	Restaurant, Week, WeekLabel string
+	PrevURL, NextURL            string
+	Others                      []NavLink // the user's other restaurants
+	Action, ImportAction        string
+	Days                        []CoverDay
+	Error, Flash                string
+	ImportText                  string
+	ImportErrors                []string
+}
+
+// CoverDay is one day's field.
+type CoverDay struct {
+	Date, Label, Value, Error string
+	Future                    bool
+}
