@@ -28,9 +28,9 @@ type Summary struct {
 
 // WeekPicker chooses the week and the restaurant.
 type WeekPicker struct {
-	Action      string
-	Week        string
-	Restaurants []Option
+	Action       string
+	Week         string
+	Restaurants  []Option
 	ResponsesCSV string // the action of the responses export form
 	From, To     string // its default dates
 }
@@ -98,14 +98,14 @@ type Quote struct {
 
 // Silent is the silent-dissatisfaction panel.
 type Silent struct {
-	Voiced       string // "3 voiced complaints"
-	NoComplaints bool
-	ZeroUpper    string
-	VoiceUnhappy string
-	VoiceSilent  string
-	VoiceRate    string
-	HasSample    bool
-	SampleShare  string
+	Voiced        string // "3 voiced complaints"
+	NoComplaints  bool
+	ZeroUpper     string
+	VoiceUnhappy  string
+	VoiceSilent   string
+	VoiceRate     string
+	HasSample     bool
+	SampleShare   string
 	SampleUnhappy string
 	SampleMissing string // why there is no sample estimate
 	Observed      string
