@@ -1,0 +1,191 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tableside/tableside/handlers"
+	"github.com/tableside/tableside/store"
+)
+
+func TestSummaryIsForOwners(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+	a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
+	other, err := a.db.CreateRestaurant(context.Background(), store.Restaurant{Slug: "other", Name: "Other Place"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, manager := a.login(t, "owner@test.example"), a.login(t, "sam@test.example")
+	for _, tc := range []struct {
+		who    *client
+		target string
+		status int
+		says   string
+	}{
+		{a.client(), "/summary", http.StatusSeeOther, ""},
+		{a.client(), "/summary.csv?week=2026-W40", http.StatusSeeOther, ""},
+		{manager, "/summary", http.StatusNotFound, "for owners"},
+		{manager, "/summary.csv?week=2026-W40", http.StatusNotFound, ""},
+		{manager, "/responses.csv?from=2026-10-01&to=2026-10-31", http.StatusNotFound, ""},
+		{owner, "/summary", http.StatusOK, "Unhappy guests who said nothing"},
+		{owner, "/summary?week=2026-W40&r=harbour", http.StatusOK, "28 Sep – 4 Oct 2026"},
+		{owner, "/summary?r=" + other.Slug, http.StatusNotFound, ""},
+		{owner, "/summary?week=2026-W54", http.StatusUnprocessableEntity, "There is no week 2026-W54"},
+		{owner, "/summary?week=%27%20OR%201%3D1--", http.StatusUnprocessableEntity, "A week is written like"},
+		{owner, "/responses.csv?from=2026-10-31&to=2026-10-01", http.StatusUnprocessableEntity, "comes before"},
+		{owner, "/responses.csv?from=yesterday&to=2026-10-01", http.StatusUnprocessableEntity, "dates like"},
+	} {
+		rec := tc.who.get(tc.target)
+		if rec.Code != tc.status || !strings.Contains(rec.Body.String(), tc.says) {
+			t.Errorf("GET %s: %d, want %d saying %q\n%.300s", tc.target, rec.Code, tc.status, tc.says, rec.Body)
+		}
+	}
+}
+
+// TestSummaryZeroComplaints: a quiet week never reads as "all good".
+func TestSummaryZeroComplaints(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+	body := a.login(t, "owner@test.example").get("/summary?week=2026-W40").Body.String()
+	for _, want := range []string{"No complaints is not the same as no unhappy guests", "No survey responses and no complaints this week",
+		"No guests served were entered", "TARP"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the empty week does not say %q", want)
+		}
+	}
+}
+
+// TestExportsAreSafeInASpreadsheet puts formulas in a comment and a name and
+// reads them back from the CSV as text.
+func TestExportsAreSafeInASpreadsheet(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+	hostile := []string{`=HYPERLINK("http://evil.example","click")`, "+1+2", "-2+3", "@SUM(A1)", "\t=1", "plain, with \"quotes\"\nand a line"}
+	for i, text := range hostile {
+		_, _, err := a.db.CreateResponse(context.Background(), store.NewResponse{TableToken: a.tables[0].Token,
+			IdempotencyKey: store.NewToken(), Rating: 1 + i%5, Comment: text, GuestName: "=cmd|' /C calc'!A0"})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	owner := a.login(t, "owner@test.example")
+	today := time.Now().In(a.restaurant.Location()).Format(time.DateOnly)
+	rec := owner.get("/responses.csv?r=harbour&from=" + today + "&to=" + today)
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv") ||
+		!strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") {
+		t.Fatalf("responses.csv: %d %v", rec.Code, rec.Header())
+	}
+	rows, err := csv.NewReader(rec.Body).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1+len(hostile) {
+		t.Fatalf("%d rows, want %d", len(rows), 1+len(hostile))
+	}
+	for _, row := range rows[1:] {
+		for _, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("a cell begins with a formula character: %q", cell)
+			}
+		}
+		if row[8] != "'=cmd|' /C calc'!A0" {
+			t.Errorf("guest name %q", row[8])
+		}
+	}
+	if rows[6][6] != "plain, with \"quotes\"\nand a line" {
+		t.Errorf("an ordinary comment changed: %q", rows[6][6])
+	}
+
+	week := store.WeekOf(time.Now(), a.restaurant.Location()).String()
+	rec = owner.get("/summary.csv?week=" + week)
+	rows, err = csv.NewReader(rec.Body).ReadAll()
+	if err != nil || rec.Code != http.StatusOK || len(rows) != 2 {
+		t.Fatalf("summary.csv: %d, %v, %d rows", rec.Code, err, len(rows))
+	}
+	col := map[string]string{}
+	for i, name := range rows[0] {
+		col[name] = rows[1][i]
+	}
+	if col["week"] != week || col["restaurant"] != "Harbour Kitchen" || col["responses"] != "6" || col["complaints_voiced"] == "" {
+		t.Errorf("summary row %v", col)
+	}
+}
+
+// TestCoversForm enters a week of guests served, with a mistake first.
+func TestCoversForm(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
+	sam := a.login(t, "sam@test.example")
+	page := sam.get("/covers?week=2026-W40")
+	if page.Code != http.StatusOK || !strings.Contains(page.Body.String(), `name="guests-2026-09-28"`) {
+		t.Fatalf("covers page: %d\n%.500s", page.Code, page.Body)
+	}
+	form := url.Values{"guests-2026-09-28": {"120"}, "guests-2026-09-29": {"lots"}, "guests-2026-09-30": {"1,200"}}
+	rec := sam.post("/covers?r=harbour&week=2026-W40", form)
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), `value="lots"`) ||
+		!strings.Contains(rec.Body.String(), "Enter a whole number of guests") || !strings.Contains(rec.Body.String(), `value="120"`) {
+		t.Fatalf("a bad day: %d\n%s", rec.Code, rec.Body)
+	}
+	ctx := context.Background()
+	from, _ := time.Parse(time.DateOnly, "2026-09-28")
+	if got, _ := a.db.Covers(ctx, a.restaurant.ID, from, from.AddDate(0, 0, 6)); len(got) != 0 {
+		t.Fatalf("a rejected week saved %v", got)
+	}
+	form.Set("guests-2026-09-29", "95")
+	if rec = sam.post("/covers?r=harbour&week=2026-W40", form); rec.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", rec.Code, rec.Body)
+	}
+	got, _ := a.db.Covers(ctx, a.restaurant.ID, from, from.AddDate(0, 0, 6))
+	if len(got) != 3 || got["2026-09-28"] != 120 || got["2026-09-29"] != 95 || got["2026-09-30"] != 1200 {
+		t.Fatalf("stored %v", got)
+	}
+	form.Del("guests-2026-09-29") // cleared: forgotten
+	sam.post("/covers?r=harbour&week=2026-W40", form)
+	if got, _ = a.db.Covers(ctx, a.restaurant.ID, from, from.AddDate(0, 0, 6)); len(got) != 2 {
+		t.Fatalf("after clearing a day: %v", got)
+	}
+
+	// A pasted file with two bad lines imports nothing and names both.
+	rec = sam.post("/covers/import?r=harbour&week=2026-W40", url.Values{"csv": {"date,guests\n2026-09-01,80\n2026-09-31,90\n2026-09-03,-4\n"}})
+	body := rec.Body.String()
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, "Line 3:") || !strings.Contains(body, "Line 4:") ||
+		!strings.Contains(body, "2026-09-31,90") {
+		t.Fatalf("bad import: %d\n%s", rec.Code, body)
+	}
+	sept, _ := time.Parse(time.DateOnly, "2026-09-01")
+	if got, _ := a.db.Covers(ctx, a.restaurant.ID, sept, sept.AddDate(0, 0, 5)); len(got) != 0 {
+		t.Fatalf("half imported: %v", got)
+	}
+
+	// An uploaded file, as a browser sends it.
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", sam.jar["_csrf"].Value)
+	fw, _ := mw.CreateFormFile("file", "covers.csv")
+	fw.Write([]byte("2026-09-01,80\r\n2026-09-02,85\r\n"))
+	mw.Close()
+	req := httptest.NewRequest(http.MethodPost, "/covers/import?r=harbour&week=2026-W40", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if rec = sam.request(req); rec.Code != http.StatusSeeOther || !strings.Contains(rec.Header().Get("Location"), "imported=2") {
+		t.Fatalf("upload: %d %s\n%s", rec.Code, rec.Header().Get("Location"), rec.Body)
+	}
+	if got, _ := a.db.Covers(ctx, a.restaurant.ID, sept, sept.AddDate(0, 0, 5)); got["2026-09-02"] != 85 {
+		t.Fatalf("uploaded: %v", got)
+	}
+
+	// An oversized upload is refused before it is read.
+	big := strings.Repeat("2026-09-01,80\n", 60_000)
+	rec = sam.post("/covers/import?r=harbour", url.Values{"csv": {big}})
+	if rec.Code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("an 840 KB import: %d", rec.Code)
+	}
+}
