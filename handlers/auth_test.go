@@ -44,6 +44,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/floor/in-person?r=harbour", url.Values{"table": {tableID}, "note": {"Cold soup"}}},
 		{"POST", alertPath + "/ack?r=harbour", nil},
 		{"POST", alertPath + "/resolve?r=harbour", url.Values{"outcome": {"apologised"}}},
+		{"GET", "/covers?r=harbour", nil},
+		{"POST", "/covers?r=harbour&week=2026-W40", url.Values{"guests-2026-09-28": {"10"}}},
+		{"POST", "/covers/import?r=harbour", url.Values{"csv": {"2026-09-29,12"}}},
 	}
 	owner := []route{
 		{"GET", "/restaurants/harbour", nil},
@@ -53,7 +56,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/restaurants/harbour/tables", url.Values{"label": {"Patio"}}},
 		{"POST", "/restaurants/harbour/tables/" + tableID + "/rotate", nil},
 		{"GET", "/restaurants/harbour/settings", nil},
-		{"POST", "/restaurants/harbour/settings", url.Values{"max_rating": {"2"}, "urgent_tags": {"1"}, "at_table": {"1"}, "escalate": {"3"}}},
+		{"POST", "/restaurants/harbour/settings", url.Values{"max_rating": {"2"}, "urgent_tags": {"1"}, "at_table": {"1"}, "escalate": {"3"},
+			"voice_low": {"1"}, "voice_central": {"4"}, "voice_high": {"5"}, "team": {"Sam, Priya"}}},
+		{"GET", "/summary?r=harbour", nil},
+		{"GET", "/summary.csv?r=harbour&week=2026-W40", nil},
+		{"GET", "/responses.csv?r=harbour&from=2026-09-01&to=2026-09-30", nil},
 		{"GET", "/restaurants/harbour/staff", nil},
 		{"POST", "/restaurants/harbour/staff", url.Values{"email": {"new@test.example"}, "name": {"Nia"}}},
 		{"POST", "/restaurants/harbour/staff/" + strconv.FormatInt(managerB.ID, 10) + "/remove", nil},
@@ -100,8 +107,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	_ = tableB
 	check("manager of A", a.login(t, "manager-a@test.example"), append(floor, owner...), func(r route) int {
-		if strings.HasPrefix(r.path, "/restaurants/") {
-			return http.StatusNotFound
+		if strings.HasPrefix(r.path, "/restaurants/") || strings.HasPrefix(r.path, "/summary") || strings.HasPrefix(r.path, "/responses") {
+			return http.StatusNotFound // owners only
 		}
 		return ok(r.method)
 	})

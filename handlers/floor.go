@@ -54,7 +54,7 @@ func (h *Handler) staffPage(c echo.Context, title string, r store.Restaurant, cu
 		add("Weekly summary", "/summary?r="+url.QueryEscape(r.Slug))
 		add("Overview", base)
 		add("Tables", base+"/tables")
-		add("Alert settings", base+"/settings")
+		add("Settings", base+"/settings")
 		add("Staff", base+"/staff")
 	}
 	p.Nav = nav

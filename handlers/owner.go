@@ -37,7 +37,7 @@ func (h *Handler) Overview(c echo.Context) error {
 		{Label: "Floor", URL: floorPath(r)},
 		{Label: "Tables and QR codes", URL: base + "/tables"},
 		{Label: "Print table cards", URL: base + "/tables/cards"},
-		{Label: "Alert settings", URL: base + "/settings"},
+		{Label: "Settings: alerts and the summary", URL: base + "/settings"},
 		{Label: "Staff", URL: base + "/staff"},
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
@@ -49,7 +49,17 @@ func settingsModel(r store.Restaurant) views.Settings {
 		Restaurant: r.Name, Action: restaurantPath(r) + "/settings",
 		MaxRating: r.Rules.MaxRating, UrgentTags: r.Rules.UrgentTags, AtTable: r.Rules.AtTable,
 		EscalateMins: strconv.FormatFloat(r.Rules.EscalateAfter.Minutes(), 'f', -1, 64),
+		VoiceLow:     percentInput(r.VoiceRate.Low), VoiceCentral: percentInput(r.VoiceRate.Central),
+		VoiceHigh: percentInput(r.VoiceRate.High), TeamNames: strings.Join(r.TeamNames, ", "),
 	}
+}
+
+func percentInput(f float64) string { return strconv.FormatFloat(math.Round(f*10000)/100, 'f', -1, 64) }
+
+// parsePercent reads a percentage typed as "4", "4.5" or "4,5" as a share.
+func parsePercent(s string) (float64, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSuffix(strings.Replace(strings.TrimSpace(s), ",", ".", 1), "%"), 64)
+	return f / 100, err == nil && !math.IsNaN(f) && f > 0 && f <= 100
 }
 
 // Settings shows the alert rules: GET /restaurants/:slug/settings.
@@ -57,7 +67,7 @@ func (h *Handler) Settings(c echo.Context) error {
 	r := ownedRestaurant(c)
 	m := settingsModel(r)
 	m.Saved = c.QueryParam("saved") == "1"
-	return h.render(c, http.StatusOK, views.SettingsPage(h.staffPage(c, "Alert settings · "+r.Name, r, "Alert settings"), m))
+	return h.render(c, http.StatusOK, views.SettingsPage(h.staffPage(c, "Settings · "+r.Name, r, "Settings"), m))
 }
 
 // SaveSettings changes the alert rules: POST /restaurants/:slug/settings.
@@ -75,7 +85,31 @@ func (h *Handler) SaveSettings(c echo.Context) error {
 	if err != nil || math.IsNaN(mins) || mins < 0.5 || mins > 60 {
 		m.Errors["escalate"] = "Enter a number of minutes from 0.5 to 60."
 	}
+	m.VoiceLow, m.VoiceCentral, m.VoiceHigh = c.FormValue("voice_low"), c.FormValue("voice_central"), c.FormValue("voice_high")
+	low, ok1 := parsePercent(m.VoiceLow)
+	central, ok2 := parsePercent(m.VoiceCentral)
+	high, ok3 := parsePercent(m.VoiceHigh)
+	switch {
+	case !ok1 || !ok2 || !ok3:
+		m.Errors["voice"] = "Enter three percentages above 0 and at most 100."
+	case low > central || central > high:
+		m.Errors["voice"] = "Lowest, most likely and highest must go up in that order."
+	}
+	m.TeamNames = c.FormValue("team")
+	team := strings.Split(m.TeamNames, ",")
+	for _, n := range team {
+		if len(strings.TrimSpace(n)) > 40 {
+			m.Errors["team"] = "A name is at most 40 characters; separate names with commas."
+		}
+	}
+	if len(team) > store.MaxTeamNames {
+		m.Errors["team"] = "List at most " + strconv.Itoa(store.MaxTeamNames) + " names."
+	}
 	if len(m.Errors) == 0 {
+		voice := store.Range{Low: low, Central: central, High: high}
+		if err := h.db.SetSummarySettings(c.Request().Context(), r.ID, voice, team); err != nil {
+			return err
+		}
 		rules := store.AlertRules{MaxRating: max, UrgentTags: m.UrgentTags, AtTable: m.AtTable,
 			EscalateAfter: time.Duration(mins * float64(time.Minute)).Round(time.Second)}
 		if err := h.db.SetAlertRules(c.Request().Context(), r.ID, rules); err != nil {
@@ -83,7 +117,7 @@ func (h *Handler) SaveSettings(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, restaurantPath(r)+"/settings?saved=1")
 	}
-	return h.render(c, http.StatusUnprocessableEntity, views.SettingsPage(h.staffPage(c, "Alert settings · "+r.Name, r, "Alert settings"), m))
+	return h.render(c, http.StatusUnprocessableEntity, views.SettingsPage(h.staffPage(c, "Settings · "+r.Name, r, "Settings"), m))
 }
 
 func (h *Handler) renderStaff(c echo.Context, status int, r store.Restaurant, m views.Staff) error {

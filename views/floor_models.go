@@ -108,8 +108,11 @@ type Settings struct {
 	UrgentTags   bool
 	AtTable      bool
 	EscalateMins string
-	Errors       FieldErrors
-	Saved        bool
+	// The weekly summary's voice-rate range, as percentages, and team names.
+	VoiceLow, VoiceCentral, VoiceHigh string
+	TeamNames                         string
+	Errors                            FieldErrors
+	Saved                             bool
 }
 
 // Staff is the owner's page of managers.
