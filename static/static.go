@@ -98,3 +98,13 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("ETag", `"`+f.hash+`"`)
 	http.ServeContent(w, r, name, f.modTime, bytes.NewReader(f.body))
 }
+
+// Content returns the named file's bytes, for an email that must carry its
+// styles inline. An unknown name panics, as for URL.
+func (a *Assets) Content(name string) []byte {
+	f, ok := a.byName[name]
+	if !ok {
+		panic("static: no file " + name)
+	}
+	return f.body
+}

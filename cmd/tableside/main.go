@@ -4,6 +4,7 @@
 //	tableside [-addr :8080] [-db tableside.db] [-base-url URL] [-demo]
 //	tableside tables -db PATH [-base-url URL]
 //	tableside user add -db PATH -email E -restaurant SLUG -role manager [-name N]
+//	tableside digest -db PATH [-week YYYY-Www] [-dry-run]
 //	tableside loadtest [-duration 10s] [-workers 32]
 package main
 
@@ -51,6 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runLoadtest(ctx, args[1:], stdout, stderr)
 		case "user":
 			return runUser(ctx, args[1:], os.Stdin, stdout, stderr)
+		case "digest":
+			return runDigest(ctx, args[1:], stdout, stderr)
 		}
 	}
 	m := NewMain(stderr)
@@ -76,6 +79,7 @@ type Config struct {
 	TrustProxy    bool
 	SecureCookies bool
 	SessionKey    string // hex, from TABLESIDE_SESSION_KEY only: a flag would show it in ps
+	Digest        handlers.DigestConfig
 }
 
 // Main is the running program: a test can start it on :0 with a temporary
@@ -139,6 +143,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.IntVar(&c.SurveyLimit, "survey-limit", envInt("SURVEY_LIMIT", c.SurveyLimit), "survey submissions per minute per client address, 0 for none (TABLESIDE_SURVEY_LIMIT)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("TRUST_PROXY", c.TrustProxy), "take client addresses from X-Forwarded-For (TABLESIDE_TRUST_PROXY)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("SECURE_COOKIES", c.SecureCookies), "mark cookies Secure, for HTTPS behind a proxy (TABLESIDE_SECURE_COOKIES; on by itself for an https base URL)")
+	digestFlags(fs, &c.Digest)
 	c.SessionKey = env("SESSION_KEY", c.SessionKey)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -189,12 +194,19 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.Config.Digest.BaseURL = m.Config.BaseURL
+	digests, err := handlers.NewDigests(m.Config.Digest, db, m.Logger)
+	if err != nil {
+		return err
+	}
 	bg, stop := context.WithCancel(context.Background())
 	m.stop, m.bg = stop, make(chan struct{})
-	go func() {
-		defer close(m.bg)
+	var wg sync.WaitGroup
+	wg.Go(func() {
 		db.RunEscalation(bg, 5*time.Second, time.Now, func(err error) { m.Logger.Error("escalation", "err", err) })
-	}()
+	})
+	wg.Go(func() { digests.Run(bg, time.Minute, time.Now) })
+	go func() { wg.Wait(); close(m.bg) }()
 	m.server = &http.Server{
 		Handler:           e,
 		ReadHeaderTimeout: 5 * time.Second,

@@ -196,3 +196,37 @@ func TestUserAdd(t *testing.T) {
 		t.Fatal("user add for an unknown restaurant did not fail")
 	}
 }
+
+// TestDigestDryRun prints the demo owner's digest of a week and records
+// nothing; a bad SMTP URL or digest time stops the server at start.
+func TestDigestDryRun(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "d.db")
+	startMain(t, db, "-demo").Close()
+	for range 2 { // a dry run records nothing, so a second prints it again
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"digest", "-db", db, "-week", "2026-W40", "-dry-run"}, &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"To: owner@demo.test", "Subject: Demo Bistro, week 2026-W40", "Unhappy guests who said nothing",
+			"1 digests would be sent (dry run"} {
+			if !strings.Contains(out.String(), want) {
+				t.Fatalf("dry run lacks %q:\n%s", want, out.String())
+			}
+		}
+	}
+	if err := run(context.Background(), []string{"digest", "-db", db, "-week", "2026-W40"}, io.Discard, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "SMTP is not configured") {
+		t.Fatalf("sending without SMTP: %v", err)
+	}
+	for _, args := range [][]string{{"-smtp", "ftp://mail.example.com"}, {"-digest-at", "8am"}} {
+		m := NewMain(io.Discard)
+		err := m.ParseFlags(append([]string{"-addr", "127.0.0.1:0", "-db", db}, args...))
+		if err == nil {
+			err = m.Run(context.Background())
+			m.Close()
+		}
+		if err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}

@@ -1,0 +1,270 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wneessen/go-mail"
+
+	"github.com/tableside/tableside/static"
+	"github.com/tableside/tableside/store"
+	"github.com/tableside/tableside/views"
+)
+
+// DigestConfig says how and when weekly digests are mailed.
+type DigestConfig struct {
+	// SMTP is the mail server as a URL: smtp://user:pass@host:587 (STARTTLS
+	// required), smtps://user:pass@host:465 (TLS), or smtp+insecure://host:25
+	// (no encryption: a relay on the same machine). Empty, nothing is sent.
+	SMTP string
+	// From is the sender address; empty, tableside@ the base URL's host.
+	From string
+	// At is when on Monday, in each restaurant's time zone, the digest of the
+	// week just ended is due (default 8 h: 08:00).
+	At time.Duration
+	// BaseURL makes the email's links absolute.
+	BaseURL string
+}
+
+// Digest is one owner's weekly email.
+type Digest struct {
+	To, Subject, Text, HTML string
+	Week                    string
+	UserID                  int64
+}
+
+// Digests renders weekly digests and, with SMTP configured, mails them.
+type Digests struct {
+	cfg  DigestConfig
+	db   *store.DB
+	log  *slog.Logger
+	css  string
+	send func(ctx context.Context, msgs ...*mail.Msg) error // nil without SMTP
+}
+
+// NewDigests checks the configuration; a bad SMTP URL is an error at start,
+// not on Monday morning.
+func NewDigests(cfg DigestConfig, db *store.DB, log *slog.Logger) (*Digests, error) {
+	assets, err := static.New()
+	if err != nil {
+		return nil, err
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.At == 0 {
+		cfg.At = 8 * time.Hour
+	}
+	if cfg.At < 0 || cfg.At >= 24*time.Hour {
+		return nil, errors.New("the digest time must be within the day, such as 08:00")
+	}
+	if cfg.From == "" {
+		host := "localhost"
+		if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" {
+			host = u.Hostname()
+		}
+		cfg.From = "Tableside <tableside@" + host + ">"
+	}
+	d := &Digests{cfg: cfg, db: db, log: log, css: string(assets.Content("app.css"))}
+	if cfg.SMTP != "" {
+		client, err := smtpClient(cfg.SMTP)
+		if err != nil {
+			return nil, err
+		}
+		d.send = client.DialAndSendWithContext
+	}
+	return d, nil
+}
+
+// smtpClient builds a go-mail client from an SMTP URL.
+func smtpClient(raw string) (*mail.Client, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Hostname() == "" {
+		return nil, fmt.Errorf("the SMTP setting is not a URL like smtp://user:password@mail.example.com:587")
+	}
+	opts := []mail.Option{mail.WithTimeout(30 * time.Second)}
+	port := 587
+	switch u.Scheme {
+	case "smtp":
+		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+	case "smtps":
+		port = 465
+		opts = append(opts, mail.WithSSL())
+	case "smtp+insecure":
+		port = 25
+		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
+	default:
+		return nil, fmt.Errorf("the SMTP URL's scheme is smtp, smtps or smtp+insecure, not %q", u.Scheme)
+	}
+	if p := u.Port(); p != "" {
+		if port, err = strconv.Atoi(p); err != nil {
+			return nil, fmt.Errorf("the SMTP port %q is not a number", p)
+		}
+	}
+	opts = append(opts, mail.WithPort(port))
+	if u.User != nil {
+		pass, _ := u.User.Password()
+		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover),
+			mail.WithUsername(u.User.Username()), mail.WithPassword(pass))
+	}
+	return mail.NewClient(u.Hostname(), opts...)
+}
+
+// Enabled says whether digests are mailed at all.
+func (d *Digests) Enabled() bool { return d.send != nil }
+
+// dueWeek is the week whose digest is due at now for a set of restaurants:
+// the week just ended, once its Monday's send time has passed in every
+// restaurant's zone; "" while it has not.
+func (d *Digests) dueWeek(rs []store.Restaurant, now time.Time) string {
+	due := ""
+	for _, r := range rs {
+		cur := store.WeekOf(now, r.Location())
+		y, m, day := cur.Start.Date()
+		if now.Before(time.Date(y, m, day, 0, 0, 0, 0, r.Location()).Add(d.cfg.At)) {
+			return ""
+		}
+		// A restaurant still in the week before gives the earlier week, whose
+		// digest went out already: so one zone's Monday waits for the others.
+		if w := cur.Prev().String(); due == "" || w < due {
+			due = w
+		}
+	}
+	return due
+}
+
+// Render builds one owner's digest of a week, from the summary's own model.
+func (d *Digests) Render(ctx context.Context, o store.Owner, week string, now time.Time) (Digest, error) {
+	loc := o.Restaurants[0].Location()
+	w, err := store.ParseWeek(week, loc)
+	if err != nil {
+		return Digest{}, err
+	}
+	s, err := d.db.Summary(ctx, o.Restaurants, week)
+	if err != nil {
+		return Digest{}, err
+	}
+	m := summaryModel(s, summaryScope{restaurants: o.Restaurants, owned: o.Restaurants, week: w, now: now}, d.cfg.BaseURL)
+	var html bytes.Buffer
+	if err := views.DigestEmail(m, d.css).Render(ctx, &html); err != nil {
+		return Digest{}, err
+	}
+	subject := fmt.Sprintf("%s, week %s: %s responses, %s complaints", m.Title, week, count(s.This.Responses), count(s.This.Voiced))
+	if avg, ok := s.This.Average(); ok {
+		subject += ", average " + ratingf(avg)
+	}
+	return Digest{To: o.User.Email, Subject: subject, Text: views.SummaryText(m), HTML: html.String(), Week: week, UserID: o.User.ID}, nil
+}
+
+// Due renders every owner's digest that is due at now (or of week, if set)
+// and not yet sent. It claims nothing: SendDue does.
+func (d *Digests) Due(ctx context.Context, now time.Time, week string) ([]Digest, error) {
+	owners, err := d.db.Owners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Digest
+	for _, o := range owners {
+		w := week
+		if w == "" {
+			if w = d.dueWeek(o.Restaurants, now); w == "" {
+				continue
+			}
+		}
+		if sent, err := d.db.DigestSent(ctx, o.User.ID, w); err != nil || sent {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		dg, err := d.Render(ctx, o, w, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, dg)
+	}
+	return out, nil
+}
+
+// SendDue mails each owner the digest due at now (or of week, if set), once:
+// a digest already recorded as sent is skipped, and one that fails to send is
+// released to be tried again.
+func (d *Digests) SendDue(ctx context.Context, now time.Time, week string) (sent int, err error) {
+	if d.send == nil {
+		return 0, errors.New("SMTP is not configured: set -smtp or TABLESIDE_SMTP")
+	}
+	owners, err := d.db.Owners(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var errs []error
+	for _, o := range owners {
+		w := week
+		if w == "" {
+			if w = d.dueWeek(o.Restaurants, now); w == "" {
+				continue
+			}
+		}
+		claimed, err := d.db.ClaimDigest(ctx, o.User.ID, w)
+		if err != nil || !claimed {
+			errs = append(errs, err)
+			continue
+		}
+		if err := d.mail(ctx, o, w, now); err != nil {
+			errs = append(errs, fmt.Errorf("digest for %s, %s: %w", o.User.Email, w, err))
+			if rerr := d.db.ReleaseDigest(context.WithoutCancel(ctx), o.User.ID, w); rerr != nil {
+				errs = append(errs, rerr)
+			}
+			continue
+		}
+		sent++
+		d.log.Info("digest sent", "to", o.User.Email, "week", w)
+	}
+	return sent, errors.Join(errs...)
+}
+
+func (d *Digests) mail(ctx context.Context, o store.Owner, week string, now time.Time) error {
+	dg, err := d.Render(ctx, o, week, now)
+	if err != nil {
+		return err
+	}
+	msg := mail.NewMsg()
+	if err := msg.From(d.cfg.From); err != nil {
+		return fmt.Errorf("sender %q: %w", d.cfg.From, err)
+	}
+	if err := msg.AddToFormat(o.User.Name, dg.To); err != nil {
+		return err
+	}
+	msg.Subject(dg.Subject)
+	msg.SetDate()
+	msg.SetMessageID()
+	msg.SetBodyString(mail.TypeTextPlain, dg.Text)
+	msg.AddAlternativeString(mail.TypeTextHTML, dg.HTML)
+	return d.send(ctx, msg)
+}
+
+// Run sends due digests every so often until ctx ends. Without SMTP it logs
+// that once and returns.
+func (d *Digests) Run(ctx context.Context, every time.Duration, now func() time.Time) {
+	if d.send == nil {
+		d.log.Info("weekly digests are off: SMTP is not configured (set -smtp or TABLESIDE_SMTP)")
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := d.SendDue(ctx, now(), ""); err != nil && ctx.Err() == nil {
+			d.log.Error("weekly digest", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
