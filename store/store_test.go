@@ -53,8 +53,8 @@ func TestMigrationsAppliedOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(vs, []int{1, 2, 3, 4}) {
-			t.Fatalf("migrations = %v, want [1 2 3 4]", vs)
+		if !slices.Equal(vs, []int{1, 2, 3, 4, 5}) {
+			t.Fatalf("migrations = %v, want [1 2 3 4 5]", vs)
 		}
 		db.Close()
 	}

@@ -242,7 +242,7 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 		if err != nil {
 			return s, err
 		}
-		trend, err := db.trend(ctx, r, w)
+		trend, err := db.trend(ctx, r, w, this)
 		if err != nil {
 			return s, err
 		}
@@ -299,27 +299,25 @@ func widen(a, b Range) Range {
 // The summary's queries, each over one restaurant and a time range, so that
 // each is a search of an index (summary_test.go checks the plans).
 var (
-	// One pass over a week's responses: per rating, how many, how many from
-	// diners at the table, and how many carry each known tag.
-	responseStatsSQL = func() string {
-		var b strings.Builder
-		b.WriteString(`SELECT rating, count(*), sum(at_table)`)
-		for _, t := range tags {
-			// Tag keys are our own constants, [a-z-] only.
-			fmt.Fprintf(&b, `, sum(instr(' ' || tags || ' ', ' %s ') > 0)`, t.Key)
-		}
-		b.WriteString(` FROM responses WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY rating`)
-		return b.String()
-	}()
+	// One pass over a week's responses, grouped by what is counted: few
+	// distinct groups, so the tags are split and counted in Go.
+	responseStatsSQL = `SELECT rating, at_table, tags, count(*) FROM responses
+		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY rating, at_table, tags`
 	alertStatsSQL = `SELECT response_id IS NULL, tags, created_at, escalated_at IS NOT NULL,
 		coalesce(acknowledged_at, 0), resolved_at IS NOT NULL, coalesce(outcome, ''), coalesce(amount_cents, 0)
 		FROM alerts WHERE restaurant_id = ? AND created_at >= ? AND created_at < ?`
 	coverStatsSQL = `SELECT coalesce(sum(guests), 0), count(*) FROM covers
 		WHERE restaurant_id = ? AND day >= ? AND day < ?`
+	// The newest comments of one rating, to quote: read newest first along
+	// the index, so it stops early; a few spare for repeated words.
 	praiseSQL = `SELECT r.created_at, r.rating, r.comment, r.guest_name, t.label
 		FROM responses r JOIN tables t ON t.id = r.table_id
-		WHERE r.restaurant_id = ? AND r.created_at >= ? AND r.created_at < ? AND r.rating >= 4 AND r.comment <> ''
-		ORDER BY r.created_at DESC`
+		WHERE r.restaurant_id = ? AND r.created_at >= ? AND r.created_at < ? AND r.rating = ? AND r.comment <> ''
+		ORDER BY r.created_at DESC LIMIT 30`
+	// The praise that may name the team: LIKE narrows it (case-insensitive
+	// for ASCII), and nameFinder then checks whole words.
+	namedSQL = `SELECT comment FROM responses
+		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? AND rating >= 4 AND comment <> '' AND (`
 	followUpsSQL = `SELECT count(*), coalesce(sum(follow_up_at < ?), 0) FROM alerts
 		WHERE restaurant_id = ? AND outcome = 'follow-up' AND follow_up_done_at IS NULL`
 )
@@ -334,21 +332,19 @@ func (db *DB) weekStats(ctx context.Context, r Restaurant, w Week, praise bool) 
 	from, to := w.Start.UnixMilli(), w.End.UnixMilli()
 	tagCounts := make([]int, len(tags))
 	err := db.each(ctx, responseStatsSQL, []any{r.ID, from, to}, func(row rowScanner) error {
-		var rating, n, atTable int
-		dest := []any{&rating, &n, &atTable}
-		counts := make([]int, len(tags))
-		for i := range counts {
-			dest = append(dest, &counts[i])
-		}
-		if err := row.Scan(dest...); err != nil {
+		var rating, atTable, n int
+		var keys string
+		if err := row.Scan(&rating, &atTable, &keys, &n); err != nil {
 			return err
 		}
 		s.Responses += n
 		s.Ratings[rating-1] += n
 		s.ratingSum += rating * n
-		s.AtTable += atTable
-		for i, c := range counts {
-			tagCounts[i] += c
+		s.AtTable += atTable * n
+		for _, k := range strings.Fields(keys) {
+			if i := slices.IndexFunc(tags, func(t Tag) bool { return t.Key == k }); i >= 0 {
+				tagCounts[i] += n
+			}
 		}
 		return nil
 	})
@@ -414,33 +410,45 @@ func (db *DB) weekStats(ctx context.Context, r Restaurant, w Week, praise bool) 
 }
 
 // praise reads the week's comments rated 4 or 5: the newest fives are quoted
-// (then fours), and every one is searched for the team's names.
+// (then fours, if there are not enough), and every one that names the team
+// is counted.
 func (db *DB) praise(ctx context.Context, r Restaurant, from, to int64, s *WeekStats) error {
+	var err error
+	for rating := 5; rating >= 4 && len(s.Wow) < maxWow && err == nil; rating-- {
+		err = db.each(ctx, praiseSQL, []any{r.ID, from, to, rating}, func(row rowScanner) error {
+			var c Comment
+			var at int64
+			if err := row.Scan(&at, &c.Rating, &c.Text, &c.Guest, &c.Table); err != nil {
+				return err
+			}
+			c.At, c.Restaurant = time.UnixMilli(at).UTC(), r.Name
+			if len(s.Wow) < maxWow && !slices.ContainsFunc(s.Wow, func(q Comment) bool { return strings.EqualFold(q.Text, c.Text) }) {
+				s.Wow = append(s.Wow, c)
+			}
+			return nil
+		})
+	}
+	if err != nil || len(r.TeamNames) == 0 {
+		return err
+	}
 	names := newNameFinder(r.TeamNames)
-	var fours []Comment
+	args := []any{r.ID, from, to}
+	var likes []string
+	for _, n := range r.TeamNames {
+		likes = append(likes, `comment LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscaper.Replace(n)+"%")
+	}
 	named := map[string]int{}
-	err := db.each(ctx, praiseSQL, []any{r.ID, from, to}, func(row rowScanner) error {
-		var c Comment
-		var at int64
-		if err := row.Scan(&at, &c.Rating, &c.Text, &c.Guest, &c.Table); err != nil {
+	err = db.each(ctx, namedSQL+strings.Join(likes, " OR ")+")", args, func(row rowScanner) error {
+		var text string
+		if err := row.Scan(&text); err != nil {
 			return err
 		}
-		c.At, c.Restaurant = time.UnixMilli(at).UTC(), r.Name
-		for _, n := range names.find(c.Text) {
+		for _, n := range names.find(text) {
 			named[n]++
-		}
-		quoted := func(q Comment) bool { return strings.EqualFold(q.Text, c.Text) }
-		switch {
-		case slices.ContainsFunc(s.Wow, quoted) || slices.ContainsFunc(fours, quoted):
-			// The same words twice are quoted once.
-		case c.Rating == 5 && len(s.Wow) < maxWow:
-			s.Wow = append(s.Wow, c)
-		case c.Rating == 4 && len(fours) < maxWow:
-			fours = append(fours, c)
 		}
 		return nil
 	})
-	s.Wow = append(s.Wow, fours[:min(len(fours), maxWow-len(s.Wow))]...)
 	for n, count := range named {
 		s.StaffNamed = append(s.StaffNamed, TagCount{Key: n, Label: n, Count: count})
 	}
@@ -448,19 +456,24 @@ func (db *DB) praise(ctx context.Context, r Restaurant, from, to int64, s *WeekS
 	return err
 }
 
-// trend reads the TrendWeeks weeks up to and including w: responses, rating
-// sum and voiced complaints, bucketed by week start in the query itself.
-func (db *DB) trend(ctx context.Context, r Restaurant, w Week) ([]TrendPoint, error) {
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// trend reads the TrendWeeks-1 weeks before w: responses, rating sum, voiced
+// complaints and covers, bucketed by week start in the query itself; w's own
+// point comes from its stats, read already.
+func (db *DB) trend(ctx context.Context, r Restaurant, w Week, this WeekStats) ([]TrendPoint, error) {
 	weeks := make([]Week, TrendWeeks)
 	weeks[TrendWeeks-1] = w
 	for i := TrendWeeks - 2; i >= 0; i-- {
 		weeks[i] = weeks[i+1].Prev()
 	}
 	points := make([]TrendPoint, TrendWeeks)
-	msArgs := []any{r.ID, weeks[0].Start.UnixMilli(), w.End.UnixMilli()}
-	dayArgs := []any{r.ID, weeks[0].Start.Format(time.DateOnly), w.End.Format(time.DateOnly)}
+	points[TrendWeeks-1] = TrendPoint{Week: w.String(), Responses: this.Responses, ratingSum: this.ratingSum,
+		Voiced: this.Voiced, Covers: this.Covers}
+	msArgs := []any{r.ID, weeks[0].Start.UnixMilli(), w.Start.UnixMilli()}
+	dayArgs := []any{r.ID, weeks[0].Start.Format(time.DateOnly), w.Start.Format(time.DateOnly)}
 	var msBounds, dayBounds []any
-	for i, wk := range weeks {
+	for i, wk := range weeks[:TrendWeeks-1] {
 		points[i].Week = wk.String()
 		if i > 0 {
 			msBounds = append(msBounds, wk.Start.UnixMilli())
@@ -494,15 +507,15 @@ func (db *DB) trend(ctx context.Context, r Restaurant, w Week) ([]TrendPoint, er
 	return points, err
 }
 
-// weekBucket numbers a row's week 0 to TrendWeeks-1 from the TrendWeeks-1
+// weekBucket numbers a row's week 0 to TrendWeeks-2 from the TrendWeeks-2
 // week starts after the first, passed as the query's first parameters.
 func weekBucket(column string) string {
 	var b strings.Builder
 	b.WriteString("CASE")
-	for i := range TrendWeeks - 1 {
+	for i := range TrendWeeks - 2 {
 		fmt.Fprintf(&b, " WHEN %s < ? THEN %d", column, i)
 	}
-	fmt.Fprintf(&b, " ELSE %d END", TrendWeeks-1)
+	fmt.Fprintf(&b, " ELSE %d END", TrendWeeks-2)
 	return b.String()
 }
 
