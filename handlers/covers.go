@@ -22,13 +22,18 @@ func coversURL(r store.Restaurant, week string) string {
 	return "/covers?" + url.Values{"r": {r.Slug}, "week": {week}}.Encode()
 }
 
-// coversWeek is the week of ?week= (or the form's), or the current one, in the
-// restaurant's time zone.
-func coversWeek(c echo.Context, r store.Restaurant, now time.Time) (store.Week, error) {
-	if s := c.QueryParam("week"); s != "" {
-		return store.ParseWeek(s, r.Location())
+// coversRequest is the restaurant of ?r= and the week of ?week=, or the
+// current week in the restaurant's time zone.
+func coversRequest(c echo.Context, now time.Time) (store.Restaurant, store.Week, error) {
+	r, err := floorRestaurant(c)
+	if err != nil {
+		return r, store.Week{}, err
 	}
-	return store.WeekOf(now, r.Location()), nil
+	if s := c.QueryParam("week"); s != "" {
+		w, err := store.ParseWeek(s, r.Location())
+		return r, w, err
+	}
+	return r, store.WeekOf(now, r.Location()), nil
 }
 
 // coversModel is the page for a week, with the stored counts in its fields.
@@ -67,12 +72,8 @@ func (h *Handler) renderCovers(c echo.Context, status int, r store.Restaurant, m
 
 // CoversForm shows a week of guests served: GET /covers?r=SLUG[&week=YYYY-Www].
 func (h *Handler) CoversForm(c echo.Context) error {
-	r, err := floorRestaurant(c)
-	if err != nil {
-		return err
-	}
 	now := time.Now()
-	w, err := coversWeek(c, r, now)
+	r, w, err := coversRequest(c, now)
 	if err != nil {
 		return err
 	}
@@ -94,12 +95,8 @@ func (h *Handler) CoversForm(c echo.Context) error {
 // CoversSave stores a week of guests served; a cleared field forgets its day:
 // POST /covers?r=SLUG&week=YYYY-Www.
 func (h *Handler) CoversSave(c echo.Context) error {
-	r, err := floorRestaurant(c)
-	if err != nil {
-		return err
-	}
 	now := time.Now()
-	w, err := coversWeek(c, r, now)
+	r, w, err := coversRequest(c, now)
 	if err != nil {
 		return err
 	}
@@ -142,12 +139,8 @@ func (h *Handler) CoversSave(c echo.Context) error {
 // CoversImport imports a CSV of date,guests, uploaded or pasted, all or
 // nothing: POST /covers/import?r=SLUG&week=YYYY-Www.
 func (h *Handler) CoversImport(c echo.Context) error {
-	r, err := floorRestaurant(c)
-	if err != nil {
-		return err
-	}
 	now := time.Now()
-	w, err := coversWeek(c, r, now)
+	r, w, err := coversRequest(c, now)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -170,11 +171,9 @@ func (d *Digests) Due(ctx context.Context, now time.Time, week string) ([]Digest
 	}
 	var out []Digest
 	for _, o := range owners {
-		w := week
+		w := cmp.Or(week, d.dueWeek(o.Restaurants, now))
 		if w == "" {
-			if w = d.dueWeek(o.Restaurants, now); w == "" {
-				continue
-			}
+			continue
 		}
 		if sent, err := d.db.DigestSent(ctx, o.User.ID, w); err != nil || sent {
 			if err != nil {
@@ -204,11 +203,9 @@ func (d *Digests) SendDue(ctx context.Context, now time.Time, week string) (sent
 	}
 	var errs []error
 	for _, o := range owners {
-		w := week
+		w := cmp.Or(week, d.dueWeek(o.Restaurants, now))
 		if w == "" {
-			if w = d.dueWeek(o.Restaurants, now); w == "" {
-				continue
-			}
+			continue
 		}
 		claimed, err := d.db.ClaimDigest(ctx, o.User.ID, w)
 		if err != nil || !claimed {

@@ -131,11 +131,7 @@ func summaryRow(week, name string, from, to time.Time, w store.WeekStats, e stor
 // SummaryCSV is the summary as a spreadsheet, a row per restaurant and one for
 // all together: GET /summary.csv?week=YYYY-Www[&r=SLUG].
 func (h *Handler) SummaryCSV(c echo.Context) error {
-	sc, err := h.summaryScope(c)
-	if err != nil {
-		return err
-	}
-	s, err := h.db.Summary(c.Request().Context(), sc.restaurants, sc.week.String())
+	sc, s, err := h.loadSummary(c)
 	if err != nil {
 		return err
 	}

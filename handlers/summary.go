@@ -62,13 +62,19 @@ func summaryURL(path, week, slug string) string {
 	return path + "?" + q.Encode()
 }
 
-// Summary is the owner's weekly summary: GET /summary?week=YYYY-Www[&r=SLUG].
-func (h *Handler) Summary(c echo.Context) error {
+// loadSummary reads the summary a request asks for.
+func (h *Handler) loadSummary(c echo.Context) (summaryScope, store.Summary, error) {
 	sc, err := h.summaryScope(c)
 	if err != nil {
-		return err
+		return sc, store.Summary{}, err
 	}
 	s, err := h.db.Summary(c.Request().Context(), sc.restaurants, sc.week.String())
+	return sc, s, err
+}
+
+// Summary is the owner's weekly summary: GET /summary?week=YYYY-Www[&r=SLUG].
+func (h *Handler) Summary(c echo.Context) error {
+	sc, s, err := h.loadSummary(c)
 	if err != nil {
 		return err
 	}
