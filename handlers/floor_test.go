@@ -243,3 +243,37 @@ func TestReceiptEventsFollowOnlyTheirAlert(t *testing.T) {
 		t.Fatalf("unknown receipt's stream: %d", rec.Code)
 	}
 }
+
+// TestFollowUpDone resolves a complaint with a promised call: the floor lists
+// it, overdue once its time has passed, until a manager marks it done.
+func TestFollowUpDone(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	sam := a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
+	cl := a.login(t, "sam@test.example")
+	receipt := a.complain(t, "Hair in the risotto")
+	alert, err := a.db.AlertForReceipt(context.Background(), strings.TrimPrefix(receipt, "/r/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.db.Resolve(context.Background(), a.restaurant.ID, alert.ID, sam.ID, store.Resolution{Outcome: store.OutcomeFollowUp,
+		FollowUpAt: time.Now().Add(-time.Hour), FollowUpWho: "anna@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := cl.get("/floor").Body.String()
+	done := "/floor/follow-ups/" + strconv.FormatInt(alert.ID, 10) + "/done?r=harbour"
+	if !strings.Contains(body, "Follow-ups promised") || !strings.Contains(body, "overdue") || !strings.Contains(body, "anna@example.com") ||
+		!strings.Contains(body, `action="`+strings.ReplaceAll(done, "&", "&amp;")+`"`) {
+		t.Fatalf("the floor does not list the follow-up:\n%s", body)
+	}
+	if rec := cl.post(done, nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("done: %d", rec.Code)
+	}
+	if body := cl.get("/floor?r=harbour&done=follow-up").Body.String(); strings.Contains(body, "Follow-ups promised") ||
+		!strings.Contains(body, "Follow-up marked done.") {
+		t.Fatalf("still listed after done:\n%s", body)
+	}
+	if rec := cl.post("/floor/follow-ups/999999/done?r=harbour", nil); rec.Code != http.StatusNotFound {
+		t.Errorf("an unknown follow-up: %d", rec.Code)
+	}
+}

@@ -131,7 +131,6 @@ func summaryModel(s store.Summary, sc summaryScope, base string) views.Summary {
 	m.Complaints = bars(w.Complaints, 0, true)
 	m.PraiseTags = bars(w.Praise, 0, false)
 	m.Alerts = alertFacts(s)
-	m.StaffNamed = nil
 	for _, n := range w.StaffNamed {
 		m.StaffNamed = append(m.StaffNamed, fmt.Sprintf("%s (%d)", n.Label, n.Count))
 	}
