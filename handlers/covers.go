@@ -22,8 +22,8 @@ func coversURL(r store.Restaurant, week string) string {
 	return "/covers?" + url.Values{"r": {r.Slug}, "week": {week}}.Encode()
 }
 
-// coversRequest is the restaurant of ?r= and the week of ?week=, or the
-// current week in the restaurant's time zone.
+// coversRequest is the restaurant of ?r= and the week of ?week=, or else the
+// week of yesterday in the restaurant's time zone: the day most often typed.
 func coversRequest(c echo.Context, now time.Time) (store.Restaurant, store.Week, error) {
 	r, err := floorRestaurant(c)
 	if err != nil {
@@ -33,7 +33,7 @@ func coversRequest(c echo.Context, now time.Time) (store.Restaurant, store.Week,
 		w, err := store.ParseWeek(s, r.Location())
 		return r, w, err
 	}
-	return r, store.WeekOf(now, r.Location()), nil
+	return r, store.WeekOf(now.AddDate(0, 0, -1), r.Location()), nil
 }
 
 // coversModel is the page for a week, with the stored counts in its fields.
