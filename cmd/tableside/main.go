@@ -5,6 +5,7 @@
 //	tableside tables -db PATH [-base-url URL]
 //	tableside user add -db PATH -email E -restaurant SLUG -role manager [-name N]
 //	tableside digest -db PATH [-week YYYY-Www] [-dry-run]
+//	tableside backup -db PATH -out FILE
 //	tableside loadtest [-duration 10s] [-workers 32]
 package main
 
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runUser(ctx, args[1:], os.Stdin, stdout, stderr)
 		case "digest":
 			return runDigest(ctx, args[1:], stdout, stderr)
+		case "backup":
+			return runBackup(ctx, args[1:], stdout, stderr)
 		}
 	}
 	m := NewMain(stderr)

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -228,5 +229,65 @@ func TestDigestDryRun(t *testing.T) {
 		if err == nil {
 			t.Errorf("%v accepted", args)
 		}
+	}
+}
+
+// TestBackupWhileServing backs up the database of a running server that is
+// taking surveys, then serves the backup and finds the demo's data in it.
+func TestBackupWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "live.db")
+	m := startMain(t, db, "-demo")
+	defer m.Close()
+	var tables bytes.Buffer
+	if err := run(context.Background(), []string{"tables", "-db", db}, &tables, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	survey := strings.Split(strings.Split(tables.String(), "\n")[0], "\t")[2]
+	token := survey[strings.LastIndex(survey, "/")+1:]
+	stop := make(chan struct{})
+	posted := make(chan int)
+	go func() {
+		n := 0
+		defer func() { posted <- n }()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			form := url.Values{"rating": {"5"}, "key": {strings.Repeat("k", 20) + strconv.Itoa(n)}}
+			res, err := http.PostForm(m.URL()+"/t/"+token, form)
+			if err != nil {
+				return
+			}
+			res.Body.Close()
+			n++
+		}
+	}()
+	time.Sleep(50 * time.Millisecond)
+	var out bytes.Buffer
+	backup := filepath.Join(dir, "backup.db")
+	err := run(context.Background(), []string{"backup", "-db", db, "-out", backup}, &out, io.Discard)
+	close(stop)
+	if n := <-posted; n == 0 {
+		t.Error("no survey was posted during the backup")
+	}
+	if err != nil || !strings.Contains(out.String(), "integrity ok") {
+		t.Fatalf("backup: %v\n%s", err, out.String())
+	}
+	restored := startMain(t, backup)
+	defer restored.Close()
+	res, err := http.Get(restored.URL() + "/t/" + token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "Demo Bistro") {
+		t.Fatalf("the restored server: %d", res.StatusCode)
+	}
+	if err := run(context.Background(), []string{"backup", "-db", db, "-out", backup}, io.Discard, io.Discard); err == nil {
+		t.Error("a second backup overwrote the first")
 	}
 }
