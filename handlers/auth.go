@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -188,6 +189,10 @@ func (h *Handler) Login(c echo.Context) error {
 	u, err := h.db.CheckPassword(c.Request().Context(), email, c.FormValue("password"))
 	if errors.Is(err, store.ErrNotFound) {
 		return h.renderLogin(c, http.StatusUnauthorized, email, "That email and password don't match an account.")
+	}
+	if se := (*store.Error)(nil); errors.As(err, &se) && se.Code == store.ELocked {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(store.LockoutFor/time.Second)))
+		return h.renderLogin(c, http.StatusTooManyRequests, email, se.Message)
 	}
 	if err != nil {
 		return err

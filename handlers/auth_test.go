@@ -221,10 +221,35 @@ func TestLoginRateLimited(t *testing.T) {
 	cl := a.client()
 	cl.get("/login")
 	codes := map[int]int{}
-	for range 12 {
-		codes[cl.post("/login", url.Values{"email": {"x@test.example"}, "password": {"guess"}}).Code]++
+	for i := range 12 { // a different account each time: the lockout is per account
+		codes[cl.post("/login", url.Values{"email": {"x" + strconv.Itoa(i) + "@test.example"}, "password": {"guess"}}).Code]++
 	}
 	if codes[http.StatusUnauthorized] != 10 || codes[http.StatusTooManyRequests] != 2 {
 		t.Fatalf("12 wrong logins answered %v; want 10 refusals, then 429", codes)
+	}
+}
+
+// TestLoginLockout: five wrong passwords lock the account, from any
+// connection, and the form says so with the email kept.
+func TestLoginLockout(t *testing.T) {
+	a := newApp(t, handlers.Config{TrustProxy: true})
+	a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
+	cl := a.client()
+	cl.get("/login")
+	for i := range store.MaxLoginFailures {
+		// Each guess from another address: the per-address limit never bites.
+		req := httptestPost("/login", url.Values{"email": {"sam@test.example"}, "password": {"guess"}, "csrf": {cl.jar["_csrf"].Value}})
+		req.Header.Set("X-Forwarded-For", "203.0.113."+strconv.Itoa(i+1))
+		if rec := cl.request(req); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("guess %d: %d", i+1, rec.Code)
+		}
+	}
+	rec := cl.post("/login", url.Values{"email": {"sam@test.example"}, "password": {testPassword}})
+	if body := rec.Body.String(); rec.Code != http.StatusTooManyRequests || !strings.Contains(body, "Too many wrong passwords") ||
+		!strings.Contains(body, `value="sam@test.example"`) || rec.Header().Get("Retry-After") == "" {
+		t.Fatalf("the right password while locked: %d\n%s", rec.Code, body)
+	}
+	if cl.jar["tableside"] != nil {
+		t.Fatal("a locked account got a session")
 	}
 }

@@ -37,6 +37,7 @@ var statusOf = map[store.Code]int{
 	store.EInvalid:     http.StatusUnprocessableEntity,
 	store.EConflict:    http.StatusConflict,
 	store.EUnavailable: http.StatusServiceUnavailable,
+	store.ELocked:      http.StatusTooManyRequests,
 	store.EInternal:    http.StatusInternalServerError,
 }
 

@@ -15,6 +15,7 @@ const (
 	EInvalid     Code = "invalid"     // the input broke a rule; Message says which
 	EConflict    Code = "conflict"    // the input clashes with what is stored
 	EUnavailable Code = "unavailable" // the database cannot take writes right now
+	ELocked      Code = "locked"      // too many wrong passwords: try again later
 	EInternal    Code = "internal"    // anything else: a bug or an unexpected fault
 )
 

@@ -53,8 +53,8 @@ func TestMigrationsAppliedOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(vs, []int{1, 2, 3, 4, 5}) {
-			t.Fatalf("migrations = %v, want [1 2 3 4 5]", vs)
+		if !slices.Equal(vs, []int{1, 2, 3, 4, 5, 6}) {
+			t.Fatalf("migrations = %v, want [1 2 3 4 5 6]", vs)
 		}
 		db.Close()
 	}
@@ -278,5 +278,43 @@ func TestBackupWhileWriting(t *testing.T) {
 	}
 	if n, _ := restored.CountResponses(ctx, r.ID); n < 50 {
 		t.Errorf("the backup holds %d responses, want at least 50", n)
+	}
+}
+
+// TestLoginLockout locks an address after five wrong passwords, even against
+// the right one, for a known and an unknown address alike, and lets it in
+// again after the lockout.
+func TestLoginLockout(t *testing.T) {
+	ctx := context.Background()
+	db, now := clockDB(t)
+	*now = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	if _, err := db.CreateUser(ctx, "sam@example.com", "Sam", "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"Sam@Example.com", "nobody@example.com"} {
+		for i := range store.MaxLoginFailures {
+			if _, err := db.CheckPassword(ctx, email, "guess"); err != store.ErrNotFound {
+				t.Fatalf("%s, guess %d: %v", email, i+1, err)
+			}
+			*now = now.Add(time.Minute)
+		}
+		_, err := db.CheckPassword(ctx, email, "correct horse battery")
+		if store.ErrorCode(err) != store.ELocked {
+			t.Fatalf("%s after %d wrong passwords: %v", email, store.MaxLoginFailures, err)
+		}
+	}
+	*now = now.Add(store.LockoutFor)
+	if _, err := db.CheckPassword(ctx, "sam@example.com", "correct horse battery"); err != nil {
+		t.Fatalf("after the lockout: %v", err)
+	}
+	// Mistakes a few minutes apart, never five within the window, never lock.
+	for i := range 3 * store.MaxLoginFailures {
+		if _, err := db.CheckPassword(ctx, "sam@example.com", "typo"); err != store.ErrNotFound {
+			t.Fatalf("slow mistake %d: %v", i+1, err)
+		}
+		*now = now.Add(store.LoginWindow / 3)
+	}
+	if _, err := db.CheckPassword(ctx, "sam@example.com", "correct horse battery"); err != nil {
+		t.Fatalf("slow mistakes locked the account: %v", err)
 	}
 }

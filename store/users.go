@@ -85,19 +85,32 @@ type Membership struct {
 // CheckPassword returns the user with this email if the password is theirs, and
 // ErrNotFound otherwise: the same answer, after the same work, whether or not
 // the account exists.
+//
+// After MaxLoginFailures wrong passwords for one address within LoginWindow,
+// the address is locked for LockoutFor (an ELocked error), even with the right
+// password: guessing from many connections gets nowhere either.
 func (db *DB) CheckPassword(ctx context.Context, email, password string) (User, error) {
+	email = strings.TrimSpace(email)
+	if err := db.checkLockout(ctx, email); err != nil {
+		return User{}, err
+	}
 	var u User
 	var hash string
 	err := db.read.QueryRowContext(ctx, `SELECT id, email, name, password_hash FROM users WHERE email = ?`,
-		strings.TrimSpace(email)).Scan(&u.ID, &u.Email, &u.Name, &hash)
+		email).Scan(&u.ID, &u.Email, &u.Name, &hash)
+	if err == nil && bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil {
+		return u, db.clearLoginFailures(ctx, email)
+	}
 	if err != nil {
 		bcrypt.CompareHashAndPassword(db.dummyHash(), []byte(password))
-		return User{}, dbError(err)
+		if err = dbError(err); err != ErrNotFound {
+			return User{}, err
+		}
 	}
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
-		return User{}, ErrNotFound
+	if err := db.recordLoginFailure(ctx, email); err != nil {
+		return User{}, err
 	}
-	return u, nil
+	return User{}, ErrNotFound
 }
 
 // dummyHash is compared against when an email is unknown, so that the answer
