@@ -26,31 +26,40 @@ import (
 	"github.com/tableside/tableside/store"
 )
 
-// runLoadtest starts a server of its own on 127.0.0.1 with a fresh database,
-// then drives it with closed-loop workers: GET /healthz, then survey
-// submissions (POST /t/TOKEN), then, as the yardstick, a bare Echo handler that
-// inserts one row into a WAL SQLite file of its own; each for a third of the
-// duration. It prints throughput and latency for each, and checks that every
-// submission answered 303 is stored exactly once. It never sends traffic
-// anywhere but 127.0.0.1.
+// runLoadtest measures a server on 127.0.0.1. By default it simulates a
+// dinner rush (see rush.go) against a server it starts as a child process, or
+// against -target with its -db; -throughput measures raw request rates
+// instead, and -alerts the delivery of alerts to many tablets. It never sends
+// traffic anywhere but the loopback address, and every run is bounded in time
+// and requests.
 func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("tableside loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	duration := fs.Duration("duration", 10*time.Second, "total run time, split between the two endpoints (at most 5m)")
-	workers := fs.Int("workers", 32, "concurrent clients (1–512)")
-	tables := fs.Int("tables", 30, "tables to spread submissions over")
-	maxRequests := fs.Int("max-requests", 5_000_000, "stop a phase after this many requests")
-	alerts := fs.Bool("alerts", false, "measure alert delivery to floor tablets instead of throughput")
-	tablets := fs.Int("tablets", 50, "with -alerts: floor tablets following the event stream (1–500)")
-	rate := fs.Int("rate", 100, "with -alerts: complaints posted per second (1–2000)")
+	duration := fs.Duration("duration", 10*time.Second, "how long to send traffic (at most 5m)")
+	rate := fs.Int("rate", 200, "surveys posted per second in a rush; complaints per second with -alerts (1–2000)")
+	restaurants := fs.Int("restaurants", 2, "restaurants in a rush (1–100)")
+	tables := fs.Int("tables", 30, "tables per restaurant")
+	tablets := fs.Int("tablets", 10, "floor tablets following the event stream, spread over the restaurants (1–500)")
+	maxRequests := fs.Int("max-requests", 1_000_000, "stop after this many surveys (or requests per phase)")
+	target := fs.String("target", "", "a running server on 127.0.0.1 to rush instead of starting one (with -db, and -survey-limit 0 on the server)")
+	dbPath := fs.String("db", "", "with -target: the server's database file, to set up the restaurants and check every receipt")
+	throughput := fs.Bool("throughput", false, "measure raw throughput: GET /healthz, survey POSTs and a bare insert, a third of the time each")
+	workers := fs.Int("workers", 32, "with -throughput: concurrent clients (1–512)")
+	alerts := fs.Bool("alerts", false, "measure alert delivery to -tablets tablets at -rate complaints per second")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *alerts && (*tablets < 1 || *tablets > 500 || *rate < 1 || *rate > 2000 || *duration < time.Second) {
-		return fmt.Errorf("loadtest: -tablets must be in [1, 500], -rate in [1, 2000], -duration at least 1s")
+	switch {
+	case *duration <= 0 || *duration > 5*time.Minute:
+		return fmt.Errorf("loadtest: -duration must be in (0, 5m]")
+	case *rate < 1 || *rate > 2000 || *tablets < 1 || *tablets > 500 || *tables < 1 || *tables > 1000:
+		return fmt.Errorf("loadtest: -rate must be in [1, 2000], -tablets in [1, 500], -tables in [1, 1000]")
+	case *workers < 1 || *workers > 512 || *restaurants < 1 || *restaurants > 100 || *maxRequests < 1:
+		return fmt.Errorf("loadtest: -workers must be in [1, 512], -restaurants in [1, 100], -max-requests at least 1")
 	}
-	if *duration <= 0 || *duration > 5*time.Minute || *workers < 1 || *workers > 512 || *tables < 1 {
-		return fmt.Errorf("loadtest: -duration must be in (0, 5m], -workers in [1, 512], -tables at least 1")
+	if !*throughput && !*alerts {
+		return runRush(ctx, stdout, rushFlags{target: *target, db: *dbPath, restaurants: *restaurants, tables: *tables,
+			tablets: *tablets, rate: *rate, duration: *duration, maxRequests: *maxRequests})
 	}
 	dir, err := os.MkdirTemp("", "tableside-load-")
 	if err != nil {
