@@ -45,11 +45,11 @@ type rush struct {
 	receipts  map[string]string // form key → receipt id, for each 303
 	answered  map[int]time.Time // complaint number → when its 303 arrived
 	keysSent  atomic.Int64
-	mismatch  int              // retries answered with another receipt
-	arrivals  []map[int64]bool // per tablet: alert ids seen
-	before    []rushMark       // per site: where the database stood at the start
+	mismatch  int                 // retries answered with another receipt
+	arrivals  []map[int64]bool    // per tablet: alert ids seen
+	before    []rushMark          // per site: where the database stood at the start
 	arrivedAt []map[int]time.Time // per tablet: when each complaint's alert came, by complaint number
-	sitesOf   []int            // per tablet: its site
+	sitesOf   []int               // per tablet: its site
 	acting    sync.WaitGroup
 }
 
