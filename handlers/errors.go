@@ -22,6 +22,9 @@ func (h *Handler) handleError(err error, c echo.Context) {
 			"path", c.Request().URL.Path, "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
+	if status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", "5")
+	}
 	if c.Request().Method == http.MethodHead {
 		c.NoContent(status)
 		return
@@ -51,7 +54,7 @@ func describeError(err error) (status int, heading, message string) {
 	} else {
 		status = statusOf[store.ErrorCode(err)]
 		var se *store.Error
-		if errors.As(err, &se) && se != store.ErrNotFound && status < 500 {
+		if errors.As(err, &se) && se != store.ErrNotFound && (status < 500 || status == http.StatusServiceUnavailable) {
 			return status, headingFor(status), se.Message
 		}
 	}

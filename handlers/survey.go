@@ -93,6 +93,7 @@ func (h *Handler) SurveySubmit(c echo.Context) error {
 		return errUnknownTable
 	case store.ErrorCode(err) == store.EUnavailable:
 		h.log.Error("survey not saved", "err", err)
+		c.Response().Header().Set("Retry-After", "5")
 		return h.surveyRefused(c, http.StatusServiceUnavailable, in, views.FieldErrors{
 			"form": "We could not save this just now. Please tap Send again in a moment — your answers are kept below.",
 		})

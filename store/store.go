@@ -309,10 +309,20 @@ func dbError(err error) error {
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
+		// Messages for the staff who must put it right; diners get a gentler one.
+		msg := ""
 		switch se.Code() & 0xff {
-		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_FULL, sqlite3.SQLITE_BUSY,
-			sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
-			return fmt.Errorf("%w: %v", &Error{Code: EUnavailable, Message: "The database cannot save right now."}, err)
+		case sqlite3.SQLITE_FULL:
+			msg = "Nothing was saved: the database is full (the disk, or its size cap -max-db-mb). Free some space, then try again."
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN:
+			msg = "Nothing was saved: the database file cannot be written (check its permissions and disk). Try again once it is fixed."
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			msg = "Nothing was saved: the database was busy. Please try again in a moment."
+		case sqlite3.SQLITE_IOERR:
+			msg = "Nothing was saved: the disk reported an error. Try again; if it keeps happening, check the server's disk."
+		}
+		if msg != "" {
+			return fmt.Errorf("%w: %v", &Error{Code: EUnavailable, Message: msg}, err)
 		}
 	}
 	return err

@@ -81,6 +81,7 @@ type Config struct {
 	SurveyLimit   int
 	TrustProxy    bool
 	SecureCookies bool
+	MaxDBMB       int    // the database's size cap in MB; 0 for none
 	SessionKey    string // hex, from TABLESIDE_SESSION_KEY only: a flag would show it in ps
 	Digest        handlers.DigestConfig
 }
@@ -146,6 +147,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.IntVar(&c.SurveyLimit, "survey-limit", envInt("SURVEY_LIMIT", c.SurveyLimit), "survey submissions per minute per client address, 0 for none (TABLESIDE_SURVEY_LIMIT)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("TRUST_PROXY", c.TrustProxy), "take client addresses from X-Forwarded-For (TABLESIDE_TRUST_PROXY)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("SECURE_COOKIES", c.SecureCookies), "mark cookies Secure, for HTTPS behind a proxy (TABLESIDE_SECURE_COOKIES; on by itself for an https base URL)")
+	fs.IntVar(&c.MaxDBMB, "max-db-mb", envInt("MAX_DB_MB", c.MaxDBMB), "stop writing when the database reaches this many MB, 0 for no cap (TABLESIDE_MAX_DB_MB)")
 	digestFlags(fs, &c.Digest)
 	c.SessionKey = env("SESSION_KEY", c.SessionKey)
 	if err := fs.Parse(args); err != nil {
@@ -165,6 +167,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
+	if err := db.SetSizeLimit(ctx, int64(m.Config.MaxDBMB)<<20); err != nil {
+		return err
+	}
 	if m.Config.Demo {
 		seeded, err := db.SeedDemo(ctx, time.Now())
 		if err != nil {
