@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -99,4 +101,61 @@ func TestBrowserSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "covers-phone-390.png")
+}
+
+// TestBrowserFloorSurvivesRestart keeps a floor tablet open while the server
+// stops; a complaint arrives while it is down; the server comes back on the
+// same address and the tablet, reconnecting by itself, shows the complaint.
+func TestBrowserFloorSurvivesRestart(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	base := "http://" + addr
+	first := &http.Server{Handler: a.e}
+	go first.Serve(ln)
+	ctx := browser(t)
+	browserLogin(t, ctx, base, "sam@test.example")
+	live := func(want string) {
+		t.Helper()
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("live").textContent === "`+want+`"`,
+			chromedp.WithPollingTimeout(20*time.Second)))
+		if err != nil {
+			t.Fatalf("the tablet never said %q: %v", want, err)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1024, 768), chromedp.Navigate(base+"/floor")); err != nil {
+		t.Fatal(err)
+	}
+	live("Live")
+	first.Close() // the server goes away, and its streams with it
+	live("Reconnecting…")
+	_, _, err = a.db.CreateResponse(context.Background(), store.NewResponse{TableToken: a.tables[1].Token,
+		IdempotencyKey: store.NewToken(), Rating: 1, AtTable: true, Comment: "Sent while the server was down"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ln2 net.Listener
+	for range 50 { // the address frees up at once, but be patient
+		if ln2, err = net.Listen("tcp", addr); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := &http.Server{Handler: a.e}
+	go second.Serve(ln2)
+	t.Cleanup(func() { second.Close() })
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll(".card-alert")].some(c => c.textContent.includes("Sent while the server was down"))`,
+		chromedp.WithPollingTimeout(30*time.Second)))
+	if err != nil {
+		t.Fatalf("the tablet did not catch up after the restart: %v", err)
+	}
+	live("Live")
+	shot(t, ctx, "floor-after-restart-1024.png")
 }
