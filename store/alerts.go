@@ -295,29 +295,38 @@ func nullIfZero(n int64) any {
 // records and publishes the event kind.
 func (db *DB) changeAlert(ctx context.Context, restaurantID, alertID int64, kind string,
 	update func(tx *sql.Tx, now int64) (int64, error)) (Alert, error) {
+	if err := db.writeEvents(ctx, func(tx *sql.Tx, now int64) ([]pendingEvent, error) {
+		changed, err := update(tx, now)
+		if err != nil || changed == 0 {
+			return nil, err
+		}
+		e, err := insertEvent(ctx, tx, restaurantID, alertID, kind, now)
+		return []pendingEvent{e}, err
+	}); err != nil {
+		return Alert{}, err
+	}
+	return db.AlertByID(ctx, restaurantID, alertID) // ErrNotFound for another restaurant's alert
+}
+
+// writeEvents runs write in a transaction and publishes the events it made
+// once committed, in id order with every other such write (db.ordered).
+func (db *DB) writeEvents(ctx context.Context, write func(tx *sql.Tx, now int64) ([]pendingEvent, error)) error {
+	db.ordered.Lock()
+	defer db.ordered.Unlock()
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return Alert{}, dbError(err)
+		return dbError(err)
 	}
 	defer tx.Rollback()
-	now := db.nowMillis()
-	changed, err := update(tx, now)
+	pending, err := write(tx, db.nowMillis())
 	if err != nil {
-		return Alert{}, dbError(err)
-	}
-	var pending []pendingEvent
-	if changed > 0 {
-		e, err := insertEvent(ctx, tx, restaurantID, alertID, kind, now)
-		if err != nil {
-			return Alert{}, err
-		}
-		pending = append(pending, e)
+		return dbError(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return Alert{}, dbError(err)
+		return dbError(err)
 	}
 	db.publish(ctx, pending)
-	return db.AlertByID(ctx, restaurantID, alertID) // ErrNotFound for another restaurant's alert
+	return nil
 }
 
 // LogInPerson records a complaint a guest told a manager, so that every voiced
@@ -335,34 +344,27 @@ func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int
 	case utf8.RuneCountInString(note) > MaxNote:
 		return Alert{}, Errorf(EInvalid, "Keep the note to %d characters.", MaxNote)
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return Alert{}, dbError(err)
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tables WHERE id = ? AND restaurant_id = ? AND active = 1`,
-		tableID, restaurantID).Scan(&n); err != nil {
-		return Alert{}, dbError(err)
-	}
-	if n == 0 {
-		return Alert{}, Errorf(EInvalid, "Choose the guest's table.")
-	}
-	now := db.nowMillis()
 	var id int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO alerts (restaurant_id, table_id, reasons, note, tags, logged_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, restaurantID, tableID, ReasonInPerson, note,
-		strings.Join(tags, " "), userID, now).Scan(&id); err != nil {
-		return Alert{}, dbError(err)
-	}
-	e, err := insertEvent(ctx, tx, restaurantID, id, "raised", now)
+	err := db.writeEvents(ctx, func(tx *sql.Tx, now int64) ([]pendingEvent, error) {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tables WHERE id = ? AND restaurant_id = ? AND active = 1`,
+			tableID, restaurantID).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, Errorf(EInvalid, "Choose the guest's table.")
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO alerts (restaurant_id, table_id, reasons, note, tags, logged_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, restaurantID, tableID, ReasonInPerson, note,
+			strings.Join(tags, " "), userID, now).Scan(&id); err != nil {
+			return nil, err
+		}
+		e, err := insertEvent(ctx, tx, restaurantID, id, "raised", now)
+		return []pendingEvent{e}, err
+	})
 	if err != nil {
 		return Alert{}, err
 	}
-	if err := tx.Commit(); err != nil {
-		return Alert{}, dbError(err)
-	}
-	db.publish(ctx, []pendingEvent{e})
 	return db.AlertByID(ctx, restaurantID, id)
 }
 
@@ -370,41 +372,38 @@ func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int
 // at now, once, and reports how many it escalated. The escalation ticker calls
 // it; tests call it with a clock of their own.
 func (db *DB) EscalateDue(ctx context.Context, now time.Time) (int, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, dbError(err)
-	}
-	defer tx.Rollback()
 	ms := now.UnixMilli()
-	rows, err := tx.QueryContext(ctx, `UPDATE alerts SET escalated_at = ?
-		WHERE state = 'open' AND escalated_at IS NULL
-		AND created_at <= ? - 1000 * (SELECT escalate_after_s FROM restaurants WHERE id = alerts.restaurant_id)
-		RETURNING id, restaurant_id`, ms, ms)
-	if err != nil {
-		return 0, dbError(err)
-	}
 	var due []pendingEvent
-	for rows.Next() {
-		var p pendingEvent
-		if err := rows.Scan(&p.alertID, &p.restaurantID); err != nil {
-			rows.Close()
-			return 0, dbError(err)
+	err := db.writeEvents(ctx, func(tx *sql.Tx, _ int64) ([]pendingEvent, error) {
+		rows, err := tx.QueryContext(ctx, `UPDATE alerts SET escalated_at = ?
+			WHERE state = 'open' AND escalated_at IS NULL
+			AND created_at <= ? - 1000 * (SELECT escalate_after_s FROM restaurants WHERE id = alerts.restaurant_id)
+			RETURNING id, restaurant_id`, ms, ms)
+		if err != nil {
+			return nil, err
 		}
-		due = append(due, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, dbError(err)
-	}
-	for i, p := range due {
-		if due[i], err = insertEvent(ctx, tx, p.restaurantID, p.alertID, "escalated", ms); err != nil {
-			return 0, err
+		for rows.Next() {
+			var p pendingEvent
+			if err := rows.Scan(&p.alertID, &p.restaurantID); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			due = append(due, p)
 		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		for i, p := range due {
+			if due[i], err = insertEvent(ctx, tx, p.restaurantID, p.alertID, "escalated", ms); err != nil {
+				return nil, err
+			}
+		}
+		return due, nil
+	})
+	if err != nil {
+		return 0, err
 	}
-	if err := tx.Commit(); err != nil {
-		return 0, dbError(err)
-	}
-	db.publish(ctx, due)
 	return len(due), nil
 }
 

@@ -280,3 +280,41 @@ func TestEscalationTicker(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// TestEventsPublishedInOrder: with diners complaining and managers
+// acknowledging at once, a subscriber sees every event, in id order, so a
+// stream that skips ids it has passed never skips a late one.
+func TestEventsPublishedInOrder(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, "")
+	r, tb := fixture(t, db)
+	sam := staffUser(t, db, r, "sam@example.com", "Sam Patel", store.RoleManager)
+	sub := db.Hub().Subscribe(r.ID, 100_000)
+	defer sub.Close()
+	const n = 200
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range n / 4 {
+				id := submit(t, db, tb, 1, true, "slow")
+				if (w+i)%2 == 0 {
+					if a, err := db.AlertForReceipt(ctx, id); err == nil {
+						db.Acknowledge(ctx, r.ID, a.ID, sam.ID)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	last, seen := int64(0), 0
+	for len(sub.C) > 0 {
+		e := <-sub.C
+		if e.ID <= last {
+			t.Fatalf("event %d came after event %d", e.ID, last)
+		}
+		last, seen = e.ID, seen+1
+	}
+	if seen < n {
+		t.Fatalf("%d events seen, want at least %d", seen, n)
+	}
+}

@@ -68,6 +68,8 @@ func (db *DB) commitLoop() {
 // submission. Any other error fails the whole transaction and is returned.
 func (db *DB) writeBatch(batch []*submission) error {
 	ctx := context.Background() // a diner who hangs up still has their response saved
+	db.ordered.Lock()
+	defer db.ordered.Unlock()
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return dbError(err)

@@ -39,6 +39,11 @@ type DB struct {
 	receiptKey []byte
 	// hub carries committed floor events to live streams (hub.go).
 	hub *Hub
+	// ordered is held by every write that makes floor events, from before its
+	// transaction until its events are published: so events reach the hub in
+	// the order of their ids, and a stream that skips ids it has passed never
+	// skips one that was merely published late.
+	ordered sync.Mutex
 
 	// The group commit of survey responses (commit.go).
 	queue    chan *submission

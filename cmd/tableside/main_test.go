@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -290,4 +291,38 @@ func TestBackupWhileServing(t *testing.T) {
 	if err := run(context.Background(), []string{"backup", "-db", db, "-out", backup}, io.Discard, io.Discard); err == nil {
 		t.Error("a second backup overwrote the first")
 	}
+}
+
+// TestSlowClientsAreCut: a client that sends half a request header and then
+// nothing is disconnected after the header timeout, and the server's other
+// timeouts are set.
+func TestSlowClientsAreCut(t *testing.T) {
+	t.Parallel()
+	m := startMain(t, filepath.Join(t.TempDir(), "slow.db"))
+	defer m.Close()
+	s := m.server
+	if s.ReadHeaderTimeout <= 0 || s.ReadTimeout <= 0 || s.WriteTimeout <= 0 || s.IdleTimeout <= 0 || s.MaxHeaderBytes <= 0 {
+		t.Fatalf("timeouts: header %v, read %v, write %v, idle %v, max header %d",
+			s.ReadHeaderTimeout, s.ReadTimeout, s.WriteTimeout, s.IdleTimeout, s.MaxHeaderBytes)
+	}
+	conn, err := net.Dial("tcp", strings.TrimPrefix(m.URL(), "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	if _, err := conn.Write([]byte("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Now().Add(s.ReadHeaderTimeout + 5*time.Second))
+	buf := make([]byte, 512)
+	n, err := conn.Read(buf)
+	took := time.Since(start)
+	if err == nil && !strings.Contains(string(buf[:n]), "408") {
+		t.Fatalf("the half-sent request was answered: %q", buf[:n])
+	}
+	if took > s.ReadHeaderTimeout+2*time.Second {
+		t.Fatalf("the slow client was cut after %v, want about %v", took, s.ReadHeaderTimeout)
+	}
+	t.Logf("security: a half-sent header was cut after %v (ReadHeaderTimeout %v)", took.Round(100*time.Millisecond), s.ReadHeaderTimeout)
 }

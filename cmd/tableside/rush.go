@@ -46,6 +46,7 @@ type rush struct {
 	answered  map[int]time.Time // complaint number → when its 303 arrived
 	keysSent  atomic.Int64
 	mismatch  int                 // retries answered with another receipt
+	missed    []string            // the first alerts a tablet never got, for the report
 	arrivals  []map[int64]bool    // per tablet: alert ids seen
 	before    []rushMark          // per site: where the database stood at the start
 	arrivedAt []map[int]time.Time // per tablet: when each complaint's alert came, by complaint number
@@ -428,6 +429,10 @@ func (r *rush) verify(ctx context.Context, db *store.DB) (missingReceipts, missi
 			}
 			for t := range r.tablets {
 				if r.sitesOf[t] == si && !r.arrivals[t][e.Alert.ID] {
+					if missingAlerts < 20 {
+						r.missed = append(r.missed, fmt.Sprintf("alert %d (event %d, %s, %q) on tablet %d", e.Alert.ID, e.ID,
+							e.Alert.CreatedAt.Format("15:04:05.000"), e.Alert.Comment, t))
+					}
 					missingAlerts++
 				}
 			}
@@ -539,6 +544,9 @@ func runRush(ctx context.Context, stdout io.Writer, f rushFlags) error {
 	fmt.Fprintf(stdout, "surveys sent: %d (distinct forms), answered 303: %d, stored: %d, resends given another receipt: %d\n",
 		r.keysSent.Load(), len(r.receipts), stored, r.mismatch)
 	fmt.Fprintf(stdout, "receipts answered but not stored: %d; alerts that never reached a tablet: %d\n", missingReceipts, missingAlerts)
+	for _, m := range r.missed {
+		fmt.Fprintf(stdout, "  missing: %s\n", m)
+	}
 	if srv != nil {
 		if peak, err := srv.peakMemory(); err == nil {
 			fmt.Fprintf(stdout, "server peak memory (VmHWM): %.1f MiB\n", float64(peak)/(1<<20))
