@@ -45,3 +45,14 @@ func (db *DB) SummaryQueryPlans(ctx context.Context, _ *DB) map[string]string {
 	}
 	return plans
 }
+
+// SetWriteQueryOnly makes the write connection refuse writes as a read-only
+// database file would (SQLITE_READONLY), or lets it write again.
+func (db *DB) SetWriteQueryOnly(ctx context.Context, on bool) error {
+	v := "OFF"
+	if on {
+		v = "ON"
+	}
+	_, err := db.write.ExecContext(ctx, "PRAGMA query_only = "+v)
+	return err
+}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -316,5 +317,28 @@ func TestLoginLockout(t *testing.T) {
 	}
 	if _, err := db.CheckPassword(ctx, "sam@example.com", "correct horse battery"); err != nil {
 		t.Fatalf("slow mistakes locked the account: %v", err)
+	}
+}
+
+// TestReadOnlyDatabase: a database that refuses writes gives an unavailable
+// error that says so (not a crash, not a half-write), and writing resumes
+// when it is writable again.
+func TestReadOnlyDatabase(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, "")
+	_, tb := fixture(t, db)
+	if err := db.SetWriteQueryOnly(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := db.CreateResponse(ctx, store.NewResponse{TableToken: tb.Token, IdempotencyKey: store.NewToken(), Rating: 2})
+	var se *store.Error
+	if store.ErrorCode(err) != store.EUnavailable || !errors.As(err, &se) || !strings.Contains(se.Message, "cannot be written") {
+		t.Fatalf("a write to a read-only database: %v", err)
+	}
+	if err := db.SetWriteQueryOnly(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.CreateResponse(ctx, store.NewResponse{TableToken: tb.Token, IdempotencyKey: store.NewToken(), Rating: 2}); err != nil {
+		t.Fatalf("after the fault: %v", err)
 	}
 }
