@@ -135,10 +135,28 @@ func (l *alertLoad) run(ctx context.Context, stdout io.Writer, restaurant store.
 // tablet follows the floor's event stream and notes when each complaint's
 // alert arrives.
 func (l *alertLoad) tablet(ctx context.Context, cookie string, arrived []time.Time, ready chan<- error) {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, l.base+"/floor/events?r=load", nil)
+	followFloor(ctx, l.base, "load", cookie, ready, func(line string) {
+		if !strings.Contains(line, `"kind":"raised"`) {
+			return
+		}
+		now := time.Now()
+		if m := markRE.FindStringSubmatch(line); m != nil {
+			if n, err := strconv.Atoi(m[1]); err == nil && n < len(arrived) {
+				arrived[n] = now
+			}
+		}
+	})
+}
+
+// followFloor follows a restaurant's floor event stream as a tablet does,
+// reports on ready whether it connected, and calls data with each event's
+// data line until the stream or ctx ends.
+func followFloor(ctx context.Context, base, slug, cookie string, ready chan<- error, data func(string)) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/floor/events?r="+url.QueryEscape(slug), nil)
 	req.Header.Set("Cookie", cookie)
 	res, err := http.DefaultClient.Do(req)
 	if err == nil && res.StatusCode != http.StatusOK {
+		res.Body.Close()
 		err = fmt.Errorf("floor events: %s", res.Status)
 	}
 	ready <- err
@@ -149,15 +167,8 @@ func (l *alertLoad) tablet(ctx context.Context, cookie string, arrived []time.Ti
 	lines := bufio.NewScanner(res.Body)
 	lines.Buffer(make([]byte, 1<<20), 1<<20)
 	for lines.Scan() {
-		line := lines.Text()
-		if !strings.HasPrefix(line, "data: ") || !strings.Contains(line, `"kind":"raised"`) {
-			continue
-		}
-		now := time.Now()
-		if m := markRE.FindStringSubmatch(line); m != nil {
-			if n, err := strconv.Atoi(m[1]); err == nil && n < len(arrived) {
-				arrived[n] = now
-			}
+		if line, ok := strings.CutPrefix(lines.Text(), "data: "); ok {
+			data(line)
 		}
 	}
 }

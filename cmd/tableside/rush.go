@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -243,31 +242,14 @@ func (r *rush) diner(ctx context.Context, n int, rng *rand.Rand) {
 // restaurant hands every new alert to its manager.
 func (r *rush) tablet(ctx context.Context, i int, ready chan<- error, manager chan<- int64) {
 	site := r.sites[r.sitesOf[i]]
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, r.base+"/floor/events?r="+site.Slug, nil)
-	req.Header.Set("Cookie", site.Cookie)
-	res, err := http.DefaultClient.Do(req)
-	if err == nil && res.StatusCode != http.StatusOK {
-		err = fmt.Errorf("floor events: %s", res.Status)
-	}
-	ready <- err
-	if err != nil {
-		return
-	}
-	defer res.Body.Close()
-	lines := bufio.NewScanner(res.Body)
-	lines.Buffer(make([]byte, 1<<20), 1<<20)
-	for lines.Scan() {
-		data, ok := strings.CutPrefix(lines.Text(), "data: ")
-		if !ok {
-			continue
-		}
+	followFloor(ctx, r.base, site.Slug, site.Cookie, ready, func(data string) {
 		var e struct {
 			Alert int64  `json:"alert"`
 			Kind  string `json:"kind"`
 			HTML  string `json:"html"`
 		}
 		if json.Unmarshal([]byte(data), &e) != nil || e.Kind != "raised" {
-			continue
+			return
 		}
 		now := time.Now()
 		r.mu.Lock()
@@ -285,9 +267,10 @@ func (r *rush) tablet(ctx context.Context, i int, ready chan<- error, manager ch
 			default: // a manager swamped by a flood handles what they can
 			}
 		}
-	}
+	})
 }
 
+// rushMarkRE finds a complaint's number in its alert card.
 var rushMarkRE = regexp.MustCompile(`rush-(\d+)-`)
 
 // manage is a restaurant's manager: on the way within a second or two, then
