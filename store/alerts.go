@@ -133,8 +133,10 @@ func (db *DB) EscalatedAlerts(ctx context.Context, restaurantID int64) ([]Alert,
 
 // AlertByID finds one alert of a restaurant; another restaurant's is not found.
 func (db *DB) AlertByID(ctx context.Context, restaurantID, alertID int64) (Alert, error) {
-	return scanAlert(db.read.QueryRowContext(ctx, alertColumns+` WHERE a.id = ? AND a.restaurant_id = ?`, alertID, restaurantID))
+	return scanAlert(db.stmt.alertByID.QueryRowContext(ctx, alertID, restaurantID))
 }
+
+const alertByIDSQL = alertColumns + ` WHERE a.id = ? AND a.restaurant_id = ?`
 
 // AlertForReceipt finds the alert a survey response raised, if it raised one.
 func (db *DB) AlertForReceipt(ctx context.Context, publicID string) (Alert, error) {
@@ -183,10 +185,11 @@ type pendingEvent struct {
 	kind                      string
 }
 
-func insertEvent(ctx context.Context, tx *sql.Tx, restaurantID, alertID int64, kind string, now int64) (pendingEvent, error) {
+const insertEventSQL = `INSERT INTO events (restaurant_id, alert_id, kind, created_at) VALUES (?, ?, ?, ?) RETURNING id`
+
+func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, restaurantID, alertID int64, kind string, now int64) (pendingEvent, error) {
 	e := pendingEvent{restaurantID: restaurantID, alertID: alertID, kind: kind}
-	err := tx.QueryRowContext(ctx, `INSERT INTO events (restaurant_id, alert_id, kind, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
-		restaurantID, alertID, kind, now).Scan(&e.id)
+	err := tx.StmtContext(ctx, db.stmt.insertEvent).QueryRowContext(ctx, restaurantID, alertID, kind, now).Scan(&e.id)
 	return e, dbError(err)
 }
 
@@ -300,7 +303,7 @@ func (db *DB) changeAlert(ctx context.Context, restaurantID, alertID int64, kind
 		if err != nil || changed == 0 {
 			return nil, err
 		}
-		e, err := insertEvent(ctx, tx, restaurantID, alertID, kind, now)
+		e, err := db.insertEvent(ctx, tx, restaurantID, alertID, kind, now)
 		return []pendingEvent{e}, err
 	}); err != nil {
 		return Alert{}, err
@@ -359,7 +362,7 @@ func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int
 			strings.Join(tags, " "), userID, now).Scan(&id); err != nil {
 			return nil, err
 		}
-		e, err := insertEvent(ctx, tx, restaurantID, id, "raised", now)
+		e, err := db.insertEvent(ctx, tx, restaurantID, id, "raised", now)
 		return []pendingEvent{e}, err
 	})
 	if err != nil {
@@ -395,7 +398,7 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time) (int, error) {
 			return nil, err
 		}
 		for i, p := range due {
-			if due[i], err = insertEvent(ctx, tx, p.restaurantID, p.alertID, "escalated", ms); err != nil {
+			if due[i], err = db.insertEvent(ctx, tx, p.restaurantID, p.alertID, "escalated", ms); err != nil {
 				return nil, err
 			}
 		}

@@ -127,7 +127,7 @@ func (db *DB) raiseAlert(ctx context.Context, tx *sql.Tx, rules map[int64]AlertR
 	if err := tx.StmtContext(ctx, db.stmt.insertAlert).QueryRowContext(ctx, strings.Join(reasons, " "), responseID).Scan(&alertID); err != nil {
 		return nil, err
 	}
-	e, err := insertEvent(ctx, tx, restaurantID, alertID, "raised", s.at)
+	e, err := db.insertEvent(ctx, tx, restaurantID, alertID, "raised", s.at)
 	return &e, err
 }
 

@@ -65,7 +65,9 @@ type statements struct {
 	replayed       *sql.Stmt // on the write connection
 	alertRules     *sql.Stmt // on the write connection
 	insertAlert    *sql.Stmt // on the write connection
+	insertEvent    *sql.Stmt // on the write connection
 	surveyTarget   *sql.Stmt // on the read pool
+	alertByID      *sql.Stmt // on the read pool: every event published reads its alert
 }
 
 // Option changes how Open sets up a DB.
@@ -151,7 +153,9 @@ func (db *DB) prepare(ctx context.Context) error {
 		{db.write, &db.stmt.alertRules, `SELECT ` + rulesColumns + ` FROM restaurants WHERE id = ?`},
 		{db.write, &db.stmt.insertAlert, `INSERT INTO alerts (restaurant_id, response_id, table_id, reasons, created_at)
 			SELECT restaurant_id, id, table_id, ?, created_at FROM responses WHERE id = ? RETURNING id`},
+		{db.write, &db.stmt.insertEvent, insertEventSQL},
 		{db.read, &db.stmt.surveyTarget, surveyTargetSQL},
+		{db.read, &db.stmt.alertByID, alertByIDSQL},
 	} {
 		stmt, err := p.pool.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -176,7 +180,7 @@ func (db *DB) close() error {
 	}
 	var errs []error
 	for _, s := range []*sql.Stmt{db.stmt.insertResponse, db.stmt.replayed,
-		db.stmt.alertRules, db.stmt.insertAlert, db.stmt.surveyTarget} {
+		db.stmt.alertRules, db.stmt.insertAlert, db.stmt.insertEvent, db.stmt.surveyTarget, db.stmt.alertByID} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
