@@ -20,7 +20,7 @@ func (db *DB) checkLockout(ctx context.Context, email string) error {
 		return err
 	}
 	if left := time.UnixMilli(until).Sub(db.now()); left > 0 {
-		return Errorf(ELocked, "Too many wrong passwords for this account. Try again in %d minutes, or ask an owner to set a new password.",
+		return Errorf(ELocked, "Too many wrong passwords for this account. Try again in %d minutes.",
 			int(left.Round(time.Minute)/time.Minute)+1)
 	}
 	return nil
