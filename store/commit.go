@@ -68,44 +68,35 @@ func (db *DB) commitLoop() {
 // submission. Any other error fails the whole transaction and is returned.
 func (db *DB) writeBatch(batch []*submission) error {
 	ctx := context.Background() // a diner who hangs up still has their response saved
-	db.ordered.Lock()
-	defer db.ordered.Unlock()
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer tx.Rollback()
-	insert, replayed := tx.StmtContext(ctx, db.stmt.insertResponse), tx.StmtContext(ctx, db.stmt.replayed)
-	var pending []pendingEvent
-	rules := map[int64]AlertRules{}
-	for _, s := range batch {
-		s.publicID, s.created, s.err = db.receiptID(s.in.TableToken, s.in.IdempotencyKey), true, nil
-		id, restaurantID, err := insertResponse(ctx, insert, s.in, s.publicID, s.at)
-		if err == nil {
-			var e *pendingEvent
-			if e, err = db.raiseAlert(ctx, tx, rules, id, restaurantID, s); e != nil {
-				pending = append(pending, *e)
+	return db.writeEvents(ctx, func(tx *sql.Tx, _ int64) ([]pendingEvent, error) {
+		insert, replayed := tx.StmtContext(ctx, db.stmt.insertResponse), tx.StmtContext(ctx, db.stmt.replayed)
+		var pending []pendingEvent
+		rules := map[int64]AlertRules{}
+		for _, s := range batch {
+			s.publicID, s.created, s.err = db.receiptID(s.in.TableToken, s.in.IdempotencyKey), true, nil
+			id, restaurantID, err := insertResponse(ctx, insert, s.in, s.publicID, s.at)
+			if err == nil {
+				var e *pendingEvent
+				if e, err = db.raiseAlert(ctx, tx, rules, id, restaurantID, s); e != nil {
+					pending = append(pending, *e)
+				}
+			}
+			if err == sql.ErrNoRows {
+				// A replay, whose response exists already, or a token no active
+				// table has.
+				var n int
+				err = replayed.QueryRowContext(ctx, s.publicID).Scan(&n)
+				s.created = false
+				if n == 0 {
+					s.publicID, s.err = "", ErrNotFound
+				}
+			}
+			if err != nil {
+				return nil, err
 			}
 		}
-		if err == sql.ErrNoRows {
-			// A replay, whose response exists already, or a token no active
-			// table has.
-			var n int
-			err = replayed.QueryRowContext(ctx, s.publicID).Scan(&n)
-			s.created = false
-			if n == 0 {
-				s.publicID, s.err = "", ErrNotFound
-			}
-		}
-		if err != nil {
-			return dbError(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return dbError(err)
-	}
-	db.publish(ctx, pending)
-	return nil
+		return pending, nil
+	})
 }
 
 // raiseAlert applies the restaurant's alert rules to a response just inserted
