@@ -102,32 +102,25 @@ func millis(ms int64) time.Time {
 	return time.UnixMilli(ms).UTC()
 }
 
-func (db *DB) queryAlerts(ctx context.Context, q *sql.DB, where string, args ...any) ([]Alert, error) {
-	rows, err := q.QueryContext(ctx, alertColumns+" "+where, args...)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	defer rows.Close()
+func (db *DB) queryAlerts(ctx context.Context, where string, args ...any) ([]Alert, error) {
 	var as []Alert
-	for rows.Next() {
-		a, err := scanAlert(rows)
-		if err != nil {
-			return nil, err
-		}
+	err := db.each(ctx, alertColumns+" "+where, args, func(row rowScanner) error {
+		a, err := scanAlert(row)
 		as = append(as, a)
-	}
-	return as, dbError(rows.Err())
+		return err
+	})
+	return as, err
 }
 
 // ActiveAlerts lists a restaurant's alerts not yet resolved, oldest first.
 func (db *DB) ActiveAlerts(ctx context.Context, restaurantID int64) ([]Alert, error) {
-	return db.queryAlerts(ctx, db.read, `WHERE a.restaurant_id = ? AND a.state != 'resolved' ORDER BY a.created_at, a.id`, restaurantID)
+	return db.queryAlerts(ctx, `WHERE a.restaurant_id = ? AND a.state != 'resolved' ORDER BY a.created_at, a.id`, restaurantID)
 }
 
 // EscalatedAlerts lists a restaurant's alerts that escalated and are still not
 // acknowledged, oldest first: the owner's list.
 func (db *DB) EscalatedAlerts(ctx context.Context, restaurantID int64) ([]Alert, error) {
-	return db.queryAlerts(ctx, db.read, `WHERE a.restaurant_id = ? AND a.state = 'open' AND a.escalated_at IS NOT NULL
+	return db.queryAlerts(ctx, `WHERE a.restaurant_id = ? AND a.state = 'open' AND a.escalated_at IS NOT NULL
 		ORDER BY a.created_at, a.id`, restaurantID)
 }
 
@@ -146,23 +139,16 @@ func (db *DB) AlertForReceipt(ctx context.Context, publicID string) (Alert, erro
 // EventsSince returns a restaurant's events after the given id, oldest first,
 // each with its alert as it stands now: what a reconnecting tablet missed.
 func (db *DB) EventsSince(ctx context.Context, restaurantID, afterID int64, limit int) ([]Event, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, alert_id, kind FROM events
-		WHERE restaurant_id = ? AND id > ? ORDER BY id LIMIT ?`, restaurantID, afterID, limit)
-	if err != nil {
-		return nil, dbError(err)
-	}
 	var evs []Event
-	for rows.Next() {
-		e := Event{RestaurantID: restaurantID}
-		if err := rows.Scan(&e.ID, &e.Alert.ID, &e.Kind); err != nil {
-			rows.Close()
-			return nil, dbError(err)
-		}
-		evs = append(evs, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, dbError(err)
+	err := db.each(ctx, `SELECT id, alert_id, kind FROM events WHERE restaurant_id = ? AND id > ? ORDER BY id LIMIT ?`,
+		[]any{restaurantID, afterID, limit}, func(row rowScanner) error {
+			e := Event{RestaurantID: restaurantID}
+			err := row.Scan(&e.ID, &e.Alert.ID, &e.Kind)
+			evs = append(evs, e)
+			return err
+		})
+	if err != nil {
+		return nil, err
 	}
 	for i := range evs {
 		if evs[i].Alert, err = db.AlertByID(ctx, restaurantID, evs[i].Alert.ID); err != nil {

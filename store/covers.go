@@ -160,20 +160,14 @@ func (db *DB) ImportCovers(ctx context.Context, restaurantID int64, days []DayCo
 // Covers returns the guests served on each day from one date to another
 // (both inclusive), keyed YYYY-MM-DD; days nobody entered are missing.
 func (db *DB) Covers(ctx context.Context, restaurantID int64, from, to time.Time) (map[string]int, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT day, guests FROM covers WHERE restaurant_id = ? AND day BETWEEN ? AND ?`,
-		restaurantID, from.Format(time.DateOnly), to.Format(time.DateOnly))
-	if err != nil {
-		return nil, dbError(err)
-	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
-		var day string
-		var n int
-		if err := rows.Scan(&day, &n); err != nil {
-			return nil, dbError(err)
-		}
-		out[day] = n
-	}
-	return out, dbError(rows.Err())
+	err := db.each(ctx, `SELECT day, guests FROM covers WHERE restaurant_id = ? AND day BETWEEN ? AND ?`,
+		[]any{restaurantID, from.Format(time.DateOnly), to.Format(time.DateOnly)}, func(row rowScanner) error {
+			var day string
+			var n int
+			err := row.Scan(&day, &n)
+			out[day] = n
+			return err
+		})
+	return out, err
 }

@@ -5,7 +5,7 @@ import "context"
 // FollowUps lists a restaurant's follow-ups promised to guests and not yet
 // marked done, soonest first.
 func (db *DB) FollowUps(ctx context.Context, restaurantID int64) ([]Alert, error) {
-	return db.queryAlerts(ctx, db.read, `WHERE a.restaurant_id = ? AND a.outcome = 'follow-up' AND a.follow_up_done_at IS NULL
+	return db.queryAlerts(ctx, `WHERE a.restaurant_id = ? AND a.outcome = 'follow-up' AND a.follow_up_done_at IS NULL
 		ORDER BY a.follow_up_at, a.id`, restaurantID)
 }
 

@@ -126,25 +126,21 @@ func (db *DB) CountResponses(ctx context.Context, restaurantID int64) (int, erro
 
 // RecentResponses lists a restaurant's latest responses, newest first.
 func (db *DB) RecentResponses(ctx context.Context, restaurantID int64, limit int) ([]Response, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT r.public_id, t.label, r.rating, r.tags, r.comment, r.at_table, r.created_at
-		FROM responses r JOIN tables t ON t.id = r.table_id
-		WHERE r.restaurant_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?`, restaurantID, limit)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	defer rows.Close()
 	var rs []Response
-	for rows.Next() {
+	err := db.each(ctx, `SELECT r.public_id, t.label, r.rating, r.tags, r.comment, r.at_table, r.created_at
+		FROM responses r JOIN tables t ON t.id = r.table_id
+		WHERE r.restaurant_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?`, []any{restaurantID, limit}, func(row rowScanner) error {
 		var r Response
 		var tags string
 		var created int64
-		if err := rows.Scan(&r.PublicID, &r.TableLabel, &r.Rating, &tags, &r.Comment, &r.AtTable, &created); err != nil {
-			return nil, dbError(err)
+		if err := row.Scan(&r.PublicID, &r.TableLabel, &r.Rating, &tags, &r.Comment, &r.AtTable, &created); err != nil {
+			return err
 		}
 		r.Tags, r.CreatedAt, r.RestaurantID = strings.Fields(tags), time.UnixMilli(created).UTC(), restaurantID
 		rs = append(rs, r)
-	}
-	return rs, dbError(rows.Err())
+		return nil
+	})
+	return rs, err
 }
 
 // EachResponse calls fn for each of a restaurant's responses made in

@@ -191,18 +191,11 @@ func (db *DB) SetAlertRules(ctx context.Context, restaurantID int64, r AlertRule
 
 // Restaurants lists every restaurant by name.
 func (db *DB) Restaurants(ctx context.Context) ([]Restaurant, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+restaurantColumns+` FROM restaurants ORDER BY name, id`)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	defer rows.Close()
 	var rs []Restaurant
-	for rows.Next() {
-		r, err := scanRestaurant(rows)
-		if err != nil {
-			return nil, err
-		}
+	err := db.each(ctx, `SELECT `+restaurantColumns+` FROM restaurants ORDER BY name, id`, nil, func(row rowScanner) error {
+		r, err := scanRestaurant(row)
 		rs = append(rs, r)
-	}
-	return rs, dbError(rows.Err())
+		return err
+	})
+	return rs, err
 }

@@ -336,3 +336,18 @@ func dbError(err error) error {
 	}
 	return err
 }
+
+// each runs a read query and calls fn for every row.
+func (db *DB) each(ctx context.Context, query string, args []any, fn func(rowScanner) error) error {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return dbError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return dbError(err)
+		}
+	}
+	return dbError(rows.Err())
+}

@@ -533,18 +533,3 @@ func (db *DB) followUps(ctx context.Context, restaurantID int64, now time.Time) 
 	err = db.read.QueryRowContext(ctx, followUpsSQL, now.UnixMilli(), restaurantID).Scan(&open, &overdue)
 	return open, overdue, dbError(err)
 }
-
-// each runs a read query and calls fn for every row.
-func (db *DB) each(ctx context.Context, query string, args []any, fn func(rowScanner) error) error {
-	rows, err := db.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return dbError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return dbError(err)
-		}
-	}
-	return dbError(rows.Err())
-}

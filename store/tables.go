@@ -87,21 +87,15 @@ func (db *DB) SurveyTargetByToken(ctx context.Context, token string) (SurveyTarg
 // ActiveTables lists a restaurant's active tables in label order (natural for
 // "Table 2" before "Table 10").
 func (db *DB) ActiveTables(ctx context.Context, restaurantID int64) ([]Table, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, restaurant_id, label, token FROM tables
-		WHERE restaurant_id = ? AND active = 1 ORDER BY length(label), label, id`, restaurantID)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	defer rows.Close()
 	var ts []Table
-	for rows.Next() {
+	err := db.each(ctx, `SELECT id, restaurant_id, label, token FROM tables
+		WHERE restaurant_id = ? AND active = 1 ORDER BY length(label), label, id`, []any{restaurantID}, func(row rowScanner) error {
 		t := Table{Active: true}
-		if err := rows.Scan(&t.ID, &t.RestaurantID, &t.Label, &t.Token); err != nil {
-			return nil, dbError(err)
-		}
+		err := row.Scan(&t.ID, &t.RestaurantID, &t.Label, &t.Token)
 		ts = append(ts, t)
-	}
-	return ts, dbError(rows.Err())
+		return err
+	})
+	return ts, err
 }
 
 // TableByID finds one active table of a restaurant; a table of another

@@ -139,22 +139,16 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (User, error) {
 
 // Memberships lists the restaurants a user works in, by name.
 func (db *DB) Memberships(ctx context.Context, userID int64) ([]Membership, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT m.role, `+prefixed("r.", restaurantColumns)+`
-		FROM memberships m JOIN restaurants r ON r.id = m.restaurant_id
-		WHERE m.user_id = ? ORDER BY r.name, r.id`, userID)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	defer rows.Close()
 	var ms []Membership
-	for rows.Next() {
+	err := db.each(ctx, `SELECT m.role, `+prefixed("r.", restaurantColumns)+`
+		FROM memberships m JOIN restaurants r ON r.id = m.restaurant_id
+		WHERE m.user_id = ? ORDER BY r.name, r.id`, []any{userID}, func(row rowScanner) error {
 		var m Membership
-		if err := scanRestaurantAfter(rows, &m.Restaurant, &m.Role); err != nil {
-			return nil, err
-		}
+		err := scanRestaurantAfter(row, &m.Restaurant, &m.Role)
 		ms = append(ms, m)
-	}
-	return ms, dbError(rows.Err())
+		return err
+	})
+	return ms, err
 }
 
 // prefixed qualifies each of a comma-separated list of columns.
@@ -174,21 +168,16 @@ type StaffMember struct {
 
 // Staff lists a restaurant's staff, owners first.
 func (db *DB) Staff(ctx context.Context, restaurantID int64) ([]StaffMember, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.email, u.name, m.role FROM memberships m
-		JOIN users u ON u.id = m.user_id WHERE m.restaurant_id = ? ORDER BY m.role DESC, u.name, u.id`, restaurantID)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	defer rows.Close()
 	var staff []StaffMember
-	for rows.Next() {
-		var s StaffMember
-		if err := rows.Scan(&s.User.ID, &s.User.Email, &s.User.Name, &s.Role); err != nil {
-			return nil, dbError(err)
-		}
-		staff = append(staff, s)
-	}
-	return staff, dbError(rows.Err())
+	err := db.each(ctx, `SELECT u.id, u.email, u.name, m.role FROM memberships m
+		JOIN users u ON u.id = m.user_id WHERE m.restaurant_id = ? ORDER BY m.role DESC, u.name, u.id`, []any{restaurantID},
+		func(row rowScanner) error {
+			var s StaffMember
+			err := row.Scan(&s.User.ID, &s.User.Email, &s.User.Name, &s.Role)
+			staff = append(staff, s)
+			return err
+		})
+	return staff, err
 }
 
 // RemoveMembership takes a manager out of a restaurant. Owners are not removed
