@@ -65,6 +65,17 @@ func (h *Handler) coversModel(c echo.Context, r store.Restaurant, w store.Week, 
 	return m, nil
 }
 
+// coversPage is the restaurant and week a covers request is for, with the
+// page of that week.
+func (h *Handler) coversPage(c echo.Context, now time.Time) (store.Restaurant, store.Week, views.Covers, error) {
+	r, w, err := coversRequest(c, now)
+	if err != nil {
+		return r, w, views.Covers{}, err
+	}
+	m, err := h.coversModel(c, r, w, now)
+	return r, w, m, err
+}
+
 func (h *Handler) renderCovers(c echo.Context, status int, r store.Restaurant, m views.Covers) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.render(c, status, views.CoversPage(h.staffPage(c, "Guests served · "+r.Name, r, "Guests served"), m))
@@ -72,12 +83,7 @@ func (h *Handler) renderCovers(c echo.Context, status int, r store.Restaurant, m
 
 // CoversForm shows a week of guests served: GET /covers?r=SLUG[&week=YYYY-Www].
 func (h *Handler) CoversForm(c echo.Context) error {
-	now := time.Now()
-	r, w, err := coversRequest(c, now)
-	if err != nil {
-		return err
-	}
-	m, err := h.coversModel(c, r, w, now)
+	r, _, m, err := h.coversPage(c, time.Now())
 	if err != nil {
 		return err
 	}
@@ -96,11 +102,7 @@ func (h *Handler) CoversForm(c echo.Context) error {
 // POST /covers?r=SLUG&week=YYYY-Www.
 func (h *Handler) CoversSave(c echo.Context) error {
 	now := time.Now()
-	r, w, err := coversRequest(c, now)
-	if err != nil {
-		return err
-	}
-	m, err := h.coversModel(c, r, w, now)
+	r, w, m, err := h.coversPage(c, now)
 	if err != nil {
 		return err
 	}
