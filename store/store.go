@@ -142,6 +142,24 @@ func Open(ctx context.Context, file string, opts ...Option) (*DB, error) {
 	return db, nil
 }
 
+// SetSizeLimit caps the database file at about bytes (0: no cap), so that a
+// server on a shared disk stops writing before the disk is full. Beyond it,
+// writes fail as on a full disk: diners are asked to send again, and nothing
+// half-written is kept; raising the cap (or VACUUM) lets writing resume.
+func (db *DB) SetSizeLimit(ctx context.Context, bytes int64) error {
+	var pageSize int64
+	if err := db.write.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&pageSize); err != nil {
+		return dbError(err)
+	}
+	pages := int64(4294967294) // SQLite's own maximum
+	if bytes > 0 {
+		pages = max(1, bytes/pageSize)
+	}
+	// The pragma belongs to the connection: the write pool holds exactly one.
+	var now int64
+	return dbError(db.write.QueryRowContext(ctx, fmt.Sprintf(`PRAGMA max_page_count = %d`, pages)).Scan(&now))
+}
+
 func (db *DB) prepare(ctx context.Context) error {
 	for _, p := range []struct {
 		pool  *sql.DB
