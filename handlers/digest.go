@@ -53,7 +53,7 @@ type Digests struct {
 // NewDigests checks the configuration; a bad SMTP URL is an error at start,
 // not on Monday morning.
 func NewDigests(cfg DigestConfig, db *store.DB, log *slog.Logger) (*Digests, error) {
-	assets, err := static.New()
+	css, err := static.Read("app.css")
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func NewDigests(cfg DigestConfig, db *store.DB, log *slog.Logger) (*Digests, err
 		}
 		cfg.From = "Tableside <tableside@" + host + ">"
 	}
-	d := &Digests{cfg: cfg, db: db, log: log, css: string(assets.Content("app.css"))}
+	d := &Digests{cfg: cfg, db: db, log: log, css: string(css)}
 	if cfg.SMTP != "" {
 		client, err := smtpClient(cfg.SMTP)
 		if err != nil {

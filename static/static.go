@@ -99,12 +99,6 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, name, f.modTime, bytes.NewReader(f.body))
 }
 
-// Content returns the named file's bytes, for an email that must carry its
-// styles inline. An unknown name panics, as for URL.
-func (a *Assets) Content(name string) []byte {
-	f, ok := a.byName[name]
-	if !ok {
-		panic("static: no file " + name)
-	}
-	return f.body
-}
+// Read returns an embedded file's bytes, for an email that must carry its
+// styles inline; it hashes nothing.
+func Read(name string) ([]byte, error) { return files.ReadFile(name) }
