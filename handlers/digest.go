@@ -162,26 +162,47 @@ func (d *Digests) Render(ctx context.Context, o store.Owner, week string, now ti
 	return Digest{To: o.User.Email, Subject: subject, Text: views.SummaryText(m), HTML: html.String(), Week: week, UserID: o.User.ID}, nil
 }
 
-// Due renders every owner's digest that is due at now (or of week, if set)
-// and not yet sent. It claims nothing: SendDue does.
-func (d *Digests) Due(ctx context.Context, now time.Time, week string) ([]Digest, error) {
+// ownerWeek is an owner and the week of a digest not yet sent to them.
+type ownerWeek struct {
+	owner store.Owner
+	week  string
+}
+
+// unsent lists each owner whose digest of week (or, if it is "", of the week
+// due at now) has not been sent. It only reads, so the minute ticker costs
+// the one writer nothing once a week's digests are out.
+func (d *Digests) unsent(ctx context.Context, now time.Time, week string) ([]ownerWeek, error) {
 	owners, err := d.db.Owners(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []Digest
+	var out []ownerWeek
 	for _, o := range owners {
 		w := cmp.Or(week, d.dueWeek(o.Restaurants, now))
 		if w == "" {
 			continue
 		}
-		if sent, err := d.db.DigestSent(ctx, o.User.ID, w); err != nil || sent {
-			if err != nil {
-				return nil, err
-			}
-			continue
+		sent, err := d.db.DigestSent(ctx, o.User.ID, w)
+		if err != nil {
+			return nil, err
 		}
-		dg, err := d.Render(ctx, o, w, now)
+		if !sent {
+			out = append(out, ownerWeek{o, w})
+		}
+	}
+	return out, nil
+}
+
+// Due renders every owner's digest that is due at now (or of week, if set)
+// and not yet sent. It claims nothing: SendDue does.
+func (d *Digests) Due(ctx context.Context, now time.Time, week string) ([]Digest, error) {
+	todo, err := d.unsent(ctx, now, week)
+	if err != nil {
+		return nil, err
+	}
+	var out []Digest
+	for _, t := range todo {
+		dg, err := d.Render(ctx, t.owner, t.week, now)
 		if err != nil {
 			return nil, err
 		}
@@ -197,16 +218,15 @@ func (d *Digests) SendDue(ctx context.Context, now time.Time, week string) (sent
 	if d.send == nil {
 		return 0, errors.New("SMTP is not configured: set -smtp or TABLESIDE_SMTP")
 	}
-	owners, err := d.db.Owners(ctx)
+	todo, err := d.unsent(ctx, now, week)
 	if err != nil {
 		return 0, err
 	}
 	var errs []error
-	for _, o := range owners {
-		w := cmp.Or(week, d.dueWeek(o.Restaurants, now))
-		if w == "" {
-			continue
-		}
+	for _, t := range todo {
+		o, w := t.owner, t.week
+		// The claim, not the read above, is what makes it once: another
+		// process may have claimed it since.
 		claimed, err := d.db.ClaimDigest(ctx, o.User.ID, w)
 		if err != nil || !claimed {
 			errs = append(errs, err)
