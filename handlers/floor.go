@@ -76,6 +76,7 @@ var reasonWords = map[string]string{
 	store.ReasonUrgent:    "urgent",
 	store.ReasonAtTable:   "complaint",
 	store.ReasonInPerson:  "told in person",
+	store.ReasonAsked:     "asked for someone",
 }
 
 func tagLabels(keys []string) []string {

@@ -147,9 +147,14 @@ func summaryTiles(this, prev store.WeekStats) []views.Tile {
 	ts = append(ts, t)
 
 	t = tile("Complaints voiced", count(this.Voiced), float64(this.Voiced), float64(prev.Voiced), true, true, intf, lowerIsBetter)
+	var notes []string
 	if this.InPerson > 0 {
-		t.Note = count(this.InPerson) + " told in person"
+		notes = append(notes, count(this.InPerson)+" told in person")
 	}
+	if this.Requests > 0 {
+		notes = append(notes, count(this.Requests)+" more asked for someone")
+	}
+	t.Note = strings.Join(notes, "; ")
 	ts = append(ts, t)
 
 	med, p90, okAck := this.AckTimes()
@@ -219,6 +224,7 @@ func alertFacts(s store.Summary) []views.Fact {
 	w := s.This
 	facts := []views.Fact{{Label: "Complaints voiced", Value: fmt.Sprintf("%s (%s from the survey, %s told in person)",
 		count(w.Voiced), count(w.Voiced-w.InPerson), count(w.InPerson))}}
+	facts = append(facts, views.Fact{Label: "Guests who asked for someone (not complaints)", Value: count(w.Requests)})
 	facts = append(facts, views.Fact{Label: "Escalated: nobody on the way in time", Value: count(w.Escalated), Warn: w.Escalated > 0})
 	ack := "none acknowledged"
 	if med, p90, ok := w.AckTimes(); ok {

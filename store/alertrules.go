@@ -8,6 +8,10 @@ const (
 	ReasonUrgent    = "urgent"     // an urgent tag: something in the food, an allergy
 	ReasonAtTable   = "at-table"   // a complaint while the diner is still at the table
 	ReasonInPerson  = "in-person"  // told to a manager, logged on the floor tablet
+	// ReasonAsked: "I'm still at the table — please send someone" with nothing
+	// else that calls for an alert. It is a request, not a complaint, and is
+	// counted apart from complaints in the summary.
+	ReasonAsked = "asked"
 )
 
 // AlertRules decide which survey responses call a manager to the table. Each
@@ -26,7 +30,9 @@ func DefaultAlertRules() AlertRules {
 }
 
 // Reasons says why a response should raise an alert; none means it should
-// not. A complaint is a rating of 3 or less or any complaint tag.
+// not. A complaint is a rating of 3 or less or any complaint tag. A diner who
+// asks for someone always raises an alert, whatever the rules and the rating:
+// the receipt promises them that someone is coming.
 func (r AlertRules) Reasons(rating int, tags []string, atTable bool) []string {
 	var reasons []string
 	if rating <= r.MaxRating {
@@ -45,6 +51,9 @@ func (r AlertRules) Reasons(rating int, tags []string, atTable bool) []string {
 	}
 	if r.AtTable && atTable && complaint {
 		reasons = append(reasons, ReasonAtTable)
+	}
+	if atTable && len(reasons) == 0 {
+		reasons = append(reasons, ReasonAsked)
 	}
 	return reasons
 }

@@ -19,7 +19,9 @@ func TestAlertRules(t *testing.T) {
 		want    []string
 	}{
 		{"happy guest", def, 5, []string{"food"}, false, nil},
-		{"happy guest at the table", def, 5, []string{"service"}, true, nil},
+		{"happy guest asking for someone", def, 5, []string{"service"}, true, []string{ReasonAsked}},
+		{"asking for someone with every rule off", off, 4, nil, true, []string{ReasonAsked}},
+		{"asking for someone, rating 3 but the at-table rule off", AlertRules{MaxRating: 2, UrgentTags: true}, 3, nil, true, []string{ReasonAsked}},
 		{"rating 2", def, 2, nil, false, []string{ReasonLowRating}},
 		{"rating 1 at the table", def, 1, []string{"slow"}, true, []string{ReasonLowRating, ReasonAtTable}},
 		{"rating 3 with no complaint, gone", def, 3, nil, false, nil},
@@ -27,8 +29,8 @@ func TestAlertRules(t *testing.T) {
 		{"rating 5 but cold food, at the table", def, 5, []string{"cold-food"}, true, []string{ReasonAtTable}},
 		{"something in the food, rated 5", def, 5, []string{"foreign-object"}, false, []string{ReasonUrgent}},
 		{"allergy, rated 4, at the table", def, 4, []string{"allergy", "food"}, true, []string{ReasonUrgent, ReasonAtTable}},
-		{"unknown tags count for nothing", def, 5, []string{"nope"}, true, nil},
-		{"all rules off", off, 1, []string{"foreign-object"}, true, nil},
+		{"unknown tags count for nothing", def, 5, []string{"nope"}, false, nil},
+		{"all rules off, not at the table", off, 1, []string{"foreign-object"}, false, nil},
 		{"stricter threshold", strict, 3, nil, false, []string{ReasonLowRating}},
 	}
 	for _, tt := range tests {

@@ -42,7 +42,7 @@ func TestAlertsRaisedAcknowledgedResolved(t *testing.T) {
 	sub := db.Hub().Subscribe(r.ID, 16)
 	defer sub.Close()
 
-	happy := submit(t, db, tb, 5, true, "food")
+	happy := submit(t, db, tb, 5, false, "food")
 	hair := submit(t, db, tb, 4, false, "foreign-object")
 	if _, err := db.AlertForReceipt(ctx, happy); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("a happy guest raised an alert: %v", err)

@@ -20,10 +20,17 @@ type WeekStats struct {
 	Covers, CoverDays int
 	Complaints        []TagCount // complaint tags, survey and in person, most first
 	Praise            []TagCount // praise tags, most first
-	// Voiced complaints: every alert, from the survey or told in person.
-	Voiced, InPerson, Escalated int
-	Acknowledged, Resolved      int
-	ackTimes                    []time.Duration
+	// Voiced complaints: every alert, from the survey or told in person, but
+	// for requests.
+	Voiced, InPerson int
+	// Requests are alerts raised only because a diner asked for someone
+	// (ReasonAsked): not complaints, so not in Voiced.
+	Requests int
+	// Escalated, Acknowledged and the times to acknowledge count every alert,
+	// requests too: they measure how fast the floor answers a call.
+	Escalated              int
+	Acknowledged, Resolved int
+	ackTimes               []time.Duration
 	// ResolvedPresent counts alerts resolved while the guest was still there:
 	// any outcome but "guest had left" and "follow-up".
 	ResolvedPresent int
@@ -123,6 +130,7 @@ func (s *WeekStats) add(o WeekStats) {
 	s.StaffNamed = addCounts(s.StaffNamed, o.StaffNamed)
 	s.Voiced += o.Voiced
 	s.InPerson += o.InPerson
+	s.Requests += o.Requests
 	s.Escalated += o.Escalated
 	s.Acknowledged += o.Acknowledged
 	s.Resolved += o.Resolved
@@ -303,7 +311,7 @@ var (
 	// distinct groups, so the tags are split and counted in Go.
 	responseStatsSQL = `SELECT rating, at_table, tags, count(*) FROM responses
 		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY rating, at_table, tags`
-	alertStatsSQL = `SELECT response_id IS NULL, tags, created_at, escalated_at IS NOT NULL,
+	alertStatsSQL = `SELECT response_id IS NULL, reasons = '` + ReasonAsked + `', tags, created_at, escalated_at IS NOT NULL,
 		coalesce(acknowledged_at, 0), resolved_at IS NOT NULL, coalesce(outcome, ''), coalesce(amount_cents, 0)
 		FROM alerts WHERE restaurant_id = ? AND created_at >= ? AND created_at < ?`
 	coverStatsSQL = `SELECT coalesce(sum(guests), 0), count(*) FROM covers
@@ -352,13 +360,17 @@ func (db *DB) weekStats(ctx context.Context, r Restaurant, w Week, praise bool) 
 		return s, err
 	}
 	err = db.each(ctx, alertStatsSQL, []any{r.ID, from, to}, func(row rowScanner) error {
-		var inPerson, escalated, resolved bool
+		var inPerson, request, escalated, resolved bool
 		var alertTags, outcome string
 		var created, acked, cents int64
-		if err := row.Scan(&inPerson, &alertTags, &created, &escalated, &acked, &resolved, &outcome, &cents); err != nil {
+		if err := row.Scan(&inPerson, &request, &alertTags, &created, &escalated, &acked, &resolved, &outcome, &cents); err != nil {
 			return err
 		}
-		s.Voiced++
+		if request {
+			s.Requests++
+		} else {
+			s.Voiced++
+		}
 		if inPerson {
 			s.InPerson++
 			for _, k := range strings.Fields(alertTags) {
@@ -376,7 +388,7 @@ func (db *DB) weekStats(ctx context.Context, r Restaurant, w Week, praise bool) 
 		}
 		if resolved {
 			s.Resolved++
-			if outcome != OutcomeGuestLeft && outcome != OutcomeFollowUp {
+			if !request && outcome != OutcomeGuestLeft && outcome != OutcomeFollowUp {
 				s.ResolvedPresent++
 			}
 		}
@@ -523,7 +535,7 @@ var (
 	trendResponsesSQL = `SELECT ` + weekBucket("created_at") + ` AS w, count(*), sum(rating) FROM responses
 		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY w`
 	trendAlertsSQL = `SELECT ` + weekBucket("created_at") + ` AS w, count(*) FROM alerts
-		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY w`
+		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? AND reasons <> '` + ReasonAsked + `' GROUP BY w`
 	trendCoversSQL = `SELECT ` + weekBucket("day") + ` AS w, sum(guests) FROM covers
 		WHERE restaurant_id = ? AND day >= ? AND day < ? GROUP BY w`
 )

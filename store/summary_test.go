@@ -275,3 +275,41 @@ func TestSeedScale(t *testing.T) {
 		t.Errorf("the hot week: %d responses, %d voiced, %d covers, %d acknowledged", w.Responses, w.Voiced, w.Covers, w.Acknowledged)
 	}
 }
+
+// TestAskedForSomeoneIsARequest: "I'm still at the table — please send
+// someone" from a happy guest raises an alert that reads "asked for someone",
+// and the summary counts it as a request, not as a complaint or an unhappy
+// guest.
+func TestAskedForSomeoneIsARequest(t *testing.T) {
+	ctx := context.Background()
+	db, now := clockDB(t)
+	*now = local(t, "Europe/London", "2026-10-20 19:00")
+	r, err := db.CreateRestaurant(ctx, store.Restaurant{Slug: "harbour", Name: "Harbour Kitchen", TimeZone: "Europe/London"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, _ := db.CreateTable(ctx, r.ID, "Table 4")
+	asked := respond(t, db, tb, 5, true, "Could we have the dessert menu?", "food")
+	complaint := respond(t, db, tb, 1, true, "Cold soup")
+	a, err := db.AlertForReceipt(ctx, asked)
+	if err != nil {
+		t.Fatalf("a guest who asked for someone raised no alert: %v", err)
+	}
+	if !slices.Equal(a.Reasons, []string{store.ReasonAsked}) || !a.AtTable || a.State != store.StateOpen {
+		t.Fatalf("alert %+v", a)
+	}
+	if _, err := db.AlertForReceipt(ctx, complaint); err != nil {
+		t.Fatal(err)
+	}
+	*now = local(t, "Europe/London", "2026-11-02 09:00")
+	s, err := db.Summary(ctx, []store.Restaurant{r}, "2026-W43")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := s.This; w.Requests != 1 || w.Voiced != 1 || w.Unhappy() != 1 {
+		t.Fatalf("requests %d, voiced %d, unhappy %d; want 1, 1, 1", w.Requests, w.Voiced, w.Unhappy())
+	}
+	if p := s.Trend[len(s.Trend)-1]; p.Voiced != 1 {
+		t.Fatalf("the trend counts %d complaints this week, want 1", p.Voiced)
+	}
+}
