@@ -41,7 +41,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	floor := []route{
 		{"GET", "/floor?r=harbour", nil},
 		{"GET", "/floor/events?r=harbour", nil},
-		{"POST", "/floor/in-person?r=harbour", url.Values{"table": {tableID}, "note": {"Cold soup"}}},
+		{"POST", "/floor/in-person?r=harbour", url.Values{"table": {tableID}, "note": {"Cold soup"}, "key": {store.NewToken()}}},
 		{"POST", alertPath + "/ack?r=harbour", nil},
 		{"POST", alertPath + "/resolve?r=harbour", url.Values{"outcome": {"apologised"}}},
 		{"GET", "/covers?r=harbour", nil},

@@ -22,7 +22,7 @@ func (h *Handler) handleError(err error, c echo.Context) {
 			"path", c.Request().URL.Path, "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	if status == http.StatusServiceUnavailable {
+	if status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
 		c.Response().Header().Set("Retry-After", "5")
 	}
 	if c.Request().Method == http.MethodHead {
@@ -41,6 +41,7 @@ var statusOf = map[store.Code]int{
 	store.EConflict:    http.StatusConflict,
 	store.EUnavailable: http.StatusServiceUnavailable,
 	store.ELocked:      http.StatusTooManyRequests,
+	store.ELimit:       http.StatusTooManyRequests,
 	store.EInternal:    http.StatusInternalServerError,
 }
 

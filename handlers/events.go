@@ -1,11 +1,7 @@
 package handlers
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -16,110 +12,58 @@ import (
 	"github.com/tableside/tableside/views"
 )
 
-// stream is one server-sent-events response.
-type stream struct {
-	c  echo.Context
-	rc *http.ResponseController
-}
-
-// startStream answers with an event stream that may outlive the server's write
-// timeout: it lives as long as the request.
-func startStream(c echo.Context) (*stream, error) {
-	w := c.Response()
-	w.Header().Set(echo.HeaderContentType, "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no") // tell nginx not to hold events back
-	rc := http.NewResponseController(w)
-	if err := rc.SetWriteDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		return nil, err
-	}
-	w.WriteHeader(http.StatusOK)
-	s := &stream{c: c, rc: rc}
-	return s, s.flush()
-}
-
-func (s *stream) flush() error {
-	if err := s.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		return err
-	}
-	return nil
-}
-
-// send writes one event and flushes it.
-func (s *stream) send(id int64, event string, data any) error {
-	b, err := json.Marshal(data)
-	if err != nil {
-		return err
-	}
-	w := s.c.Response()
-	if id > 0 {
-		fmt.Fprintf(w, "id: %d\n", id)
-	}
-	if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b); err != nil {
-		return err
-	}
-	return s.flush()
-}
-
-// ping keeps the connection (and any proxy in the way) from idling out, and
-// finds out when the tablet has gone.
-func (s *stream) ping() error {
-	if _, err := fmt.Fprint(s.c.Response(), ": ping\n\n"); err != nil {
-		return err
-	}
-	return s.flush()
-}
-
-// follow sends the subscription's events through send, and a ping every
-// interval, until the client goes away or the hub drops the subscription as too
-// slow (the client then reconnects and catches up).
-func (s *stream) follow(ctx context.Context, sub *store.Subscription, every time.Duration, send func(store.Event) error) error {
-	ping := time.NewTicker(every)
-	defer ping.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case e, ok := <-sub.C:
-			if !ok {
-				return nil
-			}
-			if err := send(e); err != nil {
-				return nil // the client went away
-			}
-		case <-ping.C:
-			if err := s.ping(); err != nil {
-				return nil
-			}
-		}
-	}
-}
-
 // floorEvent is what a floor tablet receives for each change.
 type floorEvent struct {
-	Alert   int64  `json:"alert"`
-	Kind    string `json:"kind"`
-	State   string `json:"state"`
-	Created int64  `json:"created"`
-	HTML    string `json:"html"`
+	Alert int64 `json:"alert"`
+	// Prev is the id of the restaurant's event before this one: a tablet
+	// whose last event was another has missed something and catches up.
+	Prev      int64  `json:"prev"`
+	Kind      string `json:"kind"`
+	State     string `json:"state"`
+	Escalated bool   `json:"escalated"`
+	Created   int64  `json:"created"`
+	HTML      string `json:"html"`
+}
+
+// resumeFrom reads where a reconnecting client left off: Last-Event-ID, which
+// browsers send on a reconnect, else ?last=, which a page sends on its first
+// connection (0 when the restaurant had no events yet). ok is false when
+// there is no usable id.
+func resumeFrom(c echo.Context) (last int64, ok bool) {
+	v := c.Request().Header.Get("Last-Event-ID")
+	if v == "" {
+		v = c.QueryParam("last")
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n, err == nil && n >= 0
 }
 
 // FloorEvents streams a restaurant's floor events: GET /floor/events?r=SLUG.
-// A tablet that reconnects with Last-Event-ID gets, first, exactly the events it
-// missed, from the log; then live ones as they are committed.
+// A tablet that reconnects with Last-Event-ID gets exactly the events it
+// missed, read from the log in batches, then each new one as it is committed.
+// One that connects fresh, or with an id the log never gave, starts from now;
+// one that missed more than maxReplay events is told to reload its page.
 func (h *Handler) FloorEvents(c echo.Context) error {
 	r, err := floorRestaurant(c)
 	if err != nil {
 		return err
 	}
-	last, _ := strconv.ParseInt(c.Request().Header.Get("Last-Event-ID"), 10, 64)
-	if last == 0 {
-		last, _ = strconv.ParseInt(c.QueryParam("last"), 10, 64)
-	}
 	ctx := c.Request().Context()
-	sub := h.db.Hub().Subscribe(r.ID, 256) // before the replay, so nothing falls between
+	sub := h.db.Hub().Subscribe(r.ID, 0) // before reading the log, so nothing falls between
 	defer sub.Close()
-	missed, err := h.db.EventsSince(ctx, r.ID, last, 10_000)
+	latest, err := h.db.LastEventID(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	last, ok := resumeFrom(c)
+	if !ok || last > latest {
+		last = latest
+	}
+	behind, err := h.db.CountEventsAfter(ctx, r.ID, last, maxReplay+1)
+	if err != nil {
+		return err
+	}
+	staff, err := h.db.Staff(ctx, r.ID)
 	if err != nil {
 		return err
 	}
@@ -127,26 +71,40 @@ func (h *Handler) FloorEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	csrf := csrfToken(c)
-	send := func(e store.Event) error {
-		if e.ID <= last {
-			return nil // already sent from the log
-		}
-		buf := templ.GetBuffer()
-		defer templ.ReleaseBuffer(buf)
-		if err := views.AlertCardView(alertCard(e.Alert, r, csrf, time.Now())).Render(ctx, buf); err != nil {
-			return err
-		}
-		last = e.ID
-		return s.send(e.ID, "alert", floorEvent{Alert: e.Alert.ID, Kind: e.Kind, State: e.Alert.State,
-			Created: e.Alert.CreatedAt.UnixMilli(), HTML: buf.String()})
+	if behind > maxReplay {
+		s.send(0, "reload", map[string]int{"missed": behind})
+		return nil
 	}
-	for _, e := range missed {
-		if err := send(e); err != nil {
-			return nil // the tablet went away
+	viewer := cardViewer{restaurant: r, csrf: csrfToken(c), staff: staff, me: staffOf(c).user.ID}
+	h.follow(ctx, s, sub, func() (bool, error) {
+		for {
+			evs, err := h.db.EventsAfter(ctx, r.ID, last, eventBatch)
+			if err != nil {
+				return false, err
+			}
+			for _, e := range evs {
+				if err := h.sendFloorEvent(s, e, viewer); err != nil {
+					return false, err
+				}
+				last = e.ID
+			}
+			if len(evs) < eventBatch {
+				return false, nil
+			}
 		}
+	})
+	return nil
+}
+
+// sendFloorEvent sends one event with its card as the viewer sees it.
+func (h *Handler) sendFloorEvent(s *stream, e store.Event, v cardViewer) error {
+	buf := templ.GetBuffer()
+	defer templ.ReleaseBuffer(buf)
+	if err := views.AlertCardView(alertCard(e.Alert, v, time.Now())).Render(s.c.Request().Context(), buf); err != nil {
+		return err
 	}
-	return s.follow(ctx, sub, h.pingEvery, send)
+	return s.send(e.ID, "alert", floorEvent{Alert: e.Alert.ID, Prev: e.Prev, Kind: e.Kind, State: e.Alert.State,
+		Escalated: e.Alert.Escalated, Created: e.Alert.CreatedAt.UnixMilli(), HTML: buf.String()})
 }
 
 // receiptState is what a diner's phone receives about their alert.
@@ -157,7 +115,8 @@ type receiptState struct {
 
 // receiptAlert is the receipt's view of an alert.
 func receiptAlert(a store.Alert, receipt string) *views.ReceiptAlert {
-	ra := &views.ReceiptAlert{State: a.State, EventsURL: "/r/" + receipt + "/events"}
+	ra := &views.ReceiptAlert{State: a.State, AtTable: a.AtTable, Escalated: a.Escalated, Outcome: a.Outcome,
+		Asked: slices.Equal(a.Reasons, []string{store.ReasonAsked}), EventsURL: "/r/" + receipt + "/events"}
 	switch a.State {
 	case store.StateAcknowledged:
 		ra.Staff = firstName(a.AckBy)
@@ -168,7 +127,8 @@ func receiptAlert(a store.Alert, receipt string) *views.ReceiptAlert {
 }
 
 // ReceiptEvents streams the state of one receipt's alert, and nothing else of
-// the restaurant: GET /r/:receipt/events.
+// the restaurant: GET /r/:receipt/events. It ends once the alert is resolved.
+// Receipts are anonymous, so their streams are capped (streamCaps).
 func (h *Handler) ReceiptEvents(c echo.Context) error {
 	id := c.Param("receipt")
 	if !keyRE.MatchString(id) {
@@ -179,26 +139,34 @@ func (h *Handler) ReceiptEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sub := h.db.Hub().Subscribe(a.RestaurantID, 64)
-	defer sub.Close()
-	if a, err = h.db.AlertForReceipt(ctx, id); err != nil { // again, now that nothing can be missed
+	release, err := h.streams.acquire(id, c.RealIP())
+	if err != nil {
+		if store.ErrorCode(err) == store.EUnavailable {
+			c.Response().Header().Set("Retry-After", "30")
+		}
 		return err
 	}
+	defer release()
+	sub := h.db.Hub().Subscribe(a.RestaurantID, a.ID)
+	defer sub.Close()
 	s, err := startStream(c)
 	if err != nil {
 		return err
 	}
-	send := func(a store.Alert) error {
-		ra := receiptAlert(a, id)
-		return s.send(0, "state", receiptState{State: ra.State, Text: ra.Text()})
-	}
-	if err := send(a); err != nil {
-		return nil
-	}
-	return s.follow(ctx, sub, h.pingEvery, func(e store.Event) error {
-		if e.Alert.ID != a.ID {
-			return nil // another table's alert: none of this diner's business
+	var sent string
+	h.follow(ctx, s, sub, func() (bool, error) {
+		a, err := h.db.AlertForReceipt(ctx, id) // read after subscribing: nothing is missed
+		if err != nil {
+			return false, err
 		}
-		return send(e.Alert)
+		ra := receiptAlert(a, id)
+		if text := ra.Text(); text != sent {
+			if err := s.send(0, "state", receiptState{State: ra.State, Text: text}); err != nil {
+				return false, err
+			}
+			sent = text
+		}
+		return !ra.Live(), nil
 	})
+	return nil
 }

@@ -52,7 +52,7 @@ func TestFullDatabase(t *testing.T) {
 	table := strconv.FormatInt(a.tables[0].ID, 10)
 	staffFull := false
 	for range 100 {
-		rec := sam.post("/floor/in-person?r=harbour", url.Values{"table": {table}, "note": {comment[:400]}, "tag": {"slow"}})
+		rec := sam.post("/floor/in-person?r=harbour", url.Values{"table": {table}, "note": {comment[:400]}, "tag": {"slow"}, "key": {store.NewToken()}})
 		if rec.Code == http.StatusServiceUnavailable {
 			staffFull = strings.Contains(rec.Body.String(), "the database is full")
 			break

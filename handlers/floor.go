@@ -2,14 +2,17 @@ package handlers
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/tableside/tableside/store"
@@ -107,9 +110,18 @@ func waiting(since, now time.Time) string {
 	return fmt.Sprintf("%d h %d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }
 
-// alertCard builds the card of an alert for one viewer (whose CSRF token its
-// forms carry).
-func alertCard(a store.Alert, r store.Restaurant, csrf string, now time.Time) views.AlertCard {
+// cardViewer is who an alert card is rendered for: the forms carry their CSRF
+// token, and "On my way" offers the restaurant's staff, the viewer first.
+type cardViewer struct {
+	restaurant store.Restaurant
+	csrf       string
+	staff      []store.StaffMember
+	me         int64
+}
+
+// alertCard builds the card of an alert for a viewer.
+func alertCard(a store.Alert, v cardViewer, now time.Time) views.AlertCard {
+	r := v.restaurant
 	loc := r.Location()
 	base := "/floor/alerts/" + strconv.FormatInt(a.ID, 10)
 	c := views.AlertCard{
@@ -117,7 +129,7 @@ func alertCard(a store.Alert, r store.Restaurant, csrf string, now time.Time) vi
 		AtTable: a.AtTable, Guest: a.GuestName, Contact: a.Contact, State: a.State, Escalated: a.Escalated,
 		CreatedMs: a.CreatedAt.UnixMilli(), Waiting: waiting(a.CreatedAt, now), AckBy: a.AckBy,
 		AckURL: base + "/ack?r=" + url.QueryEscape(r.Slug), ResolveURL: base + "/resolve?r=" + url.QueryEscape(r.Slug),
-		Slug: r.Slug, CSRF: csrf, Currency: currencySymbol(r.Currency),
+		Slug: r.Slug, CSRF: v.csrf, Currency: currencySymbol(r.Currency),
 		Resolve: views.ResolveForm{FollowWho: a.Contact},
 	}
 	if c.Table == "" {
@@ -131,7 +143,27 @@ func alertCard(a store.Alert, r store.Restaurant, csrf string, now time.Time) vi
 			c.Why = append(c.Why, reasonWords[reason])
 		}
 	}
+	for _, m := range v.staff {
+		p := views.Person{ID: m.User.ID, Name: m.User.Name}
+		if m.User.ID == v.me {
+			c.Going = append([]views.Person{p}, c.Going...)
+		} else {
+			c.Going = append(c.Going, p)
+		}
+	}
 	return c
+}
+
+// floorOrder sorts cards as the floor shows them: escalated ones nobody has
+// taken above the rest, then the longest waiting first.
+func floorOrder(a, b views.AlertCard) int {
+	if ea, eb := a.Urgent(), b.Urgent(); ea != eb {
+		if ea {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Compare(a.CreatedMs, b.CreatedMs)
 }
 
 // Floor is the floor tablet's page: GET /floor[?r=SLUG].
@@ -147,6 +179,12 @@ func (h *Handler) Floor(c echo.Context) error {
 // resolve form comes back with an error.
 func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, failed *views.AlertCard, inPerson views.InPersonForm) error {
 	ctx := c.Request().Context()
+	// The last event first: the page's stream resumes from it, so a change
+	// made while the page is read reaches it once more rather than not at all.
+	last, err := h.db.LastEventID(ctx, r.ID)
+	if err != nil {
+		return err
+	}
 	alerts, err := h.db.ActiveAlerts(ctx, r.ID)
 	if err != nil {
 		return err
@@ -159,7 +197,7 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fa
 	if err != nil {
 		return err
 	}
-	last, err := h.db.LastEventID(ctx, r.ID)
+	staff, err := h.db.Staff(ctx, r.ID)
 	if err != nil {
 		return err
 	}
@@ -174,19 +212,24 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fa
 		Flash: floorDone[c.QueryParam("done")],
 	}
 	inPerson.Action = "/floor/in-person?r=" + url.QueryEscape(r.Slug)
+	if inPerson.Key == "" {
+		inPerson.Key = store.NewToken()
+	}
 	f.InPerson = inPerson
 	for _, m := range staffOf(c).memberships {
 		if m.Restaurant.ID != r.ID {
 			f.Others = append(f.Others, views.NavLink{Label: m.Restaurant.Name, URL: floorPath(m.Restaurant)})
 		}
 	}
+	viewer := cardViewer{restaurant: r, csrf: csrfToken(c), staff: staff, me: staffOf(c).user.ID}
 	for _, a := range alerts {
-		card := alertCard(a, r, csrfToken(c), now)
+		card := alertCard(a, viewer, now)
 		if failed != nil && failed.ID == a.ID {
 			card.Resolve = failed.Resolve
 		}
 		f.Cards = append(f.Cards, card)
 	}
+	slices.SortStableFunc(f.Cards, floorOrder)
 	for _, a := range followUps {
 		f.FollowUps = append(f.FollowUps, views.FollowUp{Table: cmp.Or(a.TableLabel, "No table"),
 			Due: a.FollowUpAt.In(loc).Format("Mon 2 Jan 15:04"), Contact: a.FollowUpWho, Note: a.Note,
@@ -197,8 +240,10 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fa
 		f.Recent = append(f.Recent, views.RecentResponse{Time: resp.CreatedAt.In(loc).Format("Mon 15:04"), Table: resp.TableLabel,
 			Rating: resp.Rating, Tags: tagLabels(resp.Tags), Comment: resp.Comment, AtTable: resp.AtTable})
 	}
-	p := h.staffPage(c, "Floor · "+r.Name, r, "Floor")
+	f.Title = "Floor — " + r.Name
+	p := h.staffPage(c, views.FloorTitle(f.Title, len(f.Cards)), r, "Floor")
 	p.Scripts = []string{h.assets.URL("floor.js")}
+	p.Manifest, p.ThemeColor = "/manifest.webmanifest", themeColor
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.render(c, status, views.FloorPage(p, f))
 }
@@ -221,16 +266,71 @@ func (h *Handler) floorAlert(c echo.Context) (store.Restaurant, int64, error) {
 	return r, id, nil
 }
 
-// Acknowledge is "On my way": POST /floor/alerts/:id/ack?r=SLUG.
+// Acknowledge is "On my way": POST /floor/alerts/:id/ack?r=SLUG, with who is
+// going in the field who (a member of the restaurant's staff; the signed-in
+// account when it is missing, as on a page without JavaScript that was not
+// asked). A tablet's script asks for JSON and gets the card back (actionDone).
 func (h *Handler) Acknowledge(c echo.Context) error {
 	r, id, err := h.floorAlert(c)
 	if err != nil {
 		return err
 	}
-	if _, err := h.db.Acknowledge(c.Request().Context(), r.ID, id, staffOf(c).user.ID); err != nil {
+	who := staffOf(c).user.ID
+	if v := c.FormValue("who"); v != "" {
+		if who, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return store.Errorf(store.EInvalid, "Choose who is going from the restaurant's staff.")
+		}
+	}
+	err = h.db.Acknowledge(c.Request().Context(), r.ID, id, who)
+	if store.ErrorCode(err) == store.EInvalid && wantsJSON(c) {
+		return c.JSON(http.StatusUnprocessableEntity, actionResult{Error: store.ErrorMessage(err)})
+	}
+	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, floorPath(r))
+	return h.actionDone(c, r, id, floorPath(r))
+}
+
+// actionResult answers a tablet's script: the alert's card as it now stands
+// ("" once resolved, or if it could not be read), or what was wrong.
+type actionResult struct {
+	OK    bool   `json:"ok"`
+	Alert int64  `json:"alert,omitempty"`
+	State string `json:"state,omitempty"`
+	HTML  string `json:"html,omitempty"`
+	Error string `json:"error,omitempty"`
+}
+
+// wantsJSON reports whether the request came from the floor's script rather
+// than a plain form.
+func wantsJSON(c echo.Context) bool {
+	return strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON)
+}
+
+// actionDone answers a change to an alert that has been committed: the page
+// to go back to for a plain form, the new card for the script. Whatever
+// happens while reading the card back, the change was made, so the answer
+// says so.
+func (h *Handler) actionDone(c echo.Context, r store.Restaurant, alertID int64, back string) error {
+	if !wantsJSON(c) {
+		return c.Redirect(http.StatusSeeOther, back)
+	}
+	res := actionResult{OK: true, Alert: alertID}
+	ctx := context.WithoutCancel(c.Request().Context())
+	a, err := h.db.AlertByID(ctx, r.ID, alertID)
+	staff, serr := h.db.Staff(ctx, r.ID)
+	if err == nil && serr == nil {
+		res.State = a.State
+		if a.State != store.StateResolved {
+			buf := templ.GetBuffer()
+			defer templ.ReleaseBuffer(buf)
+			v := cardViewer{restaurant: r, csrf: csrfToken(c), staff: staff, me: staffOf(c).user.ID}
+			if views.AlertCardView(alertCard(a, v, time.Now())).Render(ctx, buf) == nil {
+				res.HTML = buf.String()
+			}
+		}
+	}
+	return c.JSON(http.StatusOK, res)
 }
 
 // FollowUpDone marks a promised follow-up done:
@@ -292,17 +392,20 @@ func (h *Handler) Resolve(c echo.Context) error {
 		form.Error = "Enter the amount as a number, like 12.50."
 	}
 	if form.Error == "" {
-		_, err = h.db.Resolve(c.Request().Context(), r.ID, id, staffOf(c).user.ID, res)
+		err = h.db.Resolve(c.Request().Context(), r.ID, id, staffOf(c).user.ID, res)
 		if store.ErrorCode(err) == store.EInvalid {
 			form.Error = store.ErrorMessage(err)
 		} else if err != nil {
 			return err
 		} else {
-			return c.Redirect(http.StatusSeeOther, floorPath(r))
+			return h.actionDone(c, r, id, floorPath(r))
 		}
 	}
 	if _, err := h.db.AlertByID(c.Request().Context(), r.ID, id); err != nil {
 		return err
+	}
+	if wantsJSON(c) {
+		return c.JSON(http.StatusUnprocessableEntity, actionResult{Alert: id, Error: form.Error})
 	}
 	return h.renderFloor(c, http.StatusUnprocessableEntity, r, &views.AlertCard{ID: id, Resolve: form}, views.InPersonForm{})
 }
@@ -317,9 +420,9 @@ func (h *Handler) InPerson(c echo.Context) error {
 	if err != nil {
 		return formError(err)
 	}
-	in := views.InPersonForm{TableID: form.Get("table"), Tags: form["tag"], Note: form.Get("note")}
+	in := views.InPersonForm{Key: form.Get("key"), TableID: form.Get("table"), Tags: form["tag"], Note: form.Get("note")}
 	tableID, _ := strconv.ParseInt(in.TableID, 10, 64)
-	_, err = h.db.LogInPerson(c.Request().Context(), r.ID, tableID, staffOf(c).user.ID, in.Tags, in.Note)
+	_, err = h.db.LogInPerson(c.Request().Context(), r.ID, tableID, staffOf(c).user.ID, in.Key, in.Tags, in.Note)
 	if store.ErrorCode(err) == store.EInvalid {
 		in.Error = store.ErrorMessage(err)
 		return h.renderFloor(c, http.StatusUnprocessableEntity, r, nil, in)

@@ -96,7 +96,7 @@ func TestFloorInPersonComplaint(t *testing.T) {
 	if bad.Code != http.StatusUnprocessableEntity || !strings.Contains(bad.Body.String(), "Say what the guest complained about.") {
 		t.Fatalf("empty complaint: %d", bad.Code)
 	}
-	rec := cl.post("/floor/in-person?r=harbour", url.Values{"table": {tableID}, "tag": {"slow"}, "note": {"Mains took 50 minutes"}})
+	rec := cl.post("/floor/in-person?r=harbour", url.Values{"table": {tableID}, "tag": {"slow"}, "note": {"Mains took 50 minutes"}, "key": {store.NewToken()}})
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("in person: %d\n%s", rec.Code, rec.Body)
 	}
@@ -145,6 +145,8 @@ func (s *sse) next(t *testing.T, wait time.Duration) (event, bool) {
 		for s.lines.Scan() {
 			line := s.lines.Text()
 			switch {
+			case line == "" && e.name == "ping":
+				e = event{}
 			case line == "" && e.name != "":
 				got <- e
 				return
@@ -229,10 +231,10 @@ func TestReceiptEventsFollowOnlyTheirAlert(t *testing.T) {
 	ctx := context.Background()
 	otherAlert, _ := a.db.AlertForReceipt(ctx, strings.TrimPrefix(other, "/r/"))
 	mineAlert, _ := a.db.AlertForReceipt(ctx, strings.TrimPrefix(mine, "/r/"))
-	if _, err := a.db.Acknowledge(ctx, a.restaurant.ID, otherAlert.ID, sam.ID); err != nil {
+	if err := a.db.Acknowledge(ctx, a.restaurant.ID, otherAlert.ID, sam.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.db.Acknowledge(ctx, a.restaurant.ID, mineAlert.ID, sam.ID); err != nil {
+	if err := a.db.Acknowledge(ctx, a.restaurant.ID, mineAlert.ID, sam.ID); err != nil {
 		t.Fatal(err)
 	}
 	e, ok = s.next(t, 5*time.Second)
@@ -255,7 +257,7 @@ func TestFollowUpDone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = a.db.Resolve(context.Background(), a.restaurant.ID, alert.ID, sam.ID, store.Resolution{Outcome: store.OutcomeFollowUp,
+	err = a.db.Resolve(context.Background(), a.restaurant.ID, alert.ID, sam.ID, store.Resolution{Outcome: store.OutcomeFollowUp,
 		FollowUpAt: time.Now().Add(-time.Hour), FollowUpWho: "anna@example.com"})
 	if err != nil {
 		t.Fatal(err)

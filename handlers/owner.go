@@ -27,10 +27,15 @@ func (h *Handler) Overview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	staff, err := h.db.Staff(c.Request().Context(), r.ID)
+	if err != nil {
+		return err
+	}
 	o := views.Overview{Restaurant: r.Name}
 	now := time.Now()
+	viewer := cardViewer{restaurant: r, csrf: csrfToken(c), staff: staff, me: staffOf(c).user.ID}
 	for _, a := range escalated {
-		o.Escalated = append(o.Escalated, alertCard(a, r, csrfToken(c), now))
+		o.Escalated = append(o.Escalated, alertCard(a, viewer, now))
 	}
 	base := restaurantPath(r)
 	o.Links = []views.NavLink{

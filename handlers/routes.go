@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -40,6 +41,13 @@ type Config struct {
 	SecureCookies bool
 	// PingEvery is how often live streams send a keep-alive (default 20 s).
 	PingEvery time.Duration
+	// Shutdown, closed when the server begins to shut down, ends every live
+	// stream (each client is told, and reconnects to the next server).
+	Shutdown <-chan struct{}
+	// ReceiptStreamsPerAddress and ReceiptStreams cap the live streams of
+	// diners' receipts, which need no login: per client address and in all
+	// (0: the defaults). Staff streams are not counted.
+	ReceiptStreamsPerAddress, ReceiptStreams int
 }
 
 // Handler holds the dependencies of every handler.
@@ -53,6 +61,7 @@ type Handler struct {
 	sessions  *sessions.CookieStore
 	secure    bool
 	pingEvery time.Duration
+	streams   *streamCaps
 }
 
 // New builds the Echo router with every route and middleware.
@@ -68,6 +77,11 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 	if h.pingEvery <= 0 {
 		h.pingEvery = 20 * time.Second
 	}
+	if h.cfg.Shutdown == nil {
+		h.cfg.Shutdown = make(chan struct{}) // never closed: streams end with their requests
+	}
+	h.streams = newStreamCaps(cmp.Or(cfg.ReceiptStreamsPerAddress, DefaultReceiptStreamsPerAddress),
+		cmp.Or(cfg.ReceiptStreams, DefaultReceiptStreams), log)
 	key, err := sessionKey(context.Background(), cfg, db)
 	if err != nil {
 		return nil, err
@@ -92,7 +106,7 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 		ContentTypeNosniff:    "nosniff",
 		XFrameOptions:         "DENY",
 		ReferrerPolicy:        "same-origin",
-		ContentSecurityPolicy: "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+		ContentSecurityPolicy: "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; manifest-src 'self'; worker-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 	}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "64K",
 		// A covers file has its own, larger limit on its route.
@@ -109,6 +123,10 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.GET("/", h.Home)
 	e.GET("/healthz", h.Healthz)
 	e.GET(static.Prefix+"*", echo.WrapHandler(h.assets))
+	// The floor tablet as an installable app: its manifest and service
+	// worker, at fixed addresses (a worker's scope follows its URL).
+	e.GET("/manifest.webmanifest", h.Manifest)
+	e.GET("/sw.js", h.ServiceWorker)
 
 	// Diners: no login, reached by QR code.
 	e.GET("/t/:token", h.SurveyShow)

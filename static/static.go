@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-//go:embed *.css *.svg *.js
+//go:embed *.css *.svg *.js *.png
 var files embed.FS
 
 // Prefix is the URL path under which assets are served.

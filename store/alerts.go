@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -63,28 +64,33 @@ type Alert struct {
 	Note         string // the resolution note
 }
 
-// alertColumns reads an alert with everything the floor shows about it.
-const alertColumns = `SELECT a.id, a.restaurant_id, coalesce(r.public_id, ''), coalesce(t.label, ''), a.reasons,
+// alertFields and alertJoins read an alert (as a) with everything the floor
+// shows about it; alertColumns is the query they make.
+const (
+	alertFields = `a.id, a.restaurant_id, coalesce(r.public_id, ''), coalesce(t.label, ''), a.reasons,
 		coalesce(r.rating, 0), coalesce(r.tags, a.tags), coalesce(nullif(r.comment, ''), a.note),
 		coalesce(r.at_table, 0), coalesce(r.guest_name, ''), coalesce(r.contact, ''), a.state, a.created_at,
 		a.escalated_at IS NOT NULL, coalesce(ack.name, ''), coalesce(a.acknowledged_at, 0),
 		coalesce(res.name, ''), coalesce(a.resolved_at, 0), coalesce(a.outcome, ''), coalesce(a.amount_cents, 0),
-		coalesce(a.follow_up_at, 0), a.follow_up_contact, a.resolution_note
-	FROM alerts a
+		coalesce(a.follow_up_at, 0), a.follow_up_contact, a.resolution_note`
+	alertJoins = `
 	LEFT JOIN responses r ON r.id = a.response_id
 	LEFT JOIN tables t ON t.id = a.table_id
 	LEFT JOIN users ack ON ack.id = a.acknowledged_by
 	LEFT JOIN users res ON res.id = a.resolved_by`
+	alertColumns = `SELECT ` + alertFields + ` FROM alerts a` + alertJoins
+)
 
 type rowScanner interface{ Scan(...any) error }
 
-func scanAlert(row rowScanner) (Alert, error) {
+// scanAlert reads the alertFields of a row, after the columns of first.
+func scanAlert(row rowScanner, first ...any) (Alert, error) {
 	var a Alert
 	var reasons, tags string
 	var created, ackAt, resAt, followUp int64
-	err := row.Scan(&a.ID, &a.RestaurantID, &a.ReceiptID, &a.TableLabel, &reasons, &a.Rating, &tags, &a.Comment,
+	err := row.Scan(append(first, &a.ID, &a.RestaurantID, &a.ReceiptID, &a.TableLabel, &reasons, &a.Rating, &tags, &a.Comment,
 		&a.AtTable, &a.GuestName, &a.Contact, &a.State, &created, &a.Escalated, &a.AckBy, &ackAt,
-		&a.ResolvedBy, &resAt, &a.Outcome, &a.AmountCents, &followUp, &a.FollowUpWho, &a.Note)
+		&a.ResolvedBy, &resAt, &a.Outcome, &a.AmountCents, &followUp, &a.FollowUpWho, &a.Note)...)
 	if err != nil {
 		return a, dbError(err)
 	}
@@ -136,73 +142,20 @@ func (db *DB) AlertForReceipt(ctx context.Context, publicID string) (Alert, erro
 	return scanAlert(db.read.QueryRowContext(ctx, alertColumns+` WHERE r.public_id = ?`, publicID))
 }
 
-// EventsSince returns a restaurant's events after the given id, oldest first,
-// each with its alert as it stands now: what a reconnecting tablet missed.
-func (db *DB) EventsSince(ctx context.Context, restaurantID, afterID int64, limit int) ([]Event, error) {
-	var evs []Event
-	err := db.each(ctx, `SELECT id, alert_id, kind FROM events WHERE restaurant_id = ? AND id > ? ORDER BY id LIMIT ?`,
-		[]any{restaurantID, afterID, limit}, func(row rowScanner) error {
-			e := Event{RestaurantID: restaurantID}
-			err := row.Scan(&e.ID, &e.Alert.ID, &e.Kind)
-			evs = append(evs, e)
-			return err
-		})
-	if err != nil {
-		return nil, err
-	}
-	for i := range evs {
-		if evs[i].Alert, err = db.AlertByID(ctx, restaurantID, evs[i].Alert.ID); err != nil {
-			return nil, err
+// Acknowledge records that a staff member of the restaurant is on the way:
+// userID is who is going, whoever's tablet it was tapped on. Acknowledging an
+// alert already acknowledged or resolved changes nothing, so a second tap on
+// another tablet is harmless.
+func (db *DB) Acknowledge(ctx context.Context, restaurantID, alertID, userID int64) error {
+	return db.changeAlert(ctx, restaurantID, alertID, StateAcknowledged, func(ctx context.Context, tx *sql.Tx, now int64) (int64, error) {
+		var staff int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE user_id = ? AND restaurant_id = ?`,
+			userID, restaurantID).Scan(&staff); err != nil {
+			return 0, err
 		}
-	}
-	return evs, nil
-}
-
-// LastEventID is the id of a restaurant's latest event, 0 if it has none.
-func (db *DB) LastEventID(ctx context.Context, restaurantID int64) (int64, error) {
-	var id int64
-	err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events WHERE restaurant_id = ?`, restaurantID).Scan(&id)
-	return id, dbError(err)
-}
-
-// pendingEvent is an event written in a transaction, to publish after commit.
-type pendingEvent struct {
-	id, restaurantID, alertID int64
-	kind                      string
-}
-
-const insertEventSQL = `INSERT INTO events (restaurant_id, alert_id, kind, created_at) VALUES (?, ?, ?, ?) RETURNING id`
-
-func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, restaurantID, alertID int64, kind string, now int64) (pendingEvent, error) {
-	e := pendingEvent{restaurantID: restaurantID, alertID: alertID, kind: kind}
-	err := tx.StmtContext(ctx, db.stmt.insertEvent).QueryRowContext(ctx, restaurantID, alertID, kind, now).Scan(&e.id)
-	return e, dbError(err)
-}
-
-// publish sends committed events to the hub, each with its alert as it stands.
-func (db *DB) publish(ctx context.Context, pending []pendingEvent) {
-	if len(pending) == 0 {
-		return
-	}
-	events := make([]Event, 0, len(pending))
-	for _, p := range pending {
-		a, err := db.AlertByID(ctx, p.restaurantID, p.alertID)
-		if err != nil {
-			continue // tablets will find it when they reconnect or reload
+		if staff == 0 {
+			return 0, Errorf(EInvalid, "Choose who is going from the restaurant's staff.")
 		}
-		events = append(events, Event{ID: p.id, RestaurantID: p.restaurantID, Kind: p.kind, Alert: a})
-	}
-	db.hub.Publish(events...)
-}
-
-// Hub is the process's hub of live floor events.
-func (db *DB) Hub() *Hub { return db.hub }
-
-// Acknowledge records that a staff member is on the way. Acknowledging an alert
-// already acknowledged or resolved changes nothing, so a second tap on another
-// tablet is harmless.
-func (db *DB) Acknowledge(ctx context.Context, restaurantID, alertID, userID int64) (Alert, error) {
-	return db.changeAlert(ctx, restaurantID, alertID, StateAcknowledged, func(tx *sql.Tx, now int64) (int64, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?
 			WHERE id = ? AND restaurant_id = ? AND state = 'open'`, now, userID, alertID, restaurantID)
 		if err != nil {
@@ -249,9 +202,9 @@ func (r Resolution) Validate() error {
 
 // Resolve records what was done. Resolving an alert that is already resolved
 // changes nothing.
-func (db *DB) Resolve(ctx context.Context, restaurantID, alertID, userID int64, r Resolution) (Alert, error) {
+func (db *DB) Resolve(ctx context.Context, restaurantID, alertID, userID int64, r Resolution) error {
 	if err := r.Validate(); err != nil {
-		return Alert{}, err
+		return err
 	}
 	var followUp any
 	if r.Outcome == OutcomeFollowUp {
@@ -259,7 +212,7 @@ func (db *DB) Resolve(ctx context.Context, restaurantID, alertID, userID int64, 
 	} else {
 		r.FollowUpWho = ""
 	}
-	return db.changeAlert(ctx, restaurantID, alertID, StateResolved, func(tx *sql.Tx, now int64) (int64, error) {
+	return db.changeAlert(ctx, restaurantID, alertID, StateResolved, func(ctx context.Context, tx *sql.Tx, now int64) (int64, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE alerts SET state = 'resolved', resolved_at = ?, resolved_by = ?,
 				acknowledged_at = coalesce(acknowledged_at, ?), acknowledged_by = coalesce(acknowledged_by, ?),
 				outcome = ?, amount_cents = ?, follow_up_at = ?, follow_up_contact = ?, resolution_note = ?
@@ -281,60 +234,50 @@ func nullIfZero(n int64) any {
 }
 
 // changeAlert runs update in a transaction and, if it changed the alert,
-// records and publishes the event kind.
+// records and publishes the event kind. An alert of another restaurant is not
+// found; one already in the state asked for changes nothing.
 func (db *DB) changeAlert(ctx context.Context, restaurantID, alertID int64, kind string,
-	update func(tx *sql.Tx, now int64) (int64, error)) (Alert, error) {
-	if err := db.writeEvents(ctx, func(tx *sql.Tx, now int64) ([]pendingEvent, error) {
-		changed, err := update(tx, now)
-		if err != nil || changed == 0 {
+	update func(ctx context.Context, tx *sql.Tx, now int64) (int64, error)) error {
+	return db.writeEvents(ctx, func(ctx context.Context, tx *sql.Tx, now int64) ([]Notice, error) {
+		changed, err := update(ctx, tx, now)
+		if err != nil {
+			return nil, err
+		}
+		if changed == 0 {
+			var n int
+			err := tx.QueryRowContext(ctx, `SELECT count(*) FROM alerts WHERE id = ? AND restaurant_id = ?`,
+				alertID, restaurantID).Scan(&n)
+			if err == nil && n == 0 {
+				err = ErrNotFound
+			}
 			return nil, err
 		}
 		e, err := db.insertEvent(ctx, tx, restaurantID, alertID, kind, now)
-		return []pendingEvent{e}, err
-	}); err != nil {
-		return Alert{}, err
-	}
-	return db.AlertByID(ctx, restaurantID, alertID) // ErrNotFound for another restaurant's alert
-}
-
-// writeEvents runs write in a transaction and publishes the events it made
-// once committed, in id order with every other such write (db.ordered).
-func (db *DB) writeEvents(ctx context.Context, write func(tx *sql.Tx, now int64) ([]pendingEvent, error)) error {
-	db.ordered.Lock()
-	defer db.ordered.Unlock()
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer tx.Rollback()
-	pending, err := write(tx, db.nowMillis())
-	if err != nil {
-		return dbError(err)
-	}
-	if err := tx.Commit(); err != nil {
-		return dbError(err)
-	}
-	db.publish(ctx, pending)
-	return nil
+		return []Notice{e}, err
+	})
 }
 
 // LogInPerson records a complaint a guest told a manager, so that every voiced
-// complaint counts; it raises an alert like any other.
-func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int64, tags []string, note string) (Alert, error) {
+// complaint counts; it raises an alert like any other and returns its id. key
+// makes a resent form harmless: the same key gives the alert it made the
+// first time.
+func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int64, key string, tags []string, note string) (int64, error) {
 	note = strings.TrimSpace(note)
 	for _, t := range tags {
 		if tag, ok := LookupTag(t); !ok || tag.Kind != Complaint {
-			return Alert{}, Errorf(EInvalid, "Choose from the complaints shown.")
+			return 0, Errorf(EInvalid, "Choose from the complaints shown.")
 		}
 	}
 	switch {
 	case note == "" && len(tags) == 0:
-		return Alert{}, Errorf(EInvalid, "Say what the guest complained about.")
+		return 0, Errorf(EInvalid, "Say what the guest complained about.")
 	case utf8.RuneCountInString(note) > MaxNote:
-		return Alert{}, Errorf(EInvalid, "Keep the note to %d characters.", MaxNote)
+		return 0, Errorf(EInvalid, "Keep the note to %d characters.", MaxNote)
+	case key == "":
+		return 0, Errorf(EInvalid, "The form is missing its key: reload the page and try again.")
 	}
 	var id int64
-	err := db.writeEvents(ctx, func(tx *sql.Tx, now int64) ([]pendingEvent, error) {
+	err := db.writeEvents(ctx, func(ctx context.Context, tx *sql.Tx, now int64) ([]Notice, error) {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tables WHERE id = ? AND restaurant_id = ? AND active = 1`,
 			tableID, restaurantID).Scan(&n); err != nil {
@@ -343,18 +286,20 @@ func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int
 		if n == 0 {
 			return nil, Errorf(EInvalid, "Choose the guest's table.")
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO alerts (restaurant_id, table_id, reasons, note, tags, logged_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, restaurantID, tableID, ReasonInPerson, note,
-			strings.Join(tags, " "), userID, now).Scan(&id); err != nil {
+		err := tx.QueryRowContext(ctx, `INSERT INTO alerts (restaurant_id, table_id, reasons, note, tags, logged_by, request_key, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (restaurant_id, request_key) WHERE request_key IS NOT NULL DO NOTHING RETURNING id`,
+			restaurantID, tableID, ReasonInPerson, note, strings.Join(tags, " "), userID, key, now).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) { // sent before: nothing new to tell the floor
+			return nil, tx.QueryRowContext(ctx, `SELECT id FROM alerts WHERE restaurant_id = ? AND request_key = ?`,
+				restaurantID, key).Scan(&id)
+		}
+		if err != nil {
 			return nil, err
 		}
 		e, err := db.insertEvent(ctx, tx, restaurantID, id, "raised", now)
-		return []pendingEvent{e}, err
+		return []Notice{e}, err
 	})
-	if err != nil {
-		return Alert{}, err
-	}
-	return db.AlertByID(ctx, restaurantID, id)
+	return id, err
 }
 
 // EscalateDue escalates every open alert older than its restaurant's threshold
@@ -362,8 +307,8 @@ func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int
 // it; tests call it with a clock of their own.
 func (db *DB) EscalateDue(ctx context.Context, now time.Time) (int, error) {
 	ms := now.UnixMilli()
-	var due []pendingEvent
-	err := db.writeEvents(ctx, func(tx *sql.Tx, _ int64) ([]pendingEvent, error) {
+	var due []Notice
+	err := db.writeEvents(ctx, func(ctx context.Context, tx *sql.Tx, _ int64) ([]Notice, error) {
 		rows, err := tx.QueryContext(ctx, `UPDATE alerts SET escalated_at = ?
 			WHERE state = 'open' AND escalated_at IS NULL
 			AND created_at <= ? - 1000 * (SELECT escalate_after_s FROM restaurants WHERE id = alerts.restaurant_id)
@@ -372,8 +317,8 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time) (int, error) {
 			return nil, err
 		}
 		for rows.Next() {
-			var p pendingEvent
-			if err := rows.Scan(&p.alertID, &p.restaurantID); err != nil {
+			var p Notice
+			if err := rows.Scan(&p.AlertID, &p.RestaurantID); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -384,7 +329,7 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time) (int, error) {
 			return nil, err
 		}
 		for i, p := range due {
-			if due[i], err = db.insertEvent(ctx, tx, p.restaurantID, p.alertID, "escalated", ms); err != nil {
+			if due[i], err = db.insertEvent(ctx, tx, p.RestaurantID, p.AlertID, "escalated", ms); err != nil {
 				return nil, err
 			}
 		}

@@ -68,17 +68,18 @@ func (db *DB) commitLoop() {
 // submission. Any other error fails the whole transaction and is returned.
 func (db *DB) writeBatch(batch []*submission) error {
 	ctx := context.Background() // a diner who hangs up still has their response saved
-	return db.writeEvents(ctx, func(tx *sql.Tx, _ int64) ([]pendingEvent, error) {
+	return db.writeEvents(ctx, func(ctx context.Context, tx *sql.Tx, _ int64) ([]Notice, error) {
 		insert, replayed := tx.StmtContext(ctx, db.stmt.insertResponse), tx.StmtContext(ctx, db.stmt.replayed)
-		var pending []pendingEvent
+		var notices []Notice
 		rules := map[int64]AlertRules{}
 		for _, s := range batch {
 			s.publicID, s.created, s.err = db.receiptID(s.in.TableToken, s.in.IdempotencyKey), true, nil
 			id, restaurantID, err := insertResponse(ctx, insert, s.in, s.publicID, s.at)
 			if err == nil {
-				var e *pendingEvent
-				if e, err = db.raiseAlert(ctx, tx, rules, id, restaurantID, s); e != nil {
-					pending = append(pending, *e)
+				var n Notice
+				var raised bool
+				if n, raised, err = db.raiseAlert(ctx, tx, rules, id, restaurantID, s); raised {
+					notices = append(notices, n)
 				}
 			}
 			if err == sql.ErrNoRows {
@@ -95,31 +96,31 @@ func (db *DB) writeBatch(batch []*submission) error {
 				return nil, err
 			}
 		}
-		return pending, nil
+		return notices, nil
 	})
 }
 
 // raiseAlert applies the restaurant's alert rules to a response just inserted
-// in tx and, if they say so, raises its alert in the same transaction.
-func (db *DB) raiseAlert(ctx context.Context, tx *sql.Tx, rules map[int64]AlertRules, responseID, restaurantID int64, s *submission) (*pendingEvent, error) {
+// in tx and, if they say so, raises its alert in the same transaction and
+// reports raised, with the notice of its event.
+func (db *DB) raiseAlert(ctx context.Context, tx *sql.Tx, rules map[int64]AlertRules, responseID, restaurantID int64, s *submission) (n Notice, raised bool, err error) {
 	r, ok := rules[restaurantID]
 	if !ok {
-		var err error
 		if r, err = scanRules(tx.StmtContext(ctx, db.stmt.alertRules).QueryRowContext(ctx, restaurantID)); err != nil {
-			return nil, err
+			return n, false, err
 		}
 		rules[restaurantID] = r
 	}
 	reasons := r.Reasons(s.in.Rating, s.in.Tags, s.in.AtTable)
 	if len(reasons) == 0 {
-		return nil, nil
+		return n, false, nil
 	}
 	var alertID int64
 	if err := tx.StmtContext(ctx, db.stmt.insertAlert).QueryRowContext(ctx, strings.Join(reasons, " "), responseID).Scan(&alertID); err != nil {
-		return nil, err
+		return n, false, err
 	}
-	e, err := db.insertEvent(ctx, tx, restaurantID, alertID, "raised", s.at)
-	return &e, err
+	n, err = db.insertEvent(ctx, tx, restaurantID, alertID, "raised", s.at)
+	return n, err == nil, err
 }
 
 // enqueue hands a submission to the commit loop and waits until it is written.

@@ -16,6 +16,7 @@ const (
 	EConflict    Code = "conflict"    // the input clashes with what is stored
 	EUnavailable Code = "unavailable" // the database cannot take writes right now
 	ELocked      Code = "locked"      // too many wrong passwords: try again later
+	ELimit       Code = "limit"       // one client asked for more than its share: try again later
 	EInternal    Code = "internal"    // anything else: a bug or an unexpected fault
 )
 

@@ -56,3 +56,7 @@ func (db *DB) SetWriteQueryOnly(ctx context.Context, on bool) error {
 	_, err := db.write.ExecContext(ctx, "PRAGMA query_only = "+v)
 	return err
 }
+
+// SetAfterCommit runs f between each later commit of floor events and their
+// publishing (nil: nothing), so a test can cancel a request's context there.
+func (db *DB) SetAfterCommit(f func()) { db.afterCommit = f }

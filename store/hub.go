@@ -2,41 +2,53 @@ package store
 
 import "sync"
 
-// Event is one change on a restaurant's floor, as tablets receive it: an alert
-// raised, acknowledged, resolved or escalated, with the alert as it stands
-// after the change.
-type Event struct {
-	ID           int64 // events.id, which is the SSE event id
-	RestaurantID int64
-	Kind         string
-	Alert        Alert
+// Notice says that an event was committed to the event log: no more than its
+// id, its restaurant and its alert. Streams read the event itself from the log,
+// so a notice can be carried by anything that moves small messages (the
+// in-process Hub today, PostgreSQL's NOTIFY for several instances).
+type Notice struct {
+	ID, RestaurantID, AlertID int64
 }
 
-// Hub fans events out to the live streams of one process. Publishing never
-// blocks: a subscriber whose buffer is full is dropped (its channel closed), and
-// its tablet reconnects and replays what it missed from the event log.
+// Publisher carries the notices of committed events to the streams waiting for
+// them. Publish is called after commit, never with a request's context, and must
+// not fail silently or block: a publisher that can lose a notice must make its
+// streams catch up from the log instead.
+type Publisher interface {
+	Publish(notices ...Notice)
+}
+
+// Hub wakes the live streams of one process when their restaurant (or their
+// one alert) has new events. A wake-up is a flag, not a message: publishing
+// never blocks and never drops a stream, however slow, because each wake-up
+// only says "read the log from where you are".
 type Hub struct {
 	mu   sync.Mutex
 	subs map[int64]map[*Subscription]struct{}
 }
 
-// Subscription receives the events of one restaurant on C until it is closed
-// or dropped.
+// Subscription is one stream's interest in a restaurant's events, or in one of
+// its alerts.
 type Subscription struct {
-	C            <-chan Event
-	c            chan Event
+	// Wake receives when there may be new events to read; several events
+	// committed while the stream was busy give one wake-up.
+	Wake <-chan struct{}
+
+	wake         chan struct{}
 	restaurantID int64
+	alertID      int64 // 0: every alert of the restaurant
 	hub          *Hub
 }
 
 // NewHub returns an empty hub.
 func NewHub() *Hub { return &Hub{subs: map[int64]map[*Subscription]struct{}{}} }
 
-// Subscribe starts receiving a restaurant's events, with room for buffer of
-// them in flight.
-func (h *Hub) Subscribe(restaurantID int64, buffer int) *Subscription {
-	c := make(chan Event, buffer)
-	s := &Subscription{C: c, c: c, restaurantID: restaurantID, hub: h}
+// Subscribe starts watching a restaurant's events, or only those of one of its
+// alerts when alertID is not 0. Subscribe before reading the log, so that
+// nothing committed in between goes unnoticed.
+func (h *Hub) Subscribe(restaurantID, alertID int64) *Subscription {
+	w := make(chan struct{}, 1)
+	s := &Subscription{Wake: w, wake: w, restaurantID: restaurantID, alertID: alertID, hub: h}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.subs[restaurantID] == nil {
@@ -46,37 +58,30 @@ func (h *Hub) Subscribe(restaurantID int64, buffer int) *Subscription {
 	return s
 }
 
-// Close stops the subscription; it is safe after the hub dropped it.
+// Close stops the subscription. It may be called more than once.
 func (s *Subscription) Close() {
-	s.hub.mu.Lock()
-	defer s.hub.mu.Unlock()
-	s.hub.remove(s)
-}
-
-// remove takes s out and closes its channel; h.mu must be held.
-func (h *Hub) remove(s *Subscription) {
+	h := s.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	subs := h.subs[s.restaurantID]
-	if _, ok := subs[s]; !ok {
-		return
-	}
 	delete(subs, s)
 	if len(subs) == 0 {
 		delete(h.subs, s.restaurantID)
 	}
-	close(s.c)
 }
 
-// Publish sends each event to its restaurant's subscribers, in order. Call it
-// after the transaction that made the events has committed.
-func (h *Hub) Publish(events ...Event) {
+// Publish wakes every subscription the notices concern.
+func (h *Hub) Publish(notices ...Notice) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for _, e := range events {
-		for s := range h.subs[e.RestaurantID] {
+	for _, n := range notices {
+		for s := range h.subs[n.RestaurantID] {
+			if s.alertID != 0 && s.alertID != n.AlertID {
+				continue
+			}
 			select {
-			case s.c <- e:
-			default:
-				h.remove(s) // too slow: it will catch up from the log
+			case s.wake <- struct{}{}:
+			default: // already woken: it will read this event too
 			}
 		}
 	}

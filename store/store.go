@@ -37,13 +37,12 @@ type DB struct {
 
 	// receiptKey signs receipt ids (secrets.go).
 	receiptKey []byte
-	// hub carries committed floor events to live streams (hub.go).
-	hub *Hub
-	// ordered is held by every write that makes floor events, from before its
-	// transaction until its events are published: so events reach the hub in
-	// the order of their ids, and a stream that skips ids it has passed never
-	// skips one that was merely published late.
-	ordered sync.Mutex
+	// hub wakes live streams when events they follow are committed (hub.go);
+	// publisher carries the notices of committed events to it.
+	hub       *Hub
+	publisher Publisher
+	// afterCommit, when set (by tests), runs between a commit and publishing.
+	afterCommit func()
 
 	// The group commit of survey responses (commit.go).
 	queue    chan *submission
@@ -67,7 +66,8 @@ type statements struct {
 	insertAlert    *sql.Stmt // on the write connection
 	insertEvent    *sql.Stmt // on the write connection
 	surveyTarget   *sql.Stmt // on the read pool
-	alertByID      *sql.Stmt // on the read pool: every event published reads its alert
+	alertByID      *sql.Stmt // on the read pool
+	eventsAfter    *sql.Stmt // on the read pool: every live stream reads its events with it
 }
 
 // Option changes how Open sets up a DB.
@@ -106,6 +106,7 @@ func Open(ctx context.Context, file string, opts ...Option) (*DB, error) {
 		return nil, fmt.Errorf("store: invalid database path %q", file)
 	}
 	db := &DB{path: file, now: time.Now, hub: NewHub(), passwordCost: bcrypt.DefaultCost}
+	db.publisher = db.hub
 	for _, o := range opts {
 		o(db)
 	}
@@ -174,6 +175,7 @@ func (db *DB) prepare(ctx context.Context) error {
 		{db.write, &db.stmt.insertEvent, insertEventSQL},
 		{db.read, &db.stmt.surveyTarget, surveyTargetSQL},
 		{db.read, &db.stmt.alertByID, alertByIDSQL},
+		{db.read, &db.stmt.eventsAfter, eventsAfterSQL},
 	} {
 		stmt, err := p.pool.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -198,7 +200,7 @@ func (db *DB) close() error {
 	}
 	var errs []error
 	for _, s := range []*sql.Stmt{db.stmt.insertResponse, db.stmt.replayed,
-		db.stmt.alertRules, db.stmt.insertAlert, db.stmt.insertEvent, db.stmt.surveyTarget, db.stmt.alertByID} {
+		db.stmt.alertRules, db.stmt.insertAlert, db.stmt.insertEvent, db.stmt.surveyTarget, db.stmt.alertByID, db.stmt.eventsAfter} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}

@@ -79,7 +79,7 @@ func TestWeeklySummary(t *testing.T) {
 	at("2026-10-21 20:00")
 	cold := respond(t, db, tb, 2, false, "", "cold-food")
 	at("2026-10-25 23:30") // Sunday after the clock change: the week's 169th hour
-	inPerson, err := db.LogInPerson(ctx, r.ID, tb.ID, sam.ID, []string{"slow"}, "Told me at the door")
+	inPerson, err := db.LogInPerson(ctx, r.ID, tb.ID, sam.ID, store.NewToken(), []string{"slow"}, "Told me at the door")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,11 +94,11 @@ func TestWeeklySummary(t *testing.T) {
 			t.Fatal(err)
 		}
 		*now = a.CreatedAt.Add(ackAfter)
-		if _, err := db.Acknowledge(ctx, r.ID, a.ID, sam.ID); err != nil {
+		if err := db.Acknowledge(ctx, r.ID, a.ID, sam.ID); err != nil {
 			t.Fatal(err)
 		}
 		*now = now.Add(time.Minute)
-		if _, err := db.Resolve(ctx, r.ID, a.ID, sam.ID, res); err != nil {
+		if err := db.Resolve(ctx, r.ID, a.ID, sam.ID, res); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -180,7 +180,7 @@ func TestWeeklySummary(t *testing.T) {
 	if err := db.CompleteFollowUp(ctx, r.ID, followUps[0].ID, sam.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CompleteFollowUp(ctx, r.ID, inPerson.ID, sam.ID); err == nil {
+	if err := db.CompleteFollowUp(ctx, r.ID, inPerson, sam.ID); err == nil {
 		t.Error("an alert that is not a follow-up was marked done")
 	}
 	if s, _ = db.Summary(ctx, []store.Restaurant{r}, "2026-W43"); s.FollowUpsOpen != 0 || s.FollowUpsOverdue != 0 {
@@ -212,7 +212,7 @@ func TestSummaryOfSeveralRestaurants(t *testing.T) {
 		id := respond(t, db, tb, 1, true, "")
 		a, _ := db.AlertForReceipt(ctx, id)
 		*now = now.Add(time.Minute)
-		if _, err := db.Resolve(ctx, a.RestaurantID, a.ID, sam.ID, store.Resolution{Outcome: store.OutcomeCompedItem, AmountCents: 800}); err != nil {
+		if err := db.Resolve(ctx, a.RestaurantID, a.ID, sam.ID, store.Resolution{Outcome: store.OutcomeCompedItem, AmountCents: 800}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,9 +1,14 @@
 package views
 
-import "github.com/tableside/tableside/store"
+import (
+	"strconv"
+
+	"github.com/tableside/tableside/store"
+)
 
 // Floor is the floor tablet's page.
 type Floor struct {
+	Title       string // the document title without the count: "Floor — Demo Bistro"
 	Restaurant  string
 	Slug        string
 	Others      []NavLink // the user's other restaurants
@@ -47,8 +52,29 @@ type AlertCard struct {
 	ResolveURL string
 	Slug       string
 	CSRF       string
-	Currency   string // symbol or code for amounts
+	Currency   string   // symbol or code for amounts
+	Going      []Person // who may be sent: the restaurant's staff, the viewer first
 	Resolve    ResolveForm
+}
+
+// Person is a member of staff who can be named as going to a table.
+type Person struct {
+	ID   int64
+	Name string
+}
+
+// Urgent reports whether the card is escalated and nobody is on the way yet:
+// such cards come first, labelled in words.
+func (c AlertCard) Urgent() bool { return c.Escalated && c.State == store.StateOpen }
+
+// FloorTitle is the floor's document title with the count of open alerts in
+// front, so a tablet on another tab or app still shows it: "(3) Floor — Demo
+// Bistro".
+func FloorTitle(title string, open int) string {
+	if open == 0 {
+		return title
+	}
+	return "(" + strconv.Itoa(open) + ") " + title
 }
 
 // ResolveForm is what a manager typed in a card's resolve form.
@@ -66,6 +92,7 @@ type ResolveForm struct {
 // InPersonForm is the "log a complaint told in person" form.
 type InPersonForm struct {
 	Action  string
+	Key     string // idempotency key: a resent form logs the complaint once
 	TableID string
 	Tags    []string
 	Note    string

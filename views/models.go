@@ -2,7 +2,11 @@
 // models built by the handlers and never see the request.
 package views
 
-import "github.com/tableside/tableside/store"
+import (
+	"cmp"
+
+	"github.com/tableside/tableside/store"
+)
 
 // Page is what every page's layout needs.
 type Page struct {
@@ -16,6 +20,10 @@ type Page struct {
 	Scripts []string
 	// Nav is the staff navigation, on staff pages only.
 	Nav *Nav
+	// Manifest, when set, is the web app manifest that lets the page be
+	// installed to a home screen; ThemeColor colours the browser's bar.
+	Manifest   string
+	ThemeColor string
 }
 
 // Nav is the bar at the top of staff pages.
@@ -90,30 +98,55 @@ type RatingChoice struct {
 // RatingChoices are the five ratings, worst first.
 var RatingChoices = []RatingChoice{{"1", "Awful"}, {"2", "Poor"}, {"3", "Okay"}, {"4", "Good"}, {"5", "Great"}}
 
-// Alert states a receipt can show, in the order an alert goes through them.
-const (
-	AlertRaised       = "open"
-	AlertAcknowledged = "acknowledged"
-	AlertResolved     = "resolved"
-)
-
-// ReceiptAlert is the state of the alert a response raised.
+// ReceiptAlert is where the alert a response raised stands, as its diner is
+// told.
 type ReceiptAlert struct {
-	State     string // AlertRaised, AlertAcknowledged or AlertResolved
+	State     string // store.StateOpen, StateAcknowledged or StateResolved
+	Asked     bool   // raised only because the diner asked for someone
+	AtTable   bool   // the diner said they were still at the table
+	Escalated bool   // nobody said they were on the way in time
+	Outcome   string // what was done, once resolved
 	Staff     string // first name of who acknowledged or resolved it
 	EventsURL string // the live stream of this alert's state
 }
 
-// Text is what the diner reads about their alert.
+// Text is what the diner reads about their alert: always what is true now. A
+// guest who has gone is never told it was taken care of, and one who is
+// waiting too long is told that someone is still being found.
 func (a ReceiptAlert) Text() string {
+	who := cmp.Or(a.Staff, "Someone from the team")
 	switch a.State {
-	case AlertAcknowledged:
-		return a.Staff + " is on the way."
-	case AlertResolved:
-		return a.Staff + " has taken care of it."
+	case store.StateResolved:
+		switch a.Outcome {
+		case store.OutcomeGuestLeft:
+			return "We're sorry we missed you. The manager has read what you told us."
+		case store.OutcomeFollowUp:
+			return who + " will be in touch with you, as promised."
+		}
+		if !a.AtTable {
+			return who + " has read this and dealt with it. Thank you for telling us."
+		}
+		return who + " has taken care of it. Thank you for telling us."
+	case store.StateAcknowledged:
+		if !a.AtTable {
+			return who + " has read what you told us. Thank you."
+		}
+		return who + " is on the way."
+	}
+	switch {
+	case !a.AtTable:
+		return "Thank you — the manager will read this."
+	case a.Escalated:
+		return "We're still finding someone to come to your table. Sorry for the wait."
+	case a.Asked:
+		return "We've asked someone to come to your table. They'll be with you shortly."
 	}
 	return "A manager has been told. Someone will be with you shortly."
 }
+
+// Live reports whether the alert may still change in a way the diner should
+// see: until it is resolved.
+func (a ReceiptAlert) Live() bool { return a.State != store.StateResolved }
 
 // Receipt is the thank-you page's model.
 type Receipt struct {

@@ -81,9 +81,12 @@ type Config struct {
 	SurveyLimit   int
 	TrustProxy    bool
 	SecureCookies bool
-	MaxDBMB       int    // the database's size cap in MB; 0 for none
-	SessionKey    string // hex, from TABLESIDE_SESSION_KEY only: a flag would show it in ps
-	Digest        handlers.DigestConfig
+	MaxDBMB       int // the database's size cap in MB; 0 for none
+	// Live streams of diners' receipts: at most this many per client address
+	// and in all (staff streams are not counted).
+	ReceiptStreamsPerAddress, ReceiptStreams int
+	SessionKey                               string // hex, from TABLESIDE_SESSION_KEY only: a flag would show it in ps
+	Digest                                   handlers.DigestConfig
 }
 
 // Main is the running program: a test can start it on :0 with a temporary
@@ -106,7 +109,8 @@ type Main struct {
 // NewMain returns a Main with the default configuration, logging to w.
 func NewMain(w io.Writer) *Main {
 	return &Main{
-		Config: Config{Addr: ":8080", DB: "tableside.db", SurveyLimit: 30},
+		Config: Config{Addr: ":8080", DB: "tableside.db", SurveyLimit: 30,
+			ReceiptStreamsPerAddress: handlers.DefaultReceiptStreamsPerAddress, ReceiptStreams: handlers.DefaultReceiptStreams},
 		Logger: slog.New(slog.NewTextHandler(w, nil)),
 	}
 }
@@ -148,6 +152,10 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("TRUST_PROXY", c.TrustProxy), "take client addresses from X-Forwarded-For (TABLESIDE_TRUST_PROXY)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("SECURE_COOKIES", c.SecureCookies), "mark cookies Secure, for HTTPS behind a proxy (TABLESIDE_SECURE_COOKIES; on by itself for an https base URL)")
 	fs.IntVar(&c.MaxDBMB, "max-db-mb", envInt("MAX_DB_MB", c.MaxDBMB), "stop writing when the database reaches this many MB, 0 for no cap (TABLESIDE_MAX_DB_MB)")
+	fs.IntVar(&c.ReceiptStreamsPerAddress, "receipt-streams-per-address", envInt("RECEIPT_STREAMS_PER_ADDRESS", c.ReceiptStreamsPerAddress),
+		"live receipt streams one client address may hold open (TABLESIDE_RECEIPT_STREAMS_PER_ADDRESS)")
+	fs.IntVar(&c.ReceiptStreams, "receipt-streams", envInt("RECEIPT_STREAMS", c.ReceiptStreams),
+		"live receipt streams open at once in all; staff streams are not counted (TABLESIDE_RECEIPT_STREAMS)")
 	digestFlags(fs, &c.Digest)
 	c.SessionKey = env("SESSION_KEY", c.SessionKey)
 	if err := fs.Parse(args); err != nil {
@@ -191,13 +199,17 @@ func (m *Main) Run(ctx context.Context) error {
 			return errors.New("TABLESIDE_SESSION_KEY must be at least 64 bytes, hex-encoded (openssl rand -hex 64)")
 		}
 	}
+	shutdown := make(chan struct{})
 	e, err := handlers.New(handlers.Config{
-		BaseURL:       m.Config.BaseURL,
-		Demo:          m.Config.Demo,
-		SurveyLimit:   m.Config.SurveyLimit,
-		TrustProxy:    m.Config.TrustProxy,
-		SecureCookies: m.Config.SecureCookies,
-		SessionKey:    key,
+		BaseURL:                  m.Config.BaseURL,
+		Demo:                     m.Config.Demo,
+		SurveyLimit:              m.Config.SurveyLimit,
+		TrustProxy:               m.Config.TrustProxy,
+		SecureCookies:            m.Config.SecureCookies,
+		SessionKey:               key,
+		Shutdown:                 shutdown,
+		ReceiptStreamsPerAddress: m.Config.ReceiptStreamsPerAddress,
+		ReceiptStreams:           m.Config.ReceiptStreams,
 	}, db, m.Logger)
 	if err != nil {
 		return err
@@ -224,6 +236,9 @@ func (m *Main) Run(ctx context.Context) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
+	// Shutdown waits for requests under way; live streams would never end on
+	// their own, so they are told to end (and their clients to reconnect).
+	m.server.RegisterOnShutdown(func() { close(shutdown) })
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.ln) }()
 	m.Logger.Info("serving", "url", m.URL(), "base_url", m.Config.BaseURL, "db", m.Config.DB)
@@ -238,8 +253,9 @@ func (m *Main) URL() string {
 	return "http://" + strings.Replace(m.ln.Addr().String(), "[::]", "localhost", 1)
 }
 
-// Close stops accepting requests, lets those under way finish (up to 10 s), and
-// closes the database. It may be called more than once.
+// Close stops accepting requests, ends live streams, lets the requests under
+// way finish (up to 10 s), and closes the database. It may be called more than
+// once.
 func (m *Main) Close() error {
 	m.closeOnce.Do(func() { m.closeErr = m.close() })
 	return m.closeErr

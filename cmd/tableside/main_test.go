@@ -101,11 +101,12 @@ func TestFlagsAndEnvironment(t *testing.T) {
 	t.Setenv("TABLESIDE_ADDR", ":9999")
 	t.Setenv("TABLESIDE_DEMO", "true")
 	t.Setenv("TABLESIDE_SURVEY_LIMIT", "12")
+	t.Setenv("TABLESIDE_RECEIPT_STREAMS", "500")
 	m := NewMain(io.Discard)
-	if err := m.ParseFlags([]string{"-db", "x.db"}); err != nil {
+	if err := m.ParseFlags([]string{"-db", "x.db", "-receipt-streams-per-address", "8"}); err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Addr: ":9999", DB: "x.db", Demo: true, SurveyLimit: 12}
+	want := Config{Addr: ":9999", DB: "x.db", Demo: true, SurveyLimit: 12, ReceiptStreamsPerAddress: 8, ReceiptStreams: 500}
 	if m.Config != want {
 		t.Fatalf("config %+v, want %+v", m.Config, want)
 	}

@@ -51,6 +51,9 @@ type rush struct {
 	arrivedAt []map[int]time.Time // per tablet: when each complaint's alert came, by complaint number
 	sitesOf   []int               // per tablet: its site
 	acting    sync.WaitGroup
+	// started, when set, is closed once the managers are signed in and the
+	// tablets follow their streams, before the first diner.
+	started chan struct{}
 }
 
 // rushMark is a restaurant's responses and last event before a run, so that
@@ -347,6 +350,9 @@ func (r *rush) run(ctx context.Context) error {
 			return err
 		}
 	}
+	if r.started != nil {
+		close(r.started)
+	}
 	var managers sync.WaitGroup
 	for i, q := range queues {
 		if q != nil {
@@ -402,9 +408,17 @@ func (r *rush) verify(ctx context.Context, db *store.DB) (missingReceipts, missi
 			return 0, 0, 0, err
 		}
 		stored += n - r.before[si].responses
-		events, err := db.EventsSince(ctx, site.ID, r.before[si].event, 1_000_000)
-		if err != nil {
-			return 0, 0, 0, err
+		var events []store.Event
+		for after := r.before[si].event; ; {
+			batch, err := db.EventsAfter(ctx, site.ID, after, 1000)
+			if err != nil {
+				return 0, 0, 0, err
+			}
+			events = append(events, batch...)
+			if len(batch) < 1000 {
+				break
+			}
+			after = batch[len(batch)-1].ID
 		}
 		for _, e := range events {
 			if e.Kind != "raised" {

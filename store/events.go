@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+)
+
+// Event is one change on a restaurant's floor, read from the event log: an
+// alert raised, acknowledged, resolved or escalated, with the alert as it
+// stands now.
+type Event struct {
+	ID int64 // events.id, which is the SSE event id
+	// Prev is the id of the restaurant's event before this one (0 for its
+	// first): a client that last saw another id has missed something.
+	Prev         int64
+	RestaurantID int64
+	Kind         string
+	Alert        Alert
+}
+
+// The event log's queries. An event's prev_id is found in the insert itself:
+// writes are serialised on the one write connection, so it is the restaurant's
+// latest event at commit.
+const (
+	insertEventSQL = `INSERT INTO events (restaurant_id, alert_id, kind, created_at, prev_id)
+		VALUES (?, ?, ?, ?, coalesce((SELECT max(id) FROM events WHERE restaurant_id = ?), 0)) RETURNING id`
+	eventsAfterSQL = `SELECT e.id, e.prev_id, e.kind, ` + alertFields + `
+		FROM events e JOIN alerts a ON a.id = e.alert_id` + alertJoins + `
+		WHERE e.restaurant_id = ? AND e.id > ? ORDER BY e.id LIMIT ?`
+)
+
+// EventsAfter reads a restaurant's events after the id after, oldest first, at
+// most limit of them, each with its alert as it stands now: one query for the
+// whole batch.
+func (db *DB) EventsAfter(ctx context.Context, restaurantID, after int64, limit int) ([]Event, error) {
+	rows, err := db.stmt.eventsAfter.QueryContext(ctx, restaurantID, after, limit)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var evs []Event
+	for rows.Next() {
+		e := Event{RestaurantID: restaurantID}
+		if e.Alert, err = scanAlert(rows, &e.ID, &e.Prev, &e.Kind); err != nil {
+			return nil, err
+		}
+		evs = append(evs, e)
+	}
+	return evs, dbError(rows.Err())
+}
+
+// CountEventsAfter counts a restaurant's events after the id after, stopping
+// at upTo: enough to tell whether a client is too far behind to catch up.
+func (db *DB) CountEventsAfter(ctx context.Context, restaurantID, after int64, upTo int) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events
+		WHERE restaurant_id = ? AND id > ? LIMIT ?)`, restaurantID, after, upTo).Scan(&n)
+	return n, dbError(err)
+}
+
+// LastEventID is the id of a restaurant's latest event, 0 if it has none.
+func (db *DB) LastEventID(ctx context.Context, restaurantID int64) (int64, error) {
+	var id int64
+	err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events WHERE restaurant_id = ?`, restaurantID).Scan(&id)
+	return id, dbError(err)
+}
+
+// insertEvent writes an event in tx and returns the notice to publish once tx
+// has committed.
+func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, restaurantID, alertID int64, kind string, now int64) (Notice, error) {
+	n := Notice{RestaurantID: restaurantID, AlertID: alertID}
+	err := tx.StmtContext(ctx, db.stmt.insertEvent).QueryRowContext(ctx, restaurantID, alertID, kind, now, restaurantID).Scan(&n.ID)
+	return n, dbError(err)
+}
+
+// writeEvents runs write in a transaction and, once it has committed, hands
+// the notices of the events it wrote to the publisher. The write goes on even
+// if the request behind ctx is cancelled (a manager's tap that reached the
+// server counts), and nothing after the commit can fail: once write's rows are
+// in the log, the caller is told it worked and every stream will read them.
+func (db *DB) writeEvents(ctx context.Context, write func(ctx context.Context, tx *sql.Tx, now int64) ([]Notice, error)) error {
+	ctx = context.WithoutCancel(ctx)
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return dbError(err)
+	}
+	defer tx.Rollback()
+	notices, err := write(ctx, tx, db.nowMillis())
+	if err != nil {
+		return dbError(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return dbError(err)
+	}
+	if db.afterCommit != nil {
+		db.afterCommit()
+	}
+	if len(notices) > 0 {
+		db.publisher.Publish(notices...)
+	}
+	return nil
+}
+
+// Hub is the process's hub of live floor events: streams subscribe to it.
+func (db *DB) Hub() *Hub { return db.hub }
