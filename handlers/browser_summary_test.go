@@ -121,7 +121,8 @@ func TestBrowserFloorSurvivesRestart(t *testing.T) {
 	browserLogin(t, ctx, base, "sam@test.example")
 	live := func(want string) {
 		t.Helper()
-		_, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("live").textContent === "`+want+`"`,
+		shown := map[string]string{"Live": "live", "Reconnecting…": "conn"}[want]
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.getElementById("`+shown+`").hidden && document.getElementById("`+shown+`").textContent.includes("`+want+`")`,
 			chromedp.WithPollingTimeout(20*time.Second)))
 		if err != nil {
 			t.Fatalf("the tablet never said %q: %v", want, err)

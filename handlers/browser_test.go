@@ -340,7 +340,7 @@ func TestBrowserDinerAndManagerLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Run(manager, chromedp.Poll[bool](`document.getElementById('live').textContent === 'Live'`,
+	if _, err := chromedp.Run(manager, chromedp.Poll[bool](`!document.getElementById('live').hidden`,
 		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		t.Fatalf("the floor's stream did not connect: %v", err)
 	}
@@ -421,7 +421,8 @@ func TestBrowserOwnerPages(t *testing.T) {
 	}
 	shot(t, ctx, "owner-overview-escalated-1024.png")
 	err = chromedp.Do(ctx, chromedp.Navigate(base+"/floor"), chromedp.WaitVisible(chromedp.CSS(`.card-alert.escalated`)),
-		chromedp.Click(chromedp.CSS(`details.resolve summary`)), chromedp.WaitVisible(chromedp.CSS(`input[name=amount]`)))
+		chromedp.Click(chromedp.CSS(`details.resolve summary`)), chromedp.Click(chromedp.CSS(`input[value=comped-item] + span`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=amount]`)))
 	if err != nil {
 		t.Fatal(err)
 	}

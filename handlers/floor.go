@@ -209,7 +209,8 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fa
 	f := views.Floor{
 		Restaurant: r.Name, Slug: r.Slug, Tables: tables, Complaints: store.Tags(store.Complaint),
 		EventsURL: "/floor/events?r=" + url.QueryEscape(r.Slug), LastEventID: last,
-		Flash: floorDone[c.QueryParam("done")],
+		StaleAfterMs: (h.pingEvery * 5 / 2).Milliseconds(),
+		Flash:        floorDone[c.QueryParam("done")],
 	}
 	inPerson.Action = "/floor/in-person?r=" + url.QueryEscape(r.Slug)
 	if inPerson.Key == "" {

@@ -18,9 +18,12 @@ type Floor struct {
 	Complaints  []store.Tag
 	EventsURL   string
 	LastEventID int64
-	InPerson    InPersonForm
-	FollowUps   []FollowUp
-	Flash       string
+	// StaleAfterMs is how long the page waits without hearing from its
+	// stream (pings included) before it takes it for dead and reconnects.
+	StaleAfterMs int64
+	InPerson     InPersonForm
+	FollowUps    []FollowUp
+	Flash        string
 }
 
 // FollowUp is a call or message promised to a guest, not yet marked done.
