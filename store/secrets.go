@@ -31,11 +31,12 @@ func (db *DB) Secret(ctx context.Context, name string, size int) ([]byte, error)
 
 // receiptID derives a response's public id from its table token and the
 // form's idempotency key. It is unguessable without the server's secret, and
-// the same for every resend of one form.
+// the same for every resend of one form. The time a form key starts with
+// (NewFormKey) goes in front, so that new ids sort after older ones.
 func (db *DB) receiptID(tableToken, key string) string {
 	mac := hmac.New(sha256.New, db.receiptKey)
 	mac.Write([]byte(tableToken))
 	mac.Write([]byte{0})
 	mac.Write([]byte(key))
-	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:16])
+	return formKeyPrefix(key) + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:16])
 }

@@ -342,3 +342,32 @@ func TestReadOnlyDatabase(t *testing.T) {
 		t.Fatalf("after the fault: %v", err)
 	}
 }
+
+// TestReceiptIDsFollowFormTime: a form key made by NewFormKey puts its time in
+// front of the receipt id, so ids sort in the order forms were made and the
+// unique index grows at its end; any other key still works, and a resend
+// gives the same id either way.
+func TestReceiptIDsFollowFormTime(t *testing.T) {
+	db := open(t, "")
+	_, tb := fixture(t, db)
+	var ids []string
+	for range 3 {
+		key := store.NewFormKey()
+		id, created, err := db.CreateResponse(context.Background(), store.NewResponse{TableToken: tb.Token, IdempotencyKey: key, Rating: 5})
+		again, createdAgain, err2 := db.CreateResponse(context.Background(), store.NewResponse{TableToken: tb.Token, IdempotencyKey: key, Rating: 5})
+		if err != nil || err2 != nil || !created || createdAgain || again != id || id[:12] != key[:12] {
+			t.Fatalf("key %s: receipt %s (%v, %v), again %s (%v, %v)", key, id, created, err, again, createdAgain, err2)
+		}
+		ids = append(ids, id)
+		time.Sleep(2 * time.Millisecond)
+	}
+	if !slices.IsSorted(ids) {
+		t.Fatalf("receipt ids out of order: %v", ids)
+	}
+	for _, key := range []string{store.NewToken(), "GHIJKLMNOPQRSTUVWXYZ-_", "0123456789xyZZZZZZZZ"} {
+		id, _, err := db.CreateResponse(context.Background(), store.NewResponse{TableToken: tb.Token, IdempotencyKey: key, Rating: 4})
+		if err != nil || len(id) != 22 {
+			t.Fatalf("key %q: receipt %q, %v", key, id, err)
+		}
+	}
+}
