@@ -107,7 +107,8 @@ func TestBrowserSummary(t *testing.T) {
 // stops; a complaint arrives while it is down; the server comes back on the
 // same address and the tablet, reconnecting by itself, shows the complaint.
 func TestBrowserFloorSurvivesRestart(t *testing.T) {
-	a := newApp(t, handlers.Config{})
+	shutdown := make(chan struct{})
+	a := newApp(t, handlers.Config{Shutdown: shutdown})
 	a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -132,7 +133,8 @@ func TestBrowserFloorSurvivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	live("Live")
-	first.Close() // the server goes away, and its streams with it
+	close(shutdown) // the server goes away, and its streams with it
+	first.Close()
 	live("Reconnecting…")
 	_, _, err = a.db.CreateResponse(context.Background(), store.NewResponse{TableToken: a.tables[1].Token,
 		IdempotencyKey: store.NewToken(), Rating: 1, AtTable: true, Comment: "Sent while the server was down"})
@@ -149,7 +151,11 @@ func TestBrowserFloorSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := &http.Server{Handler: a.e}
+	e, err := handlers.New(handlers.Config{}, a.db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := &http.Server{Handler: e}
 	go second.Serve(ln2)
 	t.Cleanup(func() { second.Close() })
 	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll(".card-alert")].some(c => c.textContent.includes("Sent while the server was down"))`,

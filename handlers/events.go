@@ -50,9 +50,9 @@ func (h *Handler) FloorEvents(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	sub := h.db.Hub().Subscribe(r.ID, 0) // before reading the log, so nothing falls between
-	defer sub.Close()
 	latest, err := h.db.LastEventID(ctx, r.ID)
 	if err != nil {
+		sub.Close()
 		return err
 	}
 	last, ok := resumeFrom(c)
@@ -61,46 +61,45 @@ func (h *Handler) FloorEvents(c echo.Context) error {
 	}
 	behind, err := h.db.CountEventsAfter(ctx, r.ID, last, maxReplay+1)
 	if err != nil {
+		sub.Close()
 		return err
 	}
 	staff, err := h.db.Staff(ctx, r.ID)
 	if err != nil {
+		sub.Close()
 		return err
-	}
-	s, err := startStream(c)
-	if err != nil {
-		return err
-	}
-	if behind > maxReplay {
-		s.send(0, "reload", map[string]int{"missed": behind})
-		return nil
 	}
 	viewer := cardViewer{restaurant: r, csrf: csrfToken(c), staff: staff, me: staffOf(c).user.ID}
-	h.follow(ctx, s, sub, func() (bool, error) {
-		for {
-			evs, err := h.db.EventsAfter(ctx, r.ID, last, eventBatch)
-			if err != nil {
-				return false, err
-			}
-			for _, e := range evs {
-				if err := h.sendFloorEvent(s, e, viewer); err != nil {
+	return h.serveStream(c, sub.Close, func(s *stream) {
+		if behind > maxReplay {
+			s.send(0, "reload", map[string]int{"missed": behind})
+			return
+		}
+		h.follow(s, sub, func() (bool, error) {
+			for {
+				evs, err := h.db.EventsAfter(s.ctx, r.ID, last, eventBatch)
+				if err != nil {
 					return false, err
 				}
-				last = e.ID
+				for _, e := range evs {
+					if err := h.sendFloorEvent(s, e, viewer); err != nil {
+						return false, err
+					}
+					last = e.ID
+				}
+				if len(evs) < eventBatch {
+					return false, nil
+				}
 			}
-			if len(evs) < eventBatch {
-				return false, nil
-			}
-		}
+		})
 	})
-	return nil
 }
 
 // sendFloorEvent sends one event with its card as the viewer sees it.
 func (h *Handler) sendFloorEvent(s *stream, e store.Event, v cardViewer) error {
 	buf := templ.GetBuffer()
 	defer templ.ReleaseBuffer(buf)
-	if err := views.AlertCardView(alertCard(e.Alert, v, time.Now())).Render(s.c.Request().Context(), buf); err != nil {
+	if err := views.AlertCardView(alertCard(e.Alert, v, time.Now())).Render(s.ctx, buf); err != nil {
 		return err
 	}
 	return s.send(e.ID, "alert", floorEvent{Alert: e.Alert.ID, Prev: e.Prev, Kind: e.Kind, State: e.Alert.State,
@@ -146,27 +145,22 @@ func (h *Handler) ReceiptEvents(c echo.Context) error {
 		}
 		return err
 	}
-	defer release()
 	sub := h.db.Hub().Subscribe(a.RestaurantID, a.ID)
-	defer sub.Close()
-	s, err := startStream(c)
-	if err != nil {
-		return err
-	}
-	var sent string
-	h.follow(ctx, s, sub, func() (bool, error) {
-		a, err := h.db.AlertForReceipt(ctx, id) // read after subscribing: nothing is missed
-		if err != nil {
-			return false, err
-		}
-		ra := receiptAlert(a, id)
-		if text := ra.Text(); text != sent {
-			if err := s.send(0, "state", receiptState{State: ra.State, Text: text}); err != nil {
+	return h.serveStream(c, func() { sub.Close(); release() }, func(s *stream) {
+		var sent string
+		h.follow(s, sub, func() (bool, error) {
+			a, err := h.db.AlertForReceipt(s.ctx, id) // read after subscribing: nothing is missed
+			if err != nil {
 				return false, err
 			}
-			sent = text
-		}
-		return !ra.Live(), nil
+			ra := receiptAlert(a, id)
+			if text := ra.Text(); text != sent {
+				if err := s.send(0, "state", receiptState{State: ra.State, Text: text}); err != nil {
+					return false, err
+				}
+				sent = text
+			}
+			return !ra.Live(), nil
+		})
 	})
-	return nil
 }

@@ -105,19 +105,25 @@ type client struct {
 func (a *app) client() *client { return &client{a: a, jar: map[string]*http.Cookie{}} }
 
 func (cl *client) request(req *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	cl.requestTo(rec, req)
+	return rec
+}
+
+// requestTo sends a request with the client's cookies, answered into w, and
+// keeps the cookies it sets.
+func (cl *client) requestTo(w http.ResponseWriter, req *http.Request) {
 	for _, c := range cl.jar {
 		req.AddCookie(c)
 	}
-	rec := httptest.NewRecorder()
-	cl.a.e.ServeHTTP(rec, req)
-	for _, c := range rec.Result().Cookies() {
+	cl.a.e.ServeHTTP(w, req)
+	for _, c := range (&http.Response{Header: w.Header()}).Cookies() {
 		if c.MaxAge < 0 {
 			delete(cl.jar, c.Name)
 		} else {
 			cl.jar[c.Name] = c
 		}
 	}
-	return rec
 }
 
 func (cl *client) get(target string) *httptest.ResponseRecorder {

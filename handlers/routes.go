@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -44,6 +45,10 @@ type Config struct {
 	// Shutdown, closed when the server begins to shut down, ends every live
 	// stream (each client is told, and reconnects to the next server).
 	Shutdown <-chan struct{}
+	// Streams counts the live streams running outside the HTTP server's
+	// requests (serveStream): wait on it after Shutdown, so that each has
+	// told its client before the process exits. Nil: the handler's own.
+	Streams *sync.WaitGroup
 	// ReceiptStreamsPerAddress and ReceiptStreams cap the live streams of
 	// diners' receipts, which need no login: per client address and in all
 	// (0: the defaults). Staff streams are not counted.
@@ -62,6 +67,8 @@ type Handler struct {
 	secure    bool
 	pingEvery time.Duration
 	streams   *streamCaps
+	// streamsRunning is Config.Streams.
+	streamsRunning *sync.WaitGroup
 }
 
 // New builds the Echo router with every route and middleware.
@@ -76,6 +83,9 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 		secure: cfg.SecureCookies || strings.HasPrefix(cfg.BaseURL, "https://"), pingEvery: cfg.PingEvery}
 	if h.pingEvery <= 0 {
 		h.pingEvery = 20 * time.Second
+	}
+	if h.streamsRunning = cfg.Streams; h.streamsRunning == nil {
+		h.streamsRunning = new(sync.WaitGroup)
 	}
 	if h.cfg.Shutdown == nil {
 		h.cfg.Shutdown = make(chan struct{}) // never closed: streams end with their requests

@@ -1,12 +1,16 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -35,55 +39,130 @@ const (
 	reconnectAfter = 2 * time.Second
 )
 
-// stream is one server-sent-events response.
+// stream is one server-sent-events response, on a connection taken over from
+// the HTTP server or, where that cannot be done, on the server's response.
 type stream struct {
-	c    echo.Context
-	rc   *http.ResponseController
-	gone bool // a write failed: the client has gone
+	ctx  context.Context // ends when the client goes
+	path string
+	w    io.Writer
+	// conn is the connection taken over, nil on the server's response.
+	conn net.Conn
+	// flush sends what was written, on the server's response.
+	flush func() error
+	buf   bytes.Buffer
+	gone  bool // a write failed: the client has gone
 }
 
-// startStream answers with an event stream that may outlive the server's write
-// timeout: it lives as long as the request, or until the server shuts down.
-func startStream(c echo.Context) (*stream, error) {
+// streamWriteTimeout bounds one write to a stream: a client that stops
+// reading is cut off, and catches up from the log when it reconnects.
+const streamWriteTimeout = 10 * time.Second
+
+// serveStream answers with an event stream that body runs, then calls end
+// (which it also calls if the stream cannot start).
+//
+// An event stream is long and nearly always idle, and a restaurant group may
+// keep thousands open. So on HTTP/1.1 the connection is taken over from the
+// HTTP server (hijacked): the server's goroutine, buffers and request are
+// freed, and body runs on a goroutine of its own that needs a few kilobytes,
+// with another that notices the client going. Such a stream is outside the
+// server's own bookkeeping, so it counts in Config.Streams, which the server
+// waits for after Shutdown, and it ends on Config.Shutdown. Where the connection cannot be
+// taken over (HTTP/2, a test's recorder), body runs in the handler.
+func (h *Handler) serveStream(c echo.Context, end func(), body func(*stream)) error {
+	hdr := c.Response().Header()
+	hdr.Set(echo.HeaderContentType, "text/event-stream")
+	hdr.Set("Cache-Control", "no-store")
+	hdr.Set("X-Accel-Buffering", "no") // tell nginx not to hold events back
+	path := c.Request().URL.Path
+	conn, rw, err := http.NewResponseController(c.Response()).Hijack()
+	if errors.Is(err, http.ErrNotSupported) || c.Request().ProtoMajor != 1 {
+		defer end()
+		s, err := startInline(c)
+		if err != nil {
+			return err
+		}
+		body(s)
+		return nil
+	}
+	if err != nil {
+		end()
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &stream{ctx: ctx, path: path, w: conn, conn: conn}
+	var head bytes.Buffer
+	head.WriteString("HTTP/1.1 200 OK\r\nConnection: close\r\n")
+	hdr.Write(&head)
+	head.WriteString("\r\n")
+	rw.Reader.Reset(nil) // nothing more is read through the server's buffers
+	h.streamsRunning.Add(1)
+	go func() {
+		defer h.streamsRunning.Done()
+		defer end()
+		defer conn.Close()
+		defer cancel()
+		go func() { // the client sends nothing: any end of reading is its going
+			var b [1]byte
+			for {
+				if _, err := conn.Read(b[:]); err != nil {
+					cancel()
+					return
+				}
+			}
+		}()
+		s.buf.Write(head.Bytes())
+		if s.write(fmt.Sprintf("retry: %d\n\n", reconnectAfter.Milliseconds())) == nil {
+			body(s)
+		}
+	}()
+	return nil
+}
+
+// startInline starts a stream on the server's response, which lives as long
+// as the request (the server's write timeout is lifted for it).
+func startInline(c echo.Context) (*stream, error) {
 	w := c.Response()
-	w.Header().Set(echo.HeaderContentType, "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no") // tell nginx not to hold events back
 	rc := http.NewResponseController(w)
 	if err := rc.SetWriteDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
 		return nil, err
 	}
 	w.WriteHeader(http.StatusOK)
-	s := &stream{c: c, rc: rc}
-	if _, err := fmt.Fprintf(w, "retry: %d\n\n", reconnectAfter.Milliseconds()); err != nil {
-		return nil, err
-	}
-	return s, s.flush()
+	s := &stream{ctx: c.Request().Context(), path: c.Request().URL.Path, w: w, flush: func() error {
+		if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return err
+		}
+		return nil
+	}}
+	return s, s.write(fmt.Sprintf("retry: %d\n\n", reconnectAfter.Milliseconds()))
 }
 
-func (s *stream) flush() error {
-	if err := s.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+// write sends what is buffered and text, at once.
+func (s *stream) write(text string) error {
+	s.buf.WriteString(text)
+	defer s.buf.Reset()
+	if s.conn != nil {
+		s.conn.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+	}
+	_, err := s.w.Write(s.buf.Bytes())
+	if err == nil && s.flush != nil {
+		err = s.flush()
+	}
+	if err != nil {
 		s.gone = true
-		return err
 	}
-	return nil
+	return err
 }
 
-// send writes one event, with an id when id > 0, and flushes it.
+// send writes one event, with an id when id > 0, and sends it.
 func (s *stream) send(id int64, event string, data any) error {
 	b, err := json.Marshal(data)
 	if err != nil {
 		return err
 	}
-	w := s.c.Response()
 	if id > 0 {
-		fmt.Fprintf(w, "id: %d\n", id)
+		s.buf.WriteString("id: " + strconv.FormatInt(id, 10) + "\n")
 	}
-	if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b); err != nil {
-		s.gone = true
-		return err
-	}
-	return s.flush()
+	return s.write("event: " + event + "\ndata: " + string(b) + "\n\n")
 }
 
 // follow runs a stream: catchUp sends what is new, once at the start and again
@@ -92,13 +171,13 @@ func (s *stream) send(id int64, event string, data any) error {
 // The stream ends when the client goes, when catchUp fails (the client
 // reconnects and resumes), or when the server shuts down: then the client is
 // told, and reconnects to the next server by itself.
-func (h *Handler) follow(ctx context.Context, s *stream, sub *store.Subscription, catchUp func() (done bool, err error)) {
+func (h *Handler) follow(s *stream, sub *store.Subscription, catchUp func() (done bool, err error)) {
 	done, err := catchUp()
 	ping := time.NewTicker(h.pingEvery)
 	defer ping.Stop()
 	for !done && err == nil {
 		select {
-		case <-ctx.Done():
+		case <-s.ctx.Done():
 			return
 		case <-h.cfg.Shutdown:
 			s.send(0, "bye", map[string]string{"reason": "The server is restarting."})
@@ -109,8 +188,8 @@ func (h *Handler) follow(ctx context.Context, s *stream, sub *store.Subscription
 			done, err = catchUp()
 		}
 	}
-	if err != nil && !s.gone && ctx.Err() == nil {
-		h.log.Warn("stream ended early", "path", s.c.Request().URL.Path, "err", err)
+	if err != nil && !s.gone && s.ctx.Err() == nil {
+		h.log.Warn("stream ended early", "path", s.path, "err", err)
 	}
 }
 

@@ -60,7 +60,11 @@ func startChild(ctx context.Context, binary, db string, extra ...string) (*child
 }
 
 // peakMemory is the most memory the process has held (VmHWM), from /proc.
-func (c *child) peakMemory() (int64, error) {
+func (c *child) peakMemory() (int64, error) { return c.memory("VmHWM") }
+
+// memory reads one of the process's memory figures from /proc (VmHWM, the
+// peak resident set; VmRSS, the resident set now), in bytes.
+func (c *child) memory(field string) (int64, error) {
 	f, err := os.Open("/proc/" + strconv.Itoa(c.cmd.Process.Pid) + "/status")
 	if err != nil {
 		return 0, err
@@ -68,12 +72,12 @@ func (c *child) peakMemory() (int64, error) {
 	defer f.Close()
 	lines := bufio.NewScanner(f)
 	for lines.Scan() {
-		if v, ok := strings.CutPrefix(lines.Text(), "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(lines.Text(), field+":"); ok {
 			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			return kb << 10, err
 		}
 	}
-	return 0, fmt.Errorf("no VmHWM in /proc status")
+	return 0, fmt.Errorf("no %s in /proc status", field)
 }
 
 // stop asks the server to finish (SIGTERM) and waits for it.

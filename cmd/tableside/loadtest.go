@@ -46,6 +46,7 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	throughput := fs.Bool("throughput", false, "measure raw throughput: GET /healthz, survey POSTs and a bare insert, a third of the time each")
 	workers := fs.Int("workers", 32, "with -throughput: concurrent clients (1–512)")
 	alerts := fs.Bool("alerts", false, "measure alert delivery to -tablets tablets at -rate complaints per second")
+	streams := fs.Int("streams", 0, "measure the server's memory with this many idle floor streams open (1–15000), and one alert's fan-out to them")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,6 +57,12 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return fmt.Errorf("loadtest: -rate must be in [1, 2000], -tablets in [1, 500], -tables in [1, 1000]")
 	case *workers < 1 || *workers > 512 || *restaurants < 1 || *restaurants > 100 || *maxRequests < 1:
 		return fmt.Errorf("loadtest: -workers must be in [1, 512], -restaurants in [1, 100], -max-requests at least 1")
+	}
+	if *streams != 0 {
+		if *streams < 1 || *streams > 15000 {
+			return fmt.Errorf("loadtest: -streams must be in [1, 15000]")
+		}
+		return runStreams(ctx, stdout, *streams)
 	}
 	if !*throughput && !*alerts {
 		return runRush(ctx, stdout, rushFlags{target: *target, db: *dbPath, restaurants: *restaurants, tables: *tables,

@@ -96,11 +96,12 @@ type Main struct {
 	Logger *slog.Logger
 	DB     *store.DB
 
-	ln     net.Listener
-	server *http.Server
-	done   chan error
-	stop   context.CancelFunc // stops background work
-	bg     chan struct{}
+	ln      net.Listener
+	server  *http.Server
+	streams *sync.WaitGroup // live streams running outside the server's requests
+	done    chan error
+	stop    context.CancelFunc // stops background work
+	bg      chan struct{}
 
 	closeOnce sync.Once
 	closeErr  error
@@ -200,6 +201,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	shutdown := make(chan struct{})
+	m.streams = new(sync.WaitGroup)
 	e, err := handlers.New(handlers.Config{
 		BaseURL:                  m.Config.BaseURL,
 		Demo:                     m.Config.Demo,
@@ -208,6 +210,7 @@ func (m *Main) Run(ctx context.Context) error {
 		SecureCookies:            m.Config.SecureCookies,
 		SessionKey:               key,
 		Shutdown:                 shutdown,
+		Streams:                  m.streams,
 		ReceiptStreamsPerAddress: m.Config.ReceiptStreamsPerAddress,
 		ReceiptStreams:           m.Config.ReceiptStreams,
 	}, db, m.Logger)
@@ -269,6 +272,13 @@ func (m *Main) close() error {
 		errs = append(errs, m.server.Shutdown(ctx))
 		if err := <-m.done; !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, err)
+		}
+		streamsDone := make(chan struct{})
+		go func() { m.streams.Wait(); close(streamsDone) }()
+		select {
+		case <-streamsDone:
+		case <-ctx.Done():
+			errs = append(errs, errors.New("live streams did not end in time"))
 		}
 	}
 	if m.stop != nil {
