@@ -329,3 +329,55 @@ func TestFloorActionsForTheScript(t *testing.T) {
 		t.Fatalf("%d open alerts after one complaint sent twice", len(alerts))
 	}
 }
+
+// TestHungUpRequestsStillReachTheFloor: managers log complaints over a
+// connection that drops at random moments, some before the server reads the
+// form, some while it writes, some after it commits. Every complaint that was
+// committed reaches a tablet that is following the floor, once.
+func TestHungUpRequestsStillReachTheFloor(t *testing.T) {
+	a, ts := liveApp(t, handlers.Config{PingEvery: time.Hour})
+	a.staff(t, a.restaurant, "sam@test.example", "Sam", store.RoleManager)
+	cl := a.login(t, "sam@test.example")
+	cookie := cl.cookieHeader()
+	s := openSSE(t, ts.URL, "/floor/events?r=harbour", cookie, "")
+	const n = 300
+	table := strconv.FormatInt(a.tables[0].ID, 10)
+	var answered int
+	for i := range n {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(i%7)*150*time.Microsecond)
+		form := url.Values{"table": {table}, "note": {"hung up " + strconv.Itoa(i)}, "key": {store.NewToken()}, "csrf": {cl.jar["_csrf"].Value}}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, ts.URL+"/floor/in-person?r=harbour", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Cookie", cookie)
+		if res, err := http.DefaultTransport.RoundTrip(req); err == nil {
+			if res.StatusCode == http.StatusSeeOther {
+				answered++
+			}
+			res.Body.Close()
+		}
+		cancel()
+	}
+	time.Sleep(200 * time.Millisecond) // requests cut off client-side may still be committing
+	alerts, err := a.db.ActiveAlerts(context.Background(), a.restaurant.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int64]int{}
+	for len(seen) < len(alerts) {
+		e, ok := s.next(t, 5*time.Second)
+		if !ok {
+			break
+		}
+		seen[decode(t, e).Alert]++
+	}
+	t.Logf("%d in-person complaints sent over dropping connections: %d answered, %d committed, %d reached the tablet",
+		n, answered, len(alerts), len(seen))
+	for _, al := range alerts {
+		if seen[al.ID] != 1 {
+			t.Errorf("alert %d (%q) reached the tablet %d times", al.ID, al.Comment, seen[al.ID])
+		}
+	}
+	if answered > len(alerts) || len(alerts) == 0 {
+		t.Fatalf("%d answered, %d committed", answered, len(alerts))
+	}
+}
