@@ -201,7 +201,7 @@ func (h *Handler) Login(c echo.Context) error {
 	opts := *h.sessions.Options
 	sess.Options, sess.IsNew = &opts, true
 	sess.Values["user"] = u.ID
-	sess.Values["at"] = time.Now().Unix()
+	sess.Values["at"] = h.now().Unix()
 	if err := sess.Save(c.Request(), c.Response()); err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func BenchmarkSurveySubmit(b *testing.B) {
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					form := cloneForm(bc.form)
-					form.Set("key", store.NewFormKey())
+					form.Set("key", store.NewFormKey(time.Now()))
 					rec := a.post(path, form)
 					if rec.Code != http.StatusSeeOther {
 						b.Fatalf("status %d: %s", rec.Code, rec.Body)

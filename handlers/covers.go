@@ -83,7 +83,7 @@ func (h *Handler) renderCovers(c echo.Context, status int, r store.Restaurant, m
 
 // CoversForm shows a week of guests served: GET /covers?r=SLUG[&week=YYYY-Www].
 func (h *Handler) CoversForm(c echo.Context) error {
-	r, _, m, err := h.coversPage(c, time.Now())
+	r, _, m, err := h.coversPage(c, h.now())
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (h *Handler) CoversForm(c echo.Context) error {
 // CoversSave stores a week of guests served; a cleared field forgets its day:
 // POST /covers?r=SLUG&week=YYYY-Www.
 func (h *Handler) CoversSave(c echo.Context) error {
-	now := time.Now()
+	now := h.now()
 	r, w, m, err := h.coversPage(c, now)
 	if err != nil {
 		return err
@@ -141,7 +141,7 @@ func (h *Handler) CoversSave(c echo.Context) error {
 // CoversImport imports a CSV of date,guests, uploaded or pasted, all or
 // nothing: POST /covers/import?r=SLUG&week=YYYY-Www.
 func (h *Handler) CoversImport(c echo.Context) error {
-	now := time.Now()
+	now := h.now()
 	r, w, err := coversRequest(c, now)
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package handlers
 import (
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -99,7 +98,7 @@ func (h *Handler) FloorEvents(c echo.Context) error {
 func (h *Handler) sendFloorEvent(s *stream, e store.Event, v cardViewer) error {
 	buf := templ.GetBuffer()
 	defer templ.ReleaseBuffer(buf)
-	if err := views.AlertCardView(alertCard(e.Alert, v, time.Now())).Render(s.ctx, buf); err != nil {
+	if err := views.AlertCardView(alertCard(e.Alert, v, h.now())).Render(s.ctx, buf); err != nil {
 		return err
 	}
 	return s.send(e.ID, "alert", floorEvent{Alert: e.Alert.ID, Prev: e.Prev, Kind: e.Kind, State: e.Alert.State,

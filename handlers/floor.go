@@ -205,7 +205,7 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fa
 	if err != nil {
 		return err
 	}
-	now, loc := time.Now(), r.Location()
+	now, loc := h.now(), r.Location()
 	f := views.Floor{
 		Restaurant: r.Name, Slug: r.Slug, Tables: tables, Complaints: store.Tags(store.Complaint),
 		EventsURL: "/floor/events?r=" + url.QueryEscape(r.Slug), LastEventID: last,
@@ -326,7 +326,7 @@ func (h *Handler) actionDone(c echo.Context, r store.Restaurant, alertID int64, 
 			buf := templ.GetBuffer()
 			defer templ.ReleaseBuffer(buf)
 			v := cardViewer{restaurant: r, csrf: csrfToken(c), staff: staff, me: staffOf(c).user.ID}
-			if views.AlertCardView(alertCard(a, v, time.Now())).Render(ctx, buf) == nil {
+			if views.AlertCardView(alertCard(a, v, h.now())).Render(ctx, buf) == nil {
 				res.HTML = buf.String()
 			}
 		}

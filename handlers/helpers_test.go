@@ -31,7 +31,11 @@ type app struct {
 func newApp(t testing.TB, cfg handlers.Config) *app {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "tableside.db"), store.WithPasswordCost(bcrypt.MinCost))
+	opts := []store.Option{store.WithPasswordCost(bcrypt.MinCost)}
+	if cfg.Now != nil {
+		opts = append(opts, store.WithClock(cfg.Now)) // one clock for the store and the handlers
+	}
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "tableside.db"), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

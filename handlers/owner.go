@@ -32,7 +32,7 @@ func (h *Handler) Overview(c echo.Context) error {
 		return err
 	}
 	o := views.Overview{Restaurant: r.Name}
-	now := time.Now()
+	now := h.now()
 	viewer := cardViewer{restaurant: r, csrf: csrfToken(c), staff: staff, me: staffOf(c).user.ID}
 	for _, a := range escalated {
 		o.Escalated = append(o.Escalated, alertCard(a, viewer, now))

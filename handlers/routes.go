@@ -40,6 +40,10 @@ type Config struct {
 	// SecureCookies marks cookies Secure; it is on by itself when BaseURL is
 	// https.
 	SecureCookies bool
+	// Now is the server's clock (time.Now when nil): every page's "today",
+	// "this week" and "waiting 3 min" reads it, as the store does, so a test
+	// can pin both to one moment.
+	Now func() time.Time
 	// PingEvery is how often live streams send a keep-alive (default 20 s).
 	PingEvery time.Duration
 	// Shutdown, closed when the server begins to shut down, ends every live
@@ -66,6 +70,7 @@ type Handler struct {
 	sessions  *sessions.CookieStore
 	secure    bool
 	pingEvery time.Duration
+	now       func() time.Time // Config.Now
 	streams   *streamCaps
 	// streamsRunning is Config.Streams.
 	streamsRunning *sync.WaitGroup
@@ -81,6 +86,9 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 	h := &Handler{cfg: cfg, db: db, log: log, assets: assets,
 		css: assets.URL("app.css"), icon: assets.URL("favicon.svg"),
 		secure: cfg.SecureCookies || strings.HasPrefix(cfg.BaseURL, "https://"), pingEvery: cfg.PingEvery}
+	if h.now = cfg.Now; h.now == nil {
+		h.now = time.Now
+	}
 	if h.pingEvery <= 0 {
 		h.pingEvery = 20 * time.Second
 	}
@@ -91,7 +99,7 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 		h.cfg.Shutdown = make(chan struct{}) // never closed: streams end with their requests
 	}
 	h.streams = newStreamCaps(cmp.Or(cfg.ReceiptStreamsPerAddress, DefaultReceiptStreamsPerAddress),
-		cmp.Or(cfg.ReceiptStreams, DefaultReceiptStreams), log)
+		cmp.Or(cfg.ReceiptStreams, DefaultReceiptStreams), log, h.now)
 	key, err := sessionKey(context.Background(), cfg, db)
 	if err != nil {
 		return nil, err

@@ -198,6 +198,7 @@ func (h *Handler) follow(s *stream, sub *store.Subscription, catchUp func() (don
 type streamCaps struct {
 	perAddress, total int
 	log               *slog.Logger
+	now               func() time.Time
 
 	mu        sync.Mutex
 	byReceipt map[string]int
@@ -207,8 +208,8 @@ type streamCaps struct {
 	logged    map[string]time.Time // when each cap was last logged
 }
 
-func newStreamCaps(perAddress, total int, log *slog.Logger) *streamCaps {
-	return &streamCaps{perAddress: perAddress, total: total, log: log,
+func newStreamCaps(perAddress, total int, log *slog.Logger, now func() time.Time) *streamCaps {
+	return &streamCaps{perAddress: perAddress, total: total, log: log, now: now,
 		byReceipt: map[string]int{}, byAddress: map[string]int{}, refused: map[string]int{}, logged: map[string]time.Time{}}
 }
 
@@ -256,10 +257,10 @@ func (sc *streamCaps) release(receipt, address string) {
 // the log. sc.mu must be held.
 func (sc *streamCaps) refuse(cap, key string) {
 	sc.refused[cap]++
-	if time.Since(sc.logged[cap]) < time.Minute {
+	if sc.now().Sub(sc.logged[cap]) < time.Minute {
 		return
 	}
 	sc.log.Warn("stream refused: cap reached", "cap", cap, "key", key, "refused", sc.refused[cap],
 		"open", sc.open, "per_receipt", MaxStreamsPerReceipt, "per_address", sc.perAddress, "total", sc.total)
-	sc.refused[cap], sc.logged[cap] = 0, time.Now()
+	sc.refused[cap], sc.logged[cap] = 0, sc.now()
 }

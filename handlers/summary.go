@@ -24,7 +24,7 @@ type summaryScope struct {
 }
 
 func (h *Handler) summaryScope(c echo.Context) (summaryScope, error) {
-	sc := summaryScope{slug: c.QueryParam("r"), now: time.Now()}
+	sc := summaryScope{slug: c.QueryParam("r"), now: h.now()}
 	for _, m := range staffOf(c).memberships {
 		if m.Role == store.RoleOwner {
 			sc.owned = append(sc.owned, m.Restaurant)

@@ -189,3 +189,20 @@ func TestCoversForm(t *testing.T) {
 		t.Fatalf("an 840 KB import: %d", rec.Code)
 	}
 }
+
+// TestOneClockDrivesTheSummary: the store and the handlers read one clock, so
+// a test that pins it sees the summary of the week before it, with the
+// complaint made in that week, whatever the wall clock says.
+func TestOneClockDrivesTheSummary(t *testing.T) {
+	now := time.Date(2026, 10, 21, 19, 0, 0, 0, time.UTC) // Wednesday of 2026-W43 in Lisbon
+	a := newApp(t, handlers.Config{Now: func() time.Time { return now }})
+	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+	a.complain(t, "Cold soup, in week 43")
+	now = time.Date(2026, 10, 28, 9, 0, 0, 0, time.UTC) // the next Wednesday
+	body := a.login(t, "owner@test.example").get("/summary").Body.String()
+	for _, want := range []string{"19–25 October 2026", "1 complaint reached a manager this week"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the summary on the pinned clock lacks %q", want)
+		}
+	}
+}

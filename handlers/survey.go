@@ -60,7 +60,7 @@ func (h *Handler) SurveyShow(c echo.Context) error {
 	}
 	// Every rendering gets a fresh key, never one from the URL: a shared link
 	// must not make two diners' forms one response.
-	in := views.SurveyInput{Key: store.NewFormKey(), Check: c.QueryParam("check")}
+	in := views.SurveyInput{Key: store.NewFormKey(h.now()), Check: c.QueryParam("check")}
 	if !checkRE.MatchString(in.Check) {
 		in.Check = ""
 	}

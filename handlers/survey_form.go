@@ -37,7 +37,7 @@ func surveyInputFromForm(f url.Values) views.SurveyInput {
 		Consent: f.Get("consent") != "",
 	}
 	if !keyRE.MatchString(in.Key) {
-		in.Key = store.NewFormKey()
+		in.Key = store.NewToken()
 	}
 	if !checkRE.MatchString(in.Check) {
 		in.Check = ""

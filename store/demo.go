@@ -200,7 +200,7 @@ func demoResponse(rng *rand.Rand, day time.Time, tables []Table) NewResponse {
 	rating := pickWeighted(rng, weights[:]) + 1
 	in := NewResponse{
 		TableToken:     tables[rng.IntN(len(tables))].Token,
-		IdempotencyKey: NewFormKey(),
+		IdempotencyKey: NewFormKey(day),
 		Rating:         rating,
 		Language:       "en",
 	}

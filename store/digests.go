@@ -17,7 +17,7 @@ func (db *DB) Owners(ctx context.Context) ([]Owner, error) {
 		WHERE m.role = 'owner' ORDER BY u.id, r.name, r.id`, nil, func(row rowScanner) error {
 		var u User
 		var r Restaurant
-		if err := scanRestaurantAfter(row, &r, &u.ID, &u.Email, &u.Name); err != nil {
+		if err := db.scanRestaurantAfter(row, &r, &u.ID, &u.Email, &u.Name); err != nil {
 			return err
 		}
 		if n := len(owners); n > 0 && owners[n-1].User.ID == u.ID {

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -23,6 +25,9 @@ type Restaurant struct {
 	VoiceRate Range
 	// TeamNames are first names of the team, counted when praise names them.
 	TeamNames []string
+
+	// loc is TimeZone loaded, when the restaurant was read or made.
+	loc *time.Location
 }
 
 // restaurantColumns reads a Restaurant with scanRestaurant.
@@ -39,23 +44,37 @@ func scanRules(row rowScanner) (AlertRules, error) {
 	return r, err
 }
 
-func scanRestaurant(row rowScanner) (Restaurant, error) {
+func (db *DB) scanRestaurant(row rowScanner) (Restaurant, error) {
 	var r Restaurant
-	err := scanRestaurantAfter(row, &r)
+	err := db.scanRestaurantAfter(row, &r)
 	return r, err
 }
 
 // scanRestaurantAfter scans the columns before restaurantColumns into
-// leading, then the restaurant into r.
-func scanRestaurantAfter(row rowScanner, r *Restaurant, leading ...any) error {
+// leading, then the restaurant into r, with its time zone loaded: a stored
+// zone this build does not know is an error, not UTC.
+func (db *DB) scanRestaurantAfter(row rowScanner, r *Restaurant, leading ...any) error {
 	var secs, low, central, high int64
 	var team string
 	err := row.Scan(append(leading, &r.ID, &r.Slug, &r.Name, &r.TimeZone, &r.Currency,
 		&r.Rules.MaxRating, &r.Rules.UrgentTags, &r.Rules.AtTable, &secs, &low, &central, &high, &team)...)
+	if err != nil {
+		return dbError(err)
+	}
 	r.Rules.EscalateAfter = time.Duration(secs) * time.Second
 	r.VoiceRate = Range{Low: float64(low) / 10000, Central: float64(central) / 10000, High: float64(high) / 10000}
 	r.TeamNames = splitNames(team)
-	return dbError(err)
+	return db.setLocation(r)
+}
+
+// setLocation loads the restaurant's time zone into it.
+func (db *DB) setLocation(r *Restaurant) error {
+	loc, err := db.zones.load(r.TimeZone)
+	if err != nil {
+		return fmt.Errorf("restaurant %s: %w", r.Slug, err)
+	}
+	r.loc = loc
+	return nil
 }
 
 // splitNames reads a comma-separated list of names, dropping blanks and
@@ -107,13 +126,14 @@ func (db *DB) SetSummarySettings(ctx context.Context, restaurantID int64, voice 
 	return dbError(tx.Commit())
 }
 
-// Location returns the restaurant's time zone, or UTC if the stored name is not
-// known to this build.
+// Location returns the restaurant's time zone, loaded when the restaurant was
+// read from the store. A Restaurant that did not come from the store has none:
+// asking for it is a programming error.
 func (r Restaurant) Location() *time.Location {
-	if loc, err := time.LoadLocation(r.TimeZone); err == nil {
-		return loc
+	if r.loc == nil {
+		panic("store: the time zone of restaurant " + strconv.Quote(r.Slug) + " was never loaded")
 	}
-	return time.UTC
+	return r.loc
 }
 
 var (
@@ -139,8 +159,9 @@ func (db *DB) CreateRestaurant(ctx context.Context, r Restaurant) (Restaurant, e
 	if !currencyRE.MatchString(r.Currency) {
 		return r, Errorf(EInvalid, "A currency is a three-letter code such as EUR.")
 	}
-	if _, err := time.LoadLocation(r.TimeZone); err != nil {
-		return r, Errorf(EInvalid, "Unknown time zone %q.", r.TimeZone)
+	var err error
+	if r.loc, err = db.zones.load(r.TimeZone); err != nil {
+		return r, err
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -161,7 +182,7 @@ func (db *DB) CreateRestaurant(ctx context.Context, r Restaurant) (Restaurant, e
 
 // RestaurantBySlug finds a restaurant by its slug.
 func (db *DB) RestaurantBySlug(ctx context.Context, slug string) (Restaurant, error) {
-	return scanRestaurant(db.read.QueryRowContext(ctx, `SELECT `+restaurantColumns+` FROM restaurants WHERE slug = ?`, slug))
+	return db.scanRestaurant(db.read.QueryRowContext(ctx, `SELECT `+restaurantColumns+` FROM restaurants WHERE slug = ?`, slug))
 }
 
 // SetAlertRules changes a restaurant's alert rules.
@@ -193,7 +214,7 @@ func (db *DB) SetAlertRules(ctx context.Context, restaurantID int64, r AlertRule
 func (db *DB) Restaurants(ctx context.Context) ([]Restaurant, error) {
 	var rs []Restaurant
 	err := db.each(ctx, `SELECT `+restaurantColumns+` FROM restaurants ORDER BY name, id`, nil, func(row rowScanner) error {
-		r, err := scanRestaurant(row)
+		r, err := db.scanRestaurant(row)
 		rs = append(rs, r)
 		return err
 	})

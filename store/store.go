@@ -52,6 +52,9 @@ type DB struct {
 	closeOnce sync.Once
 	closeErr  error
 
+	// zones are the restaurants' time zones, each loaded once (zones.go).
+	zones zones
+
 	dummyOnce    sync.Once
 	dummy        []byte
 	passwordCost int

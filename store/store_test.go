@@ -352,7 +352,7 @@ func TestReceiptIDsFollowFormTime(t *testing.T) {
 	_, tb := fixture(t, db)
 	var ids []string
 	for range 3 {
-		key := store.NewFormKey()
+		key := store.NewFormKey(time.Now())
 		id, created, err := db.CreateResponse(context.Background(), store.NewResponse{TableToken: tb.Token, IdempotencyKey: key, Rating: 5})
 		again, createdAgain, err2 := db.CreateResponse(context.Background(), store.NewResponse{TableToken: tb.Token, IdempotencyKey: key, Rating: 5})
 		if err != nil || err2 != nil || !created || createdAgain || again != id || id[:12] != key[:12] {
@@ -369,5 +369,32 @@ func TestReceiptIDsFollowFormTime(t *testing.T) {
 		if err != nil || len(id) != 22 {
 			t.Fatalf("key %q: receipt %q, %v", key, id, err)
 		}
+	}
+}
+
+// TestTimeZones: a zone is checked where it is set ("Local", the server's
+// own, is not a restaurant's zone), loaded once, and a stored zone this build
+// does not know is an error on reading, never UTC in silence.
+func TestTimeZones(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, "")
+	for _, zone := range []string{"Mars/Olympus", "Local", "Europe/Londres", "../../etc/passwd"} {
+		if _, err := db.CreateRestaurant(ctx, store.Restaurant{Slug: "bad", Name: "Bad", TimeZone: zone}); store.ErrorCode(err) != store.EInvalid {
+			t.Errorf("zone %q: %v, want refused", zone, err)
+		}
+	}
+	r, err := db.CreateRestaurant(ctx, store.Restaurant{Slug: "tokyo", Name: "Tokyo", TimeZone: "Asia/Tokyo", Currency: "JPY"})
+	if err != nil || r.Location().String() != "Asia/Tokyo" {
+		t.Fatalf("%v %v", r, err)
+	}
+	again, err := db.RestaurantBySlug(ctx, "tokyo")
+	if err != nil || again.Location() != r.Location() {
+		t.Fatalf("the zone was loaded again: %p %p (%v)", again.Location(), r.Location(), err)
+	}
+	if err := db.SetTimeZoneRaw(ctx, r.ID, "Mars/Olympus"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RestaurantBySlug(ctx, "tokyo"); err == nil || !strings.Contains(err.Error(), "Mars/Olympus") {
+		t.Fatalf("a stored unknown zone read as %v", err)
 	}
 }

@@ -20,13 +20,13 @@ func NewToken() string {
 // digits of Unix milliseconds.
 const formKeyTime = 12
 
-// NewFormKey returns the idempotency key of a new form: the time it was made,
-// in 12 hex digits, then 128 random bits. Receipt ids keep the time in front
+// NewFormKey returns the idempotency key of a form made at now: that time, in
+// 12 hex digits, then 128 random bits. Receipt ids keep the time in front
 // (receiptID), so that responses' unique index grows at its end, as rows are
 // written, instead of at a random place: a batch of diners then touches a page
 // or two of it rather than one page each.
-func NewFormKey() string {
-	return fmt.Sprintf("%0*x", formKeyTime, time.Now().UnixMilli()) + NewToken()
+func NewFormKey(now time.Time) string {
+	return fmt.Sprintf("%0*x", formKeyTime, now.UnixMilli()) + NewToken()
 }
 
 // formKeyPrefix is the time at the front of a form key made by NewFormKey,

@@ -144,7 +144,7 @@ func (db *DB) Memberships(ctx context.Context, userID int64) ([]Membership, erro
 		FROM memberships m JOIN restaurants r ON r.id = m.restaurant_id
 		WHERE m.user_id = ? ORDER BY r.name, r.id`, []any{userID}, func(row rowScanner) error {
 		var m Membership
-		err := scanRestaurantAfter(row, &m.Restaurant, &m.Role)
+		err := db.scanRestaurantAfter(row, &m.Restaurant, &m.Role)
 		ms = append(ms, m)
 		return err
 	})

@@ -74,7 +74,7 @@ func (l *alertLoad) run(ctx context.Context, stdout io.Writer, restaurant store.
 	for n := range total {
 		<-tick.C
 		posts.Go(func() {
-			form := url.Values{"key": {store.NewFormKey()}, "rating": {"1"}, "at_table": {"1"}, "tag": {"cold-food"},
+			form := url.Values{"key": {store.NewFormKey(time.Now())}, "rating": {"1"}, "at_table": {"1"}, "tag": {"cold-food"},
 				"comment": {fmt.Sprintf("load-%d- The soup is cold.", n)}}
 			start := time.Now()
 			status, err := do(client, http.MethodPost, l.base+"/t/"+l.tokens[n%len(l.tokens)], form)

@@ -105,7 +105,7 @@ func runStreams(ctx context.Context, stdout io.Writer, n int) error {
 		return err
 	}
 	posted.Store(time.Now().UnixNano())
-	form := url.Values{"key": {store.NewFormKey()}, "rating": {"1"}, "at_table": {"1"}, "comment": {"fan-out"}}
+	form := url.Values{"key": {store.NewFormKey(time.Now())}, "rating": {"1"}, "at_table": {"1"}, "comment": {"fan-out"}}
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := noRedirect.PostForm(srv.URL+"/t/"+sites[0].Tokens[0], form)
 	if err != nil {

@@ -95,6 +95,10 @@ type Main struct {
 	Config Config
 	Logger *slog.Logger
 	DB     *store.DB
+	// Now is the one clock: the store, the handlers, escalation and the
+	// digest all read it, and nothing else reads the wall clock (network
+	// deadlines aside). time.Now unless a test sets another before Run.
+	Now func() time.Time
 
 	ln      net.Listener
 	server  *http.Server
@@ -113,6 +117,7 @@ func NewMain(w io.Writer) *Main {
 		Config: Config{Addr: ":8080", DB: "tableside.db", SurveyLimit: 30,
 			ReceiptStreamsPerAddress: handlers.DefaultReceiptStreamsPerAddress, ReceiptStreams: handlers.DefaultReceiptStreams},
 		Logger: slog.New(slog.NewTextHandler(w, nil)),
+		Now:    time.Now,
 	}
 }
 
@@ -171,7 +176,7 @@ func (m *Main) ParseFlags(args []string) error {
 // Run opens the database, seeds the demo if asked, and starts serving in the
 // background. It returns once the server is listening.
 func (m *Main) Run(ctx context.Context) error {
-	db, err := store.Open(ctx, m.Config.DB)
+	db, err := store.Open(ctx, m.Config.DB, store.WithClock(m.Now))
 	if err != nil {
 		return err
 	}
@@ -180,7 +185,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	if m.Config.Demo {
-		seeded, err := db.SeedDemo(ctx, time.Now())
+		seeded, err := db.SeedDemo(ctx, m.Now())
 		if err != nil {
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
@@ -209,6 +214,7 @@ func (m *Main) Run(ctx context.Context) error {
 		TrustProxy:               m.Config.TrustProxy,
 		SecureCookies:            m.Config.SecureCookies,
 		SessionKey:               key,
+		Now:                      m.Now,
 		Shutdown:                 shutdown,
 		Streams:                  m.streams,
 		ReceiptStreamsPerAddress: m.Config.ReceiptStreamsPerAddress,
@@ -226,9 +232,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.stop, m.bg = stop, make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		db.RunEscalation(bg, 5*time.Second, time.Now, func(err error) { m.Logger.Error("escalation", "err", err) })
+		db.RunEscalation(bg, 5*time.Second, m.Now, func(err error) { m.Logger.Error("escalation", "err", err) })
 	})
-	wg.Go(func() { digests.Run(bg, time.Minute, time.Now) })
+	wg.Go(func() { digests.Run(bg, time.Minute, m.Now) })
 	go func() { wg.Wait(); close(m.bg) }()
 	m.server = &http.Server{
 		Handler:           e,

@@ -200,7 +200,7 @@ func (r *rush) get(ctx context.Context, endpoint, target string) {
 func (r *rush) diner(ctx context.Context, n int, rng *rand.Rand) {
 	site := r.sites[n%len(r.sites)]
 	token := site.Tokens[rng.IntN(len(site.Tokens))]
-	form := url.Values{"key": {store.NewFormKey()}}
+	form := url.Values{"key": {store.NewFormKey(time.Now())}}
 	rating := []int{5, 5, 5, 5, 4, 4, 4, 3, 3, 2, 1}[rng.IntN(11)]
 	form.Set("rating", strconv.Itoa(rating))
 	complaint := rating <= 2 || rng.IntN(50) == 0
