@@ -68,7 +68,7 @@ func comps(cs []store.Comps) (n int, total string) {
 	var parts []string
 	for _, c := range cs {
 		n += c.Count
-		parts = append(parts, fmt.Sprintf("%.2f %s", float64(c.Cents)/100, c.Currency))
+		parts = append(parts, c.Total.Decimal()+" "+c.Total.Currency)
 	}
 	return n, strings.Join(parts, " + ")
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,15 +61,6 @@ func (h *Handler) staffPage(c echo.Context, title string, r store.Restaurant, cu
 	}
 	p.Nav = nav
 	return p
-}
-
-var currencySymbols = map[string]string{"GBP": "£", "EUR": "€", "USD": "$", "CAD": "$", "AUD": "$", "JPY": "¥", "CHF": "CHF"}
-
-func currencySymbol(code string) string {
-	if s, ok := currencySymbols[code]; ok {
-		return s
-	}
-	return code
 }
 
 // reasonWords says why an alert was raised, in the floor's words.
@@ -129,7 +119,7 @@ func alertCard(a store.Alert, v cardViewer, now time.Time) views.AlertCard {
 		AtTable: a.AtTable, Guest: a.GuestName, Contact: a.Contact, State: a.State, Escalated: a.Escalated,
 		CreatedMs: a.CreatedAt.UnixMilli(), Waiting: waiting(a.CreatedAt, now), AckBy: a.AckBy,
 		AckURL: base + "/ack?r=" + url.QueryEscape(r.Slug), ResolveURL: base + "/resolve?r=" + url.QueryEscape(r.Slug),
-		Slug: r.Slug, CSRF: v.csrf, Currency: currencySymbol(r.Currency),
+		Slug: r.Slug, CSRF: v.csrf, Currency: r.Currency,
 		Resolve: views.ResolveForm{FollowWho: a.Contact},
 	}
 	if c.Table == "" {
@@ -347,27 +337,6 @@ func (h *Handler) FollowUpDone(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, floorPath(r)+"&done=follow-up")
 }
 
-var amountRE = regexp.MustCompile(`^\d{1,7}([.,]\d{1,2})?$`)
-
-// parseAmount reads an amount typed in major units ("12", "12.5", "12,50")
-// as integer minor units (cents).
-func parseAmount(s string) (int64, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, true
-	}
-	if !amountRE.MatchString(s) {
-		return 0, false
-	}
-	whole, frac, _ := strings.Cut(strings.Replace(s, ",", ".", 1), ".")
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	w, _ := strconv.ParseInt(whole, 10, 64)
-	f, _ := strconv.ParseInt(frac, 10, 64)
-	return w*100 + f, true
-}
-
 // Resolve records what was done: POST /floor/alerts/:id/resolve?r=SLUG. A
 // mistake comes back as the floor page with the card's form as typed (422).
 func (h *Handler) Resolve(c echo.Context) error {
@@ -380,8 +349,8 @@ func (h *Handler) Resolve(c echo.Context) error {
 		FollowTime: c.FormValue("follow_time"), FollowWho: c.FormValue("follow_contact"), Note: c.FormValue("note"),
 	}
 	res := store.Resolution{Outcome: form.Outcome, FollowUpWho: form.FollowWho, Note: form.Note}
-	cents, ok := parseAmount(form.Amount)
-	res.AmountCents = cents
+	amount, amountErr := store.ParseMoney(form.Amount, r.Currency)
+	res.Amount = amount
 	if form.FollowDate != "" || form.FollowTime != "" {
 		at, err := time.ParseInLocation("2006-01-02 15:04", form.FollowDate+" "+form.FollowTime, r.Location())
 		if err != nil {
@@ -389,8 +358,8 @@ func (h *Handler) Resolve(c echo.Context) error {
 		}
 		res.FollowUpAt = at
 	}
-	if !ok {
-		form.Error = "Enter the amount as a number, like 12.50."
+	if amountErr != nil {
+		form.Error = store.ErrorMessage(amountErr)
 	}
 	if form.Error == "" {
 		err = h.db.Resolve(c.Request().Context(), r.ID, id, staffOf(c).user.ID, res)

@@ -76,7 +76,7 @@ func TestFloorAcknowledgeAndResolve(t *testing.T) {
 		t.Fatalf("resolve: %d\n%s", rec.Code, rec.Body)
 	}
 	done, _ := a.db.AlertForReceipt(context.Background(), strings.TrimPrefix(receipt, "/r/"))
-	if done.State != store.StateResolved || done.AmountCents != 4250 || done.Outcome != "comped-bill" {
+	if done.State != store.StateResolved || done.Amount.Minor != 4250 || done.Outcome != "comped-bill" {
 		t.Fatalf("resolved alert: %+v", done)
 	}
 	if body := a.get(receipt).Body.String(); !strings.Contains(body, "Sam has taken care of it.") || strings.Contains(body, "refresh") {

@@ -19,14 +19,6 @@ var printer = message.NewPrinter(language.English)
 
 func count(n int) string { return printer.Sprintf("%d", n) }
 
-// money writes integer cents of a currency: £45.50, or 1,200 JPY.
-func money(cents int64, code string) string {
-	if code == "JPY" {
-		return printer.Sprintf("¥%d", cents)
-	}
-	return printer.Sprintf("%s%.2f", currencySymbol(code), float64(cents)/100)
-}
-
 // percent writes a share: "17%", and below 10% with a decimal where it
 // matters, "4.3%" but "4%".
 func percent(f float64) string {
@@ -185,7 +177,7 @@ func compsText(cs []store.Comps) string {
 	n := 0
 	for _, c := range cs {
 		n += c.Count
-		parts = append(parts, money(c.Cents, c.Currency))
+		parts = append(parts, views.FormatMoney(c.Total))
 	}
 	return count(n) + " · " + strings.Join(parts, " + ")
 }

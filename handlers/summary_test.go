@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -204,5 +205,52 @@ func TestOneClockDrivesTheSummary(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("the summary on the pinned clock lacks %q", want)
 		}
+	}
+}
+
+// TestMoneyInYenAndEuros: a manager in a yen restaurant comps ¥1,200 and one
+// in a euro restaurant €12,50: the store keeps 1200 yen and 1250 cents, the
+// summary shows ¥1,200 and €12.50, and the CSV writes each with exactly its
+// currency's digits.
+func TestMoneyInYenAndEuros(t *testing.T) {
+	now := time.Date(2026, 10, 21, 19, 0, 0, 0, time.UTC)
+	a := newApp(t, handlers.Config{Now: func() time.Time { return now }})
+	ctx := context.Background()
+	for _, tc := range []struct {
+		slug, zone, cur, typed string
+		minor                  int64
+		shown, csv             string
+	}{
+		{"tokyo", "Asia/Tokyo", "JPY", "1,200", 1200, "¥1,200", "1200 JPY"},
+		{"paris", "Europe/Paris", "EUR", "12,50", 1250, "€12.50", "12.50 EUR"},
+	} {
+		r, err := a.db.CreateRestaurant(ctx, store.Restaurant{Slug: tc.slug, Name: tc.slug, TimeZone: tc.zone, Currency: tc.cur})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tb, _ := a.db.CreateTable(ctx, r.ID, "Table 1")
+		a.staff(t, r, "owner@test.example", "Olu Owner", store.RoleOwner)
+		receipt, _, err := a.db.CreateResponse(ctx, store.NewResponse{TableToken: tb.Token, IdempotencyKey: store.NewToken(), Rating: 1, AtTable: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		alert, _ := a.db.AlertForReceipt(ctx, receipt)
+		owner := a.login(t, "owner@test.example")
+		rec := owner.post("/floor/alerts/"+strconv.FormatInt(alert.ID, 10)+"/resolve?r="+tc.slug,
+			url.Values{"outcome": {"comped-bill"}, "amount": {tc.typed}})
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("%s: resolve %q: %d\n%.500s", tc.slug, tc.typed, rec.Code, rec.Body)
+		}
+		if got, _ := a.db.AlertByID(ctx, r.ID, alert.ID); got.Amount != (store.Money{Minor: tc.minor, Currency: tc.cur}) {
+			t.Fatalf("%s: %q stored as %+v, want %d", tc.slug, tc.typed, got.Amount, tc.minor)
+		}
+		now = time.Date(2026, 10, 28, 9, 0, 0, 0, time.UTC)
+		if body := owner.get("/summary?r=" + tc.slug).Body.String(); !strings.Contains(body, tc.shown) {
+			t.Errorf("%s: the summary does not show %s", tc.slug, tc.shown)
+		}
+		if body := owner.get("/summary.csv?week=2026-W43&r=" + tc.slug).Body.String(); !strings.Contains(body, ","+tc.csv+",") {
+			t.Errorf("%s: the CSV does not say %s:\n%s", tc.slug, tc.csv, body)
+		}
+		now = time.Date(2026, 10, 21, 19, 0, 0, 0, time.UTC)
 	}
 }

@@ -58,7 +58,7 @@ type Alert struct {
 	ResolvedBy   string
 	ResolvedAt   time.Time
 	Outcome      string
-	AmountCents  int64
+	Amount       Money // given back, for a comp or a discount
 	FollowUpAt   time.Time
 	FollowUpWho  string
 	Note         string // the resolution note
@@ -71,9 +71,10 @@ const (
 		coalesce(r.rating, 0), coalesce(r.tags, a.tags), coalesce(nullif(r.comment, ''), a.note),
 		coalesce(r.at_table, 0), coalesce(r.guest_name, ''), coalesce(r.contact, ''), a.state, a.created_at,
 		a.escalated_at IS NOT NULL, coalesce(ack.name, ''), coalesce(a.acknowledged_at, 0),
-		coalesce(res.name, ''), coalesce(a.resolved_at, 0), coalesce(a.outcome, ''), coalesce(a.amount_cents, 0),
+		coalesce(res.name, ''), coalesce(a.resolved_at, 0), coalesce(a.outcome, ''), coalesce(a.amount_minor, 0), rs.currency,
 		coalesce(a.follow_up_at, 0), a.follow_up_contact, a.resolution_note`
 	alertJoins = `
+	JOIN restaurants rs ON rs.id = a.restaurant_id
 	LEFT JOIN responses r ON r.id = a.response_id
 	LEFT JOIN tables t ON t.id = a.table_id
 	LEFT JOIN users ack ON ack.id = a.acknowledged_by
@@ -90,7 +91,7 @@ func scanAlert(row rowScanner, first ...any) (Alert, error) {
 	var created, ackAt, resAt, followUp int64
 	err := row.Scan(append(first, &a.ID, &a.RestaurantID, &a.ReceiptID, &a.TableLabel, &reasons, &a.Rating, &tags, &a.Comment,
 		&a.AtTable, &a.GuestName, &a.Contact, &a.State, &created, &a.Escalated, &a.AckBy, &ackAt,
-		&a.ResolvedBy, &resAt, &a.Outcome, &a.AmountCents, &followUp, &a.FollowUpWho, &a.Note)...)
+		&a.ResolvedBy, &resAt, &a.Outcome, &a.Amount.Minor, &a.Amount.Currency, &followUp, &a.FollowUpWho, &a.Note)...)
 	if err != nil {
 		return a, dbError(err)
 	}
@@ -168,7 +169,7 @@ func (db *DB) Acknowledge(ctx context.Context, restaurantID, alertID, userID int
 // Resolution is what a manager did about an alert.
 type Resolution struct {
 	Outcome     string
-	AmountCents int64
+	Amount      Money // in the restaurant's currency
 	FollowUpAt  time.Time
 	FollowUpWho string
 	Note        string
@@ -186,11 +187,11 @@ func (r Resolution) Validate() error {
 	switch {
 	case !valid:
 		return Errorf(EInvalid, "Choose what was done.")
-	case OutcomeNeedsAmount(r.Outcome) && r.AmountCents <= 0:
+	case OutcomeNeedsAmount(r.Outcome) && r.Amount.Minor <= 0:
 		return Errorf(EInvalid, "Enter the amount given back.")
-	case !OutcomeNeedsAmount(r.Outcome) && r.AmountCents != 0:
+	case !OutcomeNeedsAmount(r.Outcome) && r.Amount.Minor != 0:
 		return Errorf(EInvalid, "An amount goes only with a comp or a discount.")
-	case r.AmountCents > 100_000_00:
+	case r.Amount.Minor > MaxMajor*pow10(Exponent(r.Amount.Currency)):
 		return Errorf(EInvalid, "That amount is too large.")
 	case r.Outcome == OutcomeFollowUp && (r.FollowUpAt.IsZero() || strings.TrimSpace(r.FollowUpWho) == ""):
 		return Errorf(EInvalid, "A follow-up needs a date, a time and how to reach the guest.")
@@ -213,11 +214,20 @@ func (db *DB) Resolve(ctx context.Context, restaurantID, alertID, userID int64, 
 		r.FollowUpWho = ""
 	}
 	return db.changeAlert(ctx, restaurantID, alertID, StateResolved, func(ctx context.Context, tx *sql.Tx, now int64) (int64, error) {
+		if r.Amount.Minor != 0 {
+			var cur string
+			if err := tx.QueryRowContext(ctx, `SELECT currency FROM restaurants WHERE id = ?`, restaurantID).Scan(&cur); err != nil {
+				return 0, err
+			}
+			if cur != r.Amount.Currency {
+				return 0, Errorf(EInvalid, "The amount must be in the restaurant's currency, %s.", cur)
+			}
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE alerts SET state = 'resolved', resolved_at = ?, resolved_by = ?,
 				acknowledged_at = coalesce(acknowledged_at, ?), acknowledged_by = coalesce(acknowledged_by, ?),
-				outcome = ?, amount_cents = ?, follow_up_at = ?, follow_up_contact = ?, resolution_note = ?
+				outcome = ?, amount_minor = ?, follow_up_at = ?, follow_up_contact = ?, resolution_note = ?
 			WHERE id = ? AND restaurant_id = ? AND state != 'resolved'`,
-			now, userID, now, userID, r.Outcome, nullIfZero(r.AmountCents), followUp, strings.TrimSpace(r.FollowUpWho),
+			now, userID, now, userID, r.Outcome, nullIfZero(r.Amount.Minor), followUp, strings.TrimSpace(r.FollowUpWho),
 			strings.TrimSpace(r.Note), alertID, restaurantID)
 		if err != nil {
 			return 0, err

@@ -131,17 +131,17 @@ func TestAlertsRaisedAcknowledgedResolved(t *testing.T) {
 	for _, bad := range []store.Resolution{
 		{Outcome: "shrug"},
 		{Outcome: store.OutcomeCompedBill},
-		{Outcome: store.OutcomeApologised, AmountCents: 500},
+		{Outcome: store.OutcomeApologised, Amount: store.Money{Minor: 500, Currency: "USD"}},
 		{Outcome: store.OutcomeFollowUp, FollowUpWho: "ana@example.com"},
 	} {
 		if err := db.Resolve(ctx, r.ID, a.ID, sam.ID, bad); store.ErrorCode(err) != store.EInvalid {
 			t.Errorf("resolution %+v: err = %v, want invalid", bad, err)
 		}
 	}
-	if err := db.Resolve(ctx, r.ID, a.ID, sam.ID, store.Resolution{Outcome: store.OutcomeCompedBill, AmountCents: 4250, Note: "Apologised, new salad"}); err != nil {
+	if err := db.Resolve(ctx, r.ID, a.ID, sam.ID, store.Resolution{Outcome: store.OutcomeCompedBill, Amount: store.Money{Minor: 4250, Currency: "USD"}, Note: "Apologised, new salad"}); err != nil {
 		t.Fatal(err)
 	}
-	if done, _ := db.AlertByID(ctx, r.ID, a.ID); done.State != store.StateResolved || done.AmountCents != 4250 || done.ResolvedBy != "Sam Patel" {
+	if done, _ := db.AlertByID(ctx, r.ID, a.ID); done.State != store.StateResolved || done.Amount.Minor != 4250 || done.ResolvedBy != "Sam Patel" {
 		t.Fatalf("resolved: %+v", done)
 	}
 	evs := f.next(t, 2, 5*time.Second)

@@ -170,7 +170,7 @@ func demoAlert(ctx context.Context, tx *sql.Tx, rng *rand.Rand, restaurantID, re
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO alerts (restaurant_id, response_id, table_id, reasons, note, tags, logged_by,
 			state, created_at, escalated_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by,
-			outcome, amount_cents, follow_up_at, follow_up_contact, resolution_note, follow_up_done_at, follow_up_done_by)
+			outcome, amount_minor, follow_up_at, follow_up_contact, resolution_note, follow_up_done_at, follow_up_done_by)
 		SELECT ?, ?, coalesce(?, (SELECT table_id FROM responses WHERE id = ?)), ?, ?, ?, ?,
 			'resolved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE ? END`,
 		restaurantID, response, table, responseID, reasons, in.Comment, strings.Join(in.Tags, " "), loggedBy,

@@ -156,8 +156,8 @@ func (db *DB) CreateRestaurant(ctx context.Context, r Restaurant) (Restaurant, e
 	if r.Currency == "" {
 		r.Currency = "USD"
 	}
-	if !currencyRE.MatchString(r.Currency) {
-		return r, Errorf(EInvalid, "A currency is a three-letter code such as EUR.")
+	if err := CheckCurrency(r.Currency); err != nil {
+		return r, err
 	}
 	var err error
 	if r.loc, err = db.zones.load(r.TimeZone); err != nil {

@@ -110,7 +110,7 @@ func (db *DB) seedScaleBatch(ctx context.Context, rng *rand.Rand, rs []Restauran
 	}
 	defer insert.Close()
 	alert, err := tx.PrepareContext(ctx, `INSERT INTO alerts (restaurant_id, response_id, table_id, reasons, state, created_at,
-			acknowledged_at, resolved_at, outcome, amount_cents)
+			acknowledged_at, resolved_at, outcome, amount_minor)
 		VALUES (?, ?, ?, 'low-rating', 'resolved', ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return dbError(err)

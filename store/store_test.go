@@ -54,8 +54,8 @@ func TestMigrationsAppliedOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(vs, []int{1, 2, 3, 4, 5, 6, 7}) {
-			t.Fatalf("migrations = %v, want [1 2 3 4 5 6 7]", vs)
+		if !slices.Equal(vs, []int{1, 2, 3, 4, 5, 6, 7, 8}) {
+			t.Fatalf("migrations = %v, want [1 2 3 4 5 6 7 8]", vs)
 		}
 		db.Close()
 	}

@@ -48,9 +48,8 @@ type TagCount struct {
 // Comps are the amounts given back in one currency: comped items and bills,
 // and discounts.
 type Comps struct {
-	Currency string
-	Count    int
-	Cents    int64
+	Count int
+	Total Money
 }
 
 // Comment is a guest's comment with where and when it was made.
@@ -168,9 +167,9 @@ func sortCounts(cs []TagCount) {
 
 func addComps(to []Comps, c Comps) []Comps {
 	for i := range to {
-		if to[i].Currency == c.Currency {
+		if to[i].Total.Currency == c.Total.Currency {
 			to[i].Count += c.Count
-			to[i].Cents += c.Cents
+			to[i].Total.Minor += c.Total.Minor
 			return to
 		}
 	}
@@ -312,7 +311,7 @@ var (
 	responseStatsSQL = `SELECT rating, at_table, tags, count(*) FROM responses
 		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY rating, at_table, tags`
 	alertStatsSQL = `SELECT response_id IS NULL, reasons = '` + ReasonAsked + `', tags, created_at, escalated_at IS NOT NULL,
-		coalesce(acknowledged_at, 0), resolved_at IS NOT NULL, coalesce(outcome, ''), coalesce(amount_cents, 0)
+		coalesce(acknowledged_at, 0), resolved_at IS NOT NULL, coalesce(outcome, ''), coalesce(amount_minor, 0)
 		FROM alerts WHERE restaurant_id = ? AND created_at >= ? AND created_at < ?`
 	coverStatsSQL = `SELECT coalesce(sum(guests), 0), count(*) FROM covers
 		WHERE restaurant_id = ? AND day >= ? AND day < ?`
@@ -393,7 +392,7 @@ func (db *DB) weekStats(ctx context.Context, r Restaurant, w Week, praise bool) 
 			}
 		}
 		if outcome == OutcomeCompedItem || outcome == OutcomeCompedBill || outcome == OutcomeDiscount {
-			s.Comps = addComps(s.Comps, Comps{Currency: r.Currency, Count: 1, Cents: cents})
+			s.Comps = addComps(s.Comps, Comps{Count: 1, Total: Money{Minor: cents, Currency: r.Currency}})
 		}
 		return nil
 	})

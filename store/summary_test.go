@@ -102,7 +102,7 @@ func TestWeeklySummary(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	handle(slow, 2*time.Minute, store.Resolution{Outcome: store.OutcomeCompedBill, AmountCents: 45_50})
+	handle(slow, 2*time.Minute, store.Resolution{Outcome: store.OutcomeCompedBill, Amount: store.Money{Minor: 45_50, Currency: "GBP"}})
 	handle(cold, 6*time.Minute, store.Resolution{Outcome: store.OutcomeFollowUp,
 		FollowUpAt: local(t, zone, "2026-10-22 11:00"), FollowUpWho: "07700 900123"})
 	for d := local(t, zone, "2026-10-11 12:00"); d.Before(local(t, zone, "2026-10-27 12:00")); d = d.AddDate(0, 0, 1) {
@@ -147,7 +147,7 @@ func TestWeeklySummary(t *testing.T) {
 	if med, p90, ok := w.AckTimes(); !ok || med != 2*time.Minute || p90 != 6*time.Minute {
 		t.Errorf("time to acknowledge: median %v, p90 %v", med, p90)
 	}
-	if !slices.Equal(w.Comps, []store.Comps{{Currency: "GBP", Count: 1, Cents: 45_50}}) {
+	if !slices.Equal(w.Comps, []store.Comps{{Count: 1, Total: store.Money{Minor: 45_50, Currency: "GBP"}}}) {
 		t.Errorf("comps %v", w.Comps)
 	}
 	if len(w.Wow) != 2 || !strings.HasPrefix(w.Wow[0].Text, "Sam's") || w.Wow[0].Table != "Table 4" || w.Wow[1].Text != "Lovely" {
@@ -212,7 +212,7 @@ func TestSummaryOfSeveralRestaurants(t *testing.T) {
 		id := respond(t, db, tb, 1, true, "")
 		a, _ := db.AlertForReceipt(ctx, id)
 		*now = now.Add(time.Minute)
-		if err := db.Resolve(ctx, a.RestaurantID, a.ID, sam.ID, store.Resolution{Outcome: store.OutcomeCompedItem, AmountCents: 800}); err != nil {
+		if err := db.Resolve(ctx, a.RestaurantID, a.ID, sam.ID, store.Resolution{Outcome: store.OutcomeCompedItem, Amount: store.Money{Minor: 800, Currency: a.Amount.Currency}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -226,7 +226,7 @@ func TestSummaryOfSeveralRestaurants(t *testing.T) {
 	if s.This.Responses != 3 || s.This.Voiced != 2 || s.This.ResolvedPresent != 2 {
 		t.Errorf("together: %+v", s.This)
 	}
-	if !slices.Equal(s.This.Comps, []store.Comps{{Currency: "GBP", Count: 1, Cents: 800}, {Currency: "USD", Count: 1, Cents: 800}}) {
+	if !slices.Equal(s.This.Comps, []store.Comps{{Count: 1, Total: store.Money{Minor: 800, Currency: "GBP"}}, {Count: 1, Total: store.Money{Minor: 800, Currency: "USD"}}}) {
 		t.Errorf("comps by currency %v", s.This.Comps)
 	}
 	if s.Estimate.Voiced != 2 || s.Estimate.HasSample {

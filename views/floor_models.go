@@ -55,7 +55,7 @@ type AlertCard struct {
 	ResolveURL string
 	Slug       string
 	CSRF       string
-	Currency   string   // symbol or code for amounts
+	Currency   string   // ISO 4217 code of amounts
 	Going      []Person // who may be sent: the restaurant's staff, the viewer first
 	Resolve    ResolveForm
 }
