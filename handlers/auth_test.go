@@ -253,3 +253,41 @@ func TestLoginLockout(t *testing.T) {
 		t.Fatal("a locked account got a session")
 	}
 }
+
+// TestInvitingStaffRevealsNothingAndDemotesNoOne: an owner who invites an
+// email that already has an account elsewhere sees only what they typed, not
+// that person's name, and the person's floor still opens on the restaurant
+// they worked in first; inviting a co-owner as a manager leaves them owner.
+func TestInvitingStaffRevealsNothingAndDemotesNoOne(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	ctx := context.Background()
+	other, _ := a.db.CreateRestaurant(ctx, store.Restaurant{Slug: "aardvark", Name: "Aardvark Café"})
+	a.staff(t, other, "kim@test.example", "Kim Secret-Surname", store.RoleManager)
+	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+	a.staff(t, a.restaurant, "ada@test.example", "Ada Co-Owner", store.RoleOwner)
+	owner := a.login(t, "owner@test.example")
+	rec := owner.post("/restaurants/harbour/staff", url.Values{"email": {"kim@test.example"}})
+	if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "Secret-Surname") {
+		t.Fatalf("inviting someone with an account elsewhere: %d, shows their name: %v", rec.Code, strings.Contains(rec.Body.String(), "Secret-Surname"))
+	}
+	kim := a.login(t, "kim@test.example")
+	if floor := kim.get("/floor").Body.String(); !strings.Contains(floor, "Aardvark Café · Floor") {
+		t.Fatal("an invitation changed where Kim's floor opens")
+	}
+	rec = owner.post("/restaurants/harbour/staff", url.Values{"email": {"ada@test.example"}})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "owner of this restaurant already") {
+		t.Fatalf("inviting a co-owner: %d", rec.Code)
+	}
+	if m, _ := a.db.Memberships(ctx, mustUser(t, a, "ada@test.example")); len(m) != 1 || m[0].Role != store.RoleOwner {
+		t.Fatalf("the co-owner is now %+v", m)
+	}
+}
+
+func mustUser(t *testing.T, a *app, email string) int64 {
+	t.Helper()
+	u, err := a.db.UserByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}

@@ -94,7 +94,7 @@ func (a *app) staff(t testing.TB, r store.Restaurant, email, name string, role s
 			t.Fatal(err)
 		}
 	}
-	if err := a.db.AddMembership(ctx, u.ID, r.ID, role); err != nil {
+	if _, err := a.db.AddMembership(ctx, u.ID, r.ID, role); err != nil {
 		t.Fatal(err)
 	}
 	return u

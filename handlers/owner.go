@@ -1,7 +1,7 @@
 package handlers
 
 import (
-	"context"
+	"cmp"
 	"crypto/rand"
 	"errors"
 	"math"
@@ -171,28 +171,21 @@ func (h *Handler) StaffInvite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if mem, ok := staffMembership(ctx, h.db, r.ID, u.ID); ok && mem == store.RoleOwner {
+	// Adding never demotes: an owner stays one, whatever else goes wrong.
+	// The restaurant knows them by what the owner typed: the name, or, for an
+	// existing account with no name typed, the email.
+	role, err := h.db.AddStaff(ctx, u.ID, r.ID, store.RoleManager, cmp.Or(m.Name, m.Email))
+	if err != nil {
+		return err
+	}
+	if role == store.RoleOwner {
 		m.Errors = views.FieldErrors{"email": "That's an owner of this restaurant already."}
 		return h.renderStaff(c, http.StatusUnprocessableEntity, r, m)
 	}
-	if err := h.db.AddMembership(ctx, u.ID, r.ID, store.RoleManager); err != nil {
-		return err
-	}
-	m.Invited, m.Email, m.Name = u.Name, "", ""
+	// The owner sees what they typed, never the name of someone who already
+	// has an account (perhaps with another restaurant).
+	m.Invited, m.Email, m.Name = cmp.Or(m.Name, m.Email), "", ""
 	return h.renderStaff(c, http.StatusOK, r, m)
-}
-
-func staffMembership(ctx context.Context, db *store.DB, restaurantID, userID int64) (store.Role, bool) {
-	staff, err := db.Staff(ctx, restaurantID)
-	if err != nil {
-		return "", false
-	}
-	for _, s := range staff {
-		if s.User.ID == userID {
-			return s.Role, true
-		}
-	}
-	return "", false
 }
 
 // StaffRemove takes a manager off the restaurant; they lose access at once:

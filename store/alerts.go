@@ -70,15 +70,17 @@ const (
 	alertFields = `a.id, a.restaurant_id, coalesce(r.public_id, ''), coalesce(t.label, ''), a.reasons,
 		coalesce(r.rating, 0), coalesce(r.tags, a.tags), coalesce(nullif(r.comment, ''), a.note),
 		coalesce(r.at_table, 0), coalesce(r.guest_name, ''), coalesce(r.contact, ''), a.state, a.created_at,
-		a.escalated_at IS NOT NULL, coalesce(ack.name, ''), coalesce(a.acknowledged_at, 0),
-		coalesce(res.name, ''), coalesce(a.resolved_at, 0), coalesce(a.outcome, ''), coalesce(a.amount_minor, 0), rs.currency,
+		a.escalated_at IS NOT NULL, coalesce(nullif(ackm.name, ''), ack.name, ''), coalesce(a.acknowledged_at, 0),
+		coalesce(nullif(resm.name, ''), res.name, ''), coalesce(a.resolved_at, 0), coalesce(a.outcome, ''), coalesce(a.amount_minor, 0), rs.currency,
 		coalesce(a.follow_up_at, 0), a.follow_up_contact, a.resolution_note`
 	alertJoins = `
 	JOIN restaurants rs ON rs.id = a.restaurant_id
 	LEFT JOIN responses r ON r.id = a.response_id
 	LEFT JOIN tables t ON t.id = a.table_id
 	LEFT JOIN users ack ON ack.id = a.acknowledged_by
-	LEFT JOIN users res ON res.id = a.resolved_by`
+	LEFT JOIN memberships ackm ON ackm.user_id = a.acknowledged_by AND ackm.restaurant_id = a.restaurant_id
+	LEFT JOIN users res ON res.id = a.resolved_by
+	LEFT JOIN memberships resm ON resm.user_id = a.resolved_by AND resm.restaurant_id = a.restaurant_id`
 	alertColumns = `SELECT ` + alertFields + ` FROM alerts a` + alertJoins
 )
 
@@ -148,7 +150,7 @@ func (db *DB) AlertForReceipt(ctx context.Context, publicID string) (Alert, erro
 // alert already acknowledged or resolved changes nothing, so a second tap on
 // another tablet is harmless.
 func (db *DB) Acknowledge(ctx context.Context, restaurantID, alertID, userID int64) error {
-	return db.changeAlert(ctx, restaurantID, alertID, StateAcknowledged, func(ctx context.Context, tx *sql.Tx, now int64) (int64, error) {
+	return db.changeAlert(ctx, restaurantID, alertID, StateAcknowledged, func(ctx context.Context, tx *Tx) (int64, error) {
 		var staff int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE user_id = ? AND restaurant_id = ?`,
 			userID, restaurantID).Scan(&staff); err != nil {
@@ -158,7 +160,7 @@ func (db *DB) Acknowledge(ctx context.Context, restaurantID, alertID, userID int
 			return 0, Errorf(EInvalid, "Choose who is going from the restaurant's staff.")
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?
-			WHERE id = ? AND restaurant_id = ? AND state = 'open'`, now, userID, alertID, restaurantID)
+			WHERE id = ? AND restaurant_id = ? AND state = 'open'`, tx.nowMillis(), userID, alertID, restaurantID)
 		if err != nil {
 			return 0, err
 		}
@@ -213,7 +215,7 @@ func (db *DB) Resolve(ctx context.Context, restaurantID, alertID, userID int64, 
 	} else {
 		r.FollowUpWho = ""
 	}
-	return db.changeAlert(ctx, restaurantID, alertID, StateResolved, func(ctx context.Context, tx *sql.Tx, now int64) (int64, error) {
+	return db.changeAlert(ctx, restaurantID, alertID, StateResolved, func(ctx context.Context, tx *Tx) (int64, error) {
 		if r.Amount.Minor != 0 {
 			var cur string
 			if err := tx.QueryRowContext(ctx, `SELECT currency FROM restaurants WHERE id = ?`, restaurantID).Scan(&cur); err != nil {
@@ -227,7 +229,7 @@ func (db *DB) Resolve(ctx context.Context, restaurantID, alertID, userID int64, 
 				acknowledged_at = coalesce(acknowledged_at, ?), acknowledged_by = coalesce(acknowledged_by, ?),
 				outcome = ?, amount_minor = ?, follow_up_at = ?, follow_up_contact = ?, resolution_note = ?
 			WHERE id = ? AND restaurant_id = ? AND state != 'resolved'`,
-			now, userID, now, userID, r.Outcome, nullIfZero(r.Amount.Minor), followUp, strings.TrimSpace(r.FollowUpWho),
+			tx.nowMillis(), userID, tx.nowMillis(), userID, r.Outcome, nullIfZero(r.Amount.Minor), followUp, strings.TrimSpace(r.FollowUpWho),
 			strings.TrimSpace(r.Note), alertID, restaurantID)
 		if err != nil {
 			return 0, err
@@ -247,9 +249,9 @@ func nullIfZero(n int64) any {
 // records and publishes the event kind. An alert of another restaurant is not
 // found; one already in the state asked for changes nothing.
 func (db *DB) changeAlert(ctx context.Context, restaurantID, alertID int64, kind string,
-	update func(ctx context.Context, tx *sql.Tx, now int64) (int64, error)) error {
-	return db.writeEvents(ctx, func(ctx context.Context, tx *sql.Tx, now int64) ([]Notice, error) {
-		changed, err := update(ctx, tx, now)
+	update func(ctx context.Context, tx *Tx) (int64, error)) error {
+	return db.writeEvents(ctx, func(ctx context.Context, tx *Tx) ([]Notice, error) {
+		changed, err := update(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
@@ -262,7 +264,7 @@ func (db *DB) changeAlert(ctx context.Context, restaurantID, alertID int64, kind
 			}
 			return nil, err
 		}
-		e, err := db.insertEvent(ctx, tx, restaurantID, alertID, kind, now)
+		e, err := db.insertEvent(ctx, tx, restaurantID, alertID, kind, tx.nowMillis())
 		return []Notice{e}, err
 	})
 }
@@ -287,7 +289,7 @@ func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int
 		return 0, Errorf(EInvalid, "The form is missing its key: reload the page and try again.")
 	}
 	var id int64
-	err := db.writeEvents(ctx, func(ctx context.Context, tx *sql.Tx, now int64) ([]Notice, error) {
+	err := db.writeEvents(ctx, func(ctx context.Context, tx *Tx) ([]Notice, error) {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tables WHERE id = ? AND restaurant_id = ? AND active = 1`,
 			tableID, restaurantID).Scan(&n); err != nil {
@@ -298,7 +300,7 @@ func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO alerts (restaurant_id, table_id, reasons, note, tags, logged_by, request_key, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (restaurant_id, request_key) WHERE request_key IS NOT NULL DO NOTHING RETURNING id`,
-			restaurantID, tableID, ReasonInPerson, note, strings.Join(tags, " "), userID, key, now).Scan(&id)
+			restaurantID, tableID, ReasonInPerson, note, strings.Join(tags, " "), userID, key, tx.nowMillis()).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) { // sent before: nothing new to tell the floor
 			return nil, tx.QueryRowContext(ctx, `SELECT id FROM alerts WHERE restaurant_id = ? AND request_key = ?`,
 				restaurantID, key).Scan(&id)
@@ -306,7 +308,7 @@ func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int
 		if err != nil {
 			return nil, err
 		}
-		e, err := db.insertEvent(ctx, tx, restaurantID, id, "raised", now)
+		e, err := db.insertEvent(ctx, tx, restaurantID, id, "raised", tx.nowMillis())
 		return []Notice{e}, err
 	})
 	return id, err
@@ -318,7 +320,7 @@ func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int
 func (db *DB) EscalateDue(ctx context.Context, now time.Time) (int, error) {
 	ms := now.UnixMilli()
 	var due []Notice
-	err := db.writeEvents(ctx, func(ctx context.Context, tx *sql.Tx, _ int64) ([]Notice, error) {
+	err := db.writeEvents(ctx, func(ctx context.Context, tx *Tx) ([]Notice, error) {
 		rows, err := tx.QueryContext(ctx, `UPDATE alerts SET escalated_at = ?
 			WHERE state = 'open' AND escalated_at IS NULL
 			AND created_at <= ? - 1000 * (SELECT escalate_after_s FROM restaurants WHERE id = alerts.restaurant_id)

@@ -29,7 +29,7 @@ func staffUser(t *testing.T, db *store.DB, r store.Restaurant, email, name strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.AddMembership(context.Background(), u.ID, r.ID, role); err != nil {
+	if _, err := db.AddMembership(context.Background(), u.ID, r.ID, role); err != nil {
 		t.Fatal(err)
 	}
 	return u

@@ -68,7 +68,7 @@ func (db *DB) commitLoop() {
 // submission. Any other error fails the whole transaction and is returned.
 func (db *DB) writeBatch(batch []*submission) error {
 	ctx := context.Background() // a diner who hangs up still has their response saved
-	return db.writeEvents(ctx, func(ctx context.Context, tx *sql.Tx, _ int64) ([]Notice, error) {
+	return db.writeEvents(ctx, func(ctx context.Context, tx *Tx) ([]Notice, error) {
 		insert, replayed := tx.StmtContext(ctx, db.stmt.insertResponse), tx.StmtContext(ctx, db.stmt.replayed)
 		var notices []Notice
 		rules := map[int64]AlertRules{}
@@ -103,7 +103,7 @@ func (db *DB) writeBatch(batch []*submission) error {
 // raiseAlert applies the restaurant's alert rules to a response just inserted
 // in tx and, if they say so, raises its alert in the same transaction and
 // reports raised, with the notice of its event.
-func (db *DB) raiseAlert(ctx context.Context, tx *sql.Tx, rules map[int64]AlertRules, responseID, restaurantID int64, s *submission) (n Notice, raised bool, err error) {
+func (db *DB) raiseAlert(ctx context.Context, tx *Tx, rules map[int64]AlertRules, responseID, restaurantID int64, s *submission) (n Notice, raised bool, err error) {
 	r, ok := rules[restaurantID]
 	if !ok {
 		if r, err = scanRules(tx.StmtContext(ctx, db.stmt.alertRules).QueryRowContext(ctx, restaurantID)); err != nil {

@@ -41,25 +41,22 @@ type DayCovers struct {
 }
 
 func (db *DB) setCovers(ctx context.Context, restaurantID int64, days []DayCovers, cleared []time.Time) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer tx.Rollback()
-	for _, d := range cleared {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM covers WHERE restaurant_id = ? AND day = ?`,
-			restaurantID, d.Format(time.DateOnly)); err != nil {
-			return dbError(err)
+	return db.update(ctx, func(tx *Tx) error {
+		for _, d := range cleared {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM covers WHERE restaurant_id = ? AND day = ?`,
+				restaurantID, d.Format(time.DateOnly)); err != nil {
+				return err
+			}
 		}
-	}
-	for _, d := range days {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO covers (restaurant_id, day, guests) VALUES (?, ?, ?)
-			ON CONFLICT (restaurant_id, day) DO UPDATE SET guests = excluded.guests`,
-			restaurantID, d.Day.Format(time.DateOnly), d.Guests); err != nil {
-			return dbError(err)
+		for _, d := range days {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO covers (restaurant_id, day, guests) VALUES (?, ?, ?)
+				ON CONFLICT (restaurant_id, day) DO UPDATE SET guests = excluded.guests`,
+				restaurantID, d.Day.Format(time.DateOnly), d.Guests); err != nil {
+				return err
+			}
 		}
-	}
-	return dbError(tx.Commit())
+		return nil
+	})
 }
 
 // RowError is one bad line of an imported file.

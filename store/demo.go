@@ -24,47 +24,44 @@ const (
 // logins, and eight weeks of history up to now. The history is deterministic
 // (a fixed random seed), so the same now gives the same ratings, tags and
 // comments. On a database that has any restaurant it does nothing and reports
-// seeded=false.
+// seeded=false. It is one transaction: a crash while seeding leaves nothing,
+// and the next start seeds again.
 func (db *DB) SeedDemo(ctx context.Context, now time.Time) (seeded bool, err error) {
-	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM restaurants`).Scan(&n); err != nil {
-		return false, dbError(err)
-	}
-	if n > 0 {
-		return false, nil
-	}
-	r, err := db.CreateRestaurant(ctx, Restaurant{Slug: DemoSlug, Name: "Demo Bistro", TimeZone: "Europe/London", Currency: "GBP"})
-	if err != nil {
-		return false, err
-	}
-	owner, err := db.CreateUser(ctx, DemoOwnerEmail, "Alex Morgan", DemoOwnerPassword)
-	if err != nil {
-		return false, err
-	}
-	manager, err := db.CreateUser(ctx, DemoManagerEmail, "Sam Patel", DemoManagerPassword)
-	if err != nil {
-		return false, err
-	}
-	if err := db.AddMembership(ctx, owner.ID, r.ID, RoleOwner); err != nil {
-		return false, err
-	}
-	if err := db.AddMembership(ctx, manager.ID, r.ID, RoleManager); err != nil {
-		return false, err
-	}
-	if err := db.SetSummarySettings(ctx, r.ID, DefaultVoiceRate, []string{"Sam", "Priya", "Tom", "Jo"}); err != nil {
-		return false, err
-	}
-	return true, db.seedHistory(ctx, r, now, []int64{manager.ID, manager.ID, owner.ID})
+	err = db.update(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM restaurants`).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		r, err := db.createRestaurant(ctx, tx, Restaurant{Slug: DemoSlug, Name: "Demo Bistro", TimeZone: "Europe/London", Currency: "GBP"})
+		if err != nil {
+			return err
+		}
+		owner, err := db.createUser(ctx, tx, DemoOwnerEmail, "Alex Morgan", DemoOwnerPassword)
+		if err != nil {
+			return err
+		}
+		manager, err := db.createUser(ctx, tx, DemoManagerEmail, "Sam Patel", DemoManagerPassword)
+		if err != nil {
+			return err
+		}
+		if _, err := addMembership(ctx, tx, owner.ID, r.ID, RoleOwner, ""); err != nil {
+			return err
+		}
+		if _, err := addMembership(ctx, tx, manager.ID, r.ID, RoleManager, ""); err != nil {
+			return err
+		}
+		if err := setSummarySettings(ctx, tx, r.ID, DefaultVoiceRate, []string{"Sam", "Priya", "Tom", "Jo"}); err != nil {
+			return err
+		}
+		seeded = true
+		return db.seedHistory(ctx, tx, r, now, []int64{manager.ID, manager.ID, owner.ID})
+	})
+	return seeded && err == nil, err
 }
 
 // seedHistory writes the tables, covers, responses and the alerts they raised,
-// handled by staff, in one transaction.
-func (db *DB) seedHistory(ctx context.Context, r Restaurant, now time.Time, staff []int64) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer tx.Rollback()
+// handled by staff, in tx.
+func (db *DB) seedHistory(ctx context.Context, tx *Tx, r Restaurant, now time.Time, staff []int64) error {
 	var tables []Table
 	for i := 1; i <= 12; i++ {
 		label := fmt.Sprintf("Table %d", i)
@@ -72,7 +69,7 @@ func (db *DB) seedHistory(ctx context.Context, r Restaurant, now time.Time, staf
 			label = fmt.Sprintf("Terrace %d", i-10)
 		}
 		t := Table{RestaurantID: r.ID, Label: label, Token: NewToken(), Active: true}
-		if err := insertTable(ctx, tx, &t, now.UnixMilli()); err != nil {
+		if err := insertTable(ctx, tx, &t); err != nil {
 			return err
 		}
 		tables = append(tables, t)
@@ -102,7 +99,7 @@ func (db *DB) seedHistory(ctx context.Context, r Restaurant, now time.Time, staf
 				return dbError(err)
 			}
 			if reasons := r.Rules.Reasons(in.Rating, in.Tags, in.AtTable); len(reasons) > 0 {
-				if err := demoAlert(ctx, tx, rng, r.ID, id, 0, strings.Join(reasons, " "), in, at, now, staff); err != nil {
+				if err := demoAlert(ctx, tx.Tx, rng, r.ID, id, 0, strings.Join(reasons, " "), in, at, now, staff); err != nil {
 					return err
 				}
 			}
@@ -113,13 +110,13 @@ func (db *DB) seedHistory(ctx context.Context, r Restaurant, now time.Time, staf
 			if at.Before(now) {
 				t := tables[rng.IntN(len(tables))]
 				in := NewResponse{Tags: pickTags(rng, demoComplaintTags, 1), Comment: demoComplaints[rng.IntN(len(demoComplaints))]}
-				if err := demoAlert(ctx, tx, rng, r.ID, 0, t.ID, ReasonInPerson, in, at, now, staff); err != nil {
+				if err := demoAlert(ctx, tx.Tx, rng, r.ID, 0, t.ID, ReasonInPerson, in, at, now, staff); err != nil {
 					return err
 				}
 			}
 		}
 	}
-	return dbError(tx.Commit())
+	return nil
 }
 
 // demoAlert records an alert as the floor would have handled it: most are

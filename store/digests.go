@@ -33,22 +33,18 @@ func (db *DB) Owners(ctx context.Context) ([]Owner, error) {
 // ClaimDigest records that the digest of a week is being sent to a user, and
 // reports false if it was already: so each owner gets each week once, across
 // restarts and several processes.
-func (db *DB) ClaimDigest(ctx context.Context, userID int64, week string) (bool, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return false, dbError(err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `INSERT INTO digests (user_id, week, sent_at) VALUES (?, ?, ?)
-		ON CONFLICT (user_id, week) DO NOTHING`, userID, week, db.nowMillis())
-	if err != nil {
-		return false, dbError(err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, dbError(err)
-	}
-	return n == 1, dbError(tx.Commit())
+func (db *DB) ClaimDigest(ctx context.Context, userID int64, week string) (claimed bool, err error) {
+	err = db.update(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO digests (user_id, week, sent_at) VALUES (?, ?, ?)
+			ON CONFLICT (user_id, week) DO NOTHING`, userID, week, tx.nowMillis())
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		claimed = n == 1
+		return err
+	})
+	return claimed, err
 }
 
 // ReleaseDigest forgets a claim whose sending failed, so that it is tried

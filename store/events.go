@@ -1,9 +1,6 @@
 package store
 
-import (
-	"context"
-	"database/sql"
-)
+import "context"
 
 // Event is one change on a restaurant's floor, read from the event log: an
 // alert raised, acknowledged, resolved or escalated, with the alert as it
@@ -67,7 +64,7 @@ func (db *DB) LastEventID(ctx context.Context, restaurantID int64) (int64, error
 
 // insertEvent writes an event in tx and returns the notice to publish once tx
 // has committed.
-func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, restaurantID, alertID int64, kind string, now int64) (Notice, error) {
+func (db *DB) insertEvent(ctx context.Context, tx *Tx, restaurantID, alertID int64, kind string, now int64) (Notice, error) {
 	n := Notice{RestaurantID: restaurantID, AlertID: alertID}
 	err := tx.StmtContext(ctx, db.stmt.insertEvent).QueryRowContext(ctx, restaurantID, alertID, kind, now, restaurantID).Scan(&n.ID)
 	return n, dbError(err)
@@ -78,19 +75,16 @@ func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, restaurantID, alertID
 // if the request behind ctx is cancelled (a manager's tap that reached the
 // server counts), and nothing after the commit can fail: once write's rows are
 // in the log, the caller is told it worked and every stream will read them.
-func (db *DB) writeEvents(ctx context.Context, write func(ctx context.Context, tx *sql.Tx, now int64) ([]Notice, error)) error {
+func (db *DB) writeEvents(ctx context.Context, write func(ctx context.Context, tx *Tx) ([]Notice, error)) error {
 	ctx = context.WithoutCancel(ctx)
-	tx, err := db.write.BeginTx(ctx, nil)
+	var notices []Notice
+	err := db.update(ctx, func(tx *Tx) error {
+		var err error
+		notices, err = write(ctx, tx)
+		return err
+	})
 	if err != nil {
-		return dbError(err)
-	}
-	defer tx.Rollback()
-	notices, err := write(ctx, tx, db.nowMillis())
-	if err != nil {
-		return dbError(err)
-	}
-	if err := tx.Commit(); err != nil {
-		return dbError(err)
+		return err
 	}
 	if db.afterCommit != nil {
 		db.afterCommit()

@@ -12,18 +12,11 @@ func (db *DB) FollowUps(ctx context.Context, restaurantID int64) ([]Alert, error
 // CompleteFollowUp marks a follow-up done. Marking it twice changes nothing;
 // an alert that is not a follow-up of the restaurant is not found.
 func (db *DB) CompleteFollowUp(ctx context.Context, restaurantID, alertID, userID int64) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer tx.Rollback()
-	var id int64
-	err = tx.QueryRowContext(ctx, `UPDATE alerts SET follow_up_done_at = coalesce(follow_up_done_at, ?),
-		follow_up_done_by = coalesce(follow_up_done_by, ?)
-		WHERE id = ? AND restaurant_id = ? AND outcome = 'follow-up' RETURNING id`,
-		db.nowMillis(), userID, alertID, restaurantID).Scan(&id)
-	if err != nil {
-		return dbError(err)
-	}
-	return dbError(tx.Commit())
+	return db.update(ctx, func(tx *Tx) error {
+		var id int64
+		return tx.QueryRowContext(ctx, `UPDATE alerts SET follow_up_done_at = coalesce(follow_up_done_at, ?),
+			follow_up_done_by = coalesce(follow_up_done_by, ?)
+			WHERE id = ? AND restaurant_id = ? AND outcome = 'follow-up' RETURNING id`,
+			tx.nowMillis(), userID, alertID, restaurantID).Scan(&id)
+	})
 }

@@ -30,27 +30,21 @@ func (db *DB) checkLockout(ctx context.Context, email string) error {
 // limit; a count older than the window starts again. Old rows are pruned as it
 // goes, so guessing at random addresses does not grow the table for ever.
 func (db *DB) recordLoginFailure(ctx context.Context, email string) error {
-	now := db.nowMillis()
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer tx.Rollback()
-	windowStart := now - LoginWindow.Milliseconds()
-	_, err = tx.ExecContext(ctx, `INSERT INTO login_failures (email, failures, first_at) VALUES (?, 1, ?)
-		ON CONFLICT (email) DO UPDATE SET
-			failures     = CASE WHEN first_at < ?2 - ?3 THEN 1 ELSE failures + 1 END,
-			first_at     = CASE WHEN first_at < ?2 - ?3 THEN ?2 ELSE first_at END,
-			locked_until = CASE WHEN first_at >= ?2 - ?3 AND failures + 1 >= ?4 THEN ?2 + ?5 ELSE locked_until END`,
-		email, now, LoginWindow.Milliseconds(), MaxLoginFailures, LockoutFor.Milliseconds())
-	if err != nil {
-		return dbError(err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE first_at < ? AND coalesce(locked_until, 0) < ?`,
-		windowStart, now); err != nil {
-		return dbError(err)
-	}
-	return dbError(tx.Commit())
+	return db.update(ctx, func(tx *Tx) error {
+		now := tx.nowMillis()
+		_, err := tx.ExecContext(ctx, `INSERT INTO login_failures (email, failures, first_at) VALUES (?, 1, ?)
+			ON CONFLICT (email) DO UPDATE SET
+				failures     = CASE WHEN first_at < ?2 - ?3 THEN 1 ELSE failures + 1 END,
+				first_at     = CASE WHEN first_at < ?2 - ?3 THEN ?2 ELSE first_at END,
+				locked_until = CASE WHEN first_at >= ?2 - ?3 AND failures + 1 >= ?4 THEN ?2 + ?5 ELSE locked_until END`,
+			email, now, LoginWindow.Milliseconds(), MaxLoginFailures, LockoutFor.Milliseconds())
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM login_failures WHERE first_at < ? AND coalesce(locked_until, 0) < ?`,
+			now-LoginWindow.Milliseconds(), now)
+		return err
+	})
 }
 
 func (db *DB) clearLoginFailures(ctx context.Context, email string) error {

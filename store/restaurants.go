@@ -1,7 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -95,6 +98,10 @@ const MaxTeamNames = 100
 
 // SetSummarySettings changes a restaurant's voice-rate range and team names.
 func (db *DB) SetSummarySettings(ctx context.Context, restaurantID int64, voice Range, team []string) error {
+	return db.update(ctx, func(tx *Tx) error { return setSummarySettings(ctx, tx, restaurantID, voice, team) })
+}
+
+func setSummarySettings(ctx context.Context, tx *Tx, restaurantID int64, voice Range, team []string) error {
 	bp := func(f float64) int64 { return int64(math.Round(f * 10000)) }
 	low, central, high := bp(voice.Low), bp(voice.Central), bp(voice.High)
 	switch {
@@ -110,20 +117,15 @@ func (db *DB) SetSummarySettings(ctx context.Context, restaurantID int64, voice 
 			return Errorf(EInvalid, "A team name is a first name of at most 40 characters: %q.", n)
 		}
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer tx.Rollback()
 	res, err := tx.ExecContext(ctx, `UPDATE restaurants SET voice_low_bp = ?, voice_central_bp = ?, voice_high_bp = ?,
 		team_names = ? WHERE id = ?`, low, central, high, strings.Join(splitNames(strings.Join(team, ",")), ", "), restaurantID)
 	if err != nil {
-		return dbError(err)
+		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrNotFound
 	}
-	return dbError(tx.Commit())
+	return nil
 }
 
 // Location returns the restaurant's time zone, loaded when the restaurant was
@@ -143,6 +145,15 @@ var (
 
 // CreateRestaurant stores a new restaurant and returns it with its id.
 func (db *DB) CreateRestaurant(ctx context.Context, r Restaurant) (Restaurant, error) {
+	err := db.update(ctx, func(tx *Tx) error {
+		var err error
+		r, err = db.createRestaurant(ctx, tx, r)
+		return err
+	})
+	return r, err
+}
+
+func (db *DB) createRestaurant(ctx context.Context, tx *Tx, r Restaurant) (Restaurant, error) {
 	r.Name = strings.TrimSpace(r.Name)
 	switch {
 	case !slugRE.MatchString(r.Slug):
@@ -150,34 +161,21 @@ func (db *DB) CreateRestaurant(ctx context.Context, r Restaurant) (Restaurant, e
 	case r.Name == "":
 		return r, Errorf(EInvalid, "A restaurant needs a name.")
 	}
-	if r.TimeZone == "" {
-		r.TimeZone = "UTC"
-	}
-	if r.Currency == "" {
-		r.Currency = "USD"
-	}
+	r.TimeZone, r.Currency = cmp.Or(r.TimeZone, "UTC"), cmp.Or(r.Currency, "USD")
 	if err := CheckCurrency(r.Currency); err != nil {
 		return r, err
 	}
-	var err error
-	if r.loc, err = db.zones.load(r.TimeZone); err != nil {
+	if err := db.setLocation(&r); err != nil {
 		return r, err
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return r, dbError(err)
-	}
-	defer tx.Rollback()
-	err = tx.QueryRowContext(ctx, `INSERT INTO restaurants (slug, name, time_zone, currency, created_at)
+	err := tx.QueryRowContext(ctx, `INSERT INTO restaurants (slug, name, time_zone, currency, created_at)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id`,
-		r.Slug, r.Name, r.TimeZone, r.Currency, db.nowMillis()).Scan(&r.ID)
+		r.Slug, r.Name, r.TimeZone, r.Currency, tx.nowMillis()).Scan(&r.ID)
 	r.Rules, r.VoiceRate = DefaultAlertRules(), DefaultVoiceRate
-	if err := dbError(err); err == ErrNotFound {
+	if errors.Is(err, sql.ErrNoRows) {
 		return r, Errorf(EConflict, "A restaurant with the slug %q exists already.", r.Slug)
-	} else if err != nil {
-		return r, err
 	}
-	return r, dbError(tx.Commit())
+	return r, err
 }
 
 // RestaurantBySlug finds a restaurant by its slug.
@@ -194,20 +192,17 @@ func (db *DB) SetAlertRules(ctx context.Context, restaurantID int64, r AlertRule
 	case secs < 30 || secs > 3600:
 		return Errorf(EInvalid, "Escalate after between half a minute and an hour.")
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE restaurants SET alert_max_rating = ?, alert_urgent_tags = ?, alert_at_table = ?,
-		escalate_after_s = ? WHERE id = ?`, r.MaxRating, r.UrgentTags, r.AtTable, secs, restaurantID)
-	if err != nil {
-		return dbError(err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return dbError(tx.Commit())
+	return db.update(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE restaurants SET alert_max_rating = ?, alert_urgent_tags = ?, alert_at_table = ?,
+			escalate_after_s = ? WHERE id = ?`, r.MaxRating, r.UrgentTags, r.AtTable, secs, restaurantID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
 }
 
 // Restaurants lists every restaurant by name.

@@ -41,7 +41,7 @@ func (db *DB) SeedScale(ctx context.Context, o ScaleOptions) error {
 		if err != nil {
 			return err
 		}
-		if err := db.AddMembership(ctx, u.ID, r.ID, RoleOwner); err != nil {
+		if _, err := db.AddMembership(ctx, u.ID, r.ID, RoleOwner); err != nil {
 			return err
 		}
 		if err := db.SetSummarySettings(ctx, r.ID, DefaultVoiceRate, []string{"Sam", "Priya"}); err != nil {

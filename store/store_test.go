@@ -54,8 +54,8 @@ func TestMigrationsAppliedOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(vs, []int{1, 2, 3, 4, 5, 6, 7, 8}) {
-			t.Fatalf("migrations = %v, want [1 2 3 4 5 6 7 8]", vs)
+		if !slices.Equal(vs, []int{1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+			t.Fatalf("migrations = %v, want [1 2 3 4 5 6 7 8 9]", vs)
 		}
 		db.Close()
 	}
@@ -397,4 +397,69 @@ func TestTimeZones(t *testing.T) {
 	if _, err := db.RestaurantBySlug(ctx, "tokyo"); err == nil || !strings.Contains(err.Error(), "Mars/Olympus") {
 		t.Fatalf("a stored unknown zone read as %v", err)
 	}
+}
+
+// TestAddingNeverDemotes: adding an owner as a manager (an invitation, a
+// command run by mistake) leaves them an owner; adding a manager as an owner
+// promotes them.
+func TestAddingNeverDemotes(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, "")
+	r, _ := fixture(t, db)
+	olu, _ := db.CreateUser(ctx, "olu@example.com", "Olu", "correct horse battery")
+	if role, err := db.AddMembership(ctx, olu.ID, r.ID, store.RoleOwner); err != nil || role != store.RoleOwner {
+		t.Fatal(role, err)
+	}
+	if role, err := db.AddMembership(ctx, olu.ID, r.ID, store.RoleManager); err != nil || role != store.RoleOwner {
+		t.Fatalf("an owner added as a manager is now %q (%v)", role, err)
+	}
+	sam, _ := db.CreateUser(ctx, "sam@example.com", "Sam", "correct horse battery")
+	db.AddMembership(ctx, sam.ID, r.ID, store.RoleManager)
+	if role, _ := db.AddMembership(ctx, sam.ID, r.ID, store.RoleOwner); role != store.RoleOwner {
+		t.Fatalf("a manager made owner is %q", role)
+	}
+	staff, _ := db.Staff(ctx, r.ID)
+	for _, s := range staff {
+		if s.Role != store.RoleOwner {
+			t.Errorf("%s is %s", s.User.Name, s.Role)
+		}
+	}
+}
+
+// TestSeedDemoIsOneTransaction: a seed that fails halfway (here the database
+// reaches its size cap) leaves nothing, so the next start seeds the demo
+// whole instead of finding half a restaurant and refusing.
+func TestSeedDemoIsOneTransaction(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, "")
+	if err := db.SetSizeLimit(ctx, 250<<10); err != nil {
+		t.Fatal(err)
+	}
+	if seeded, err := db.SeedDemo(ctx, time.Now()); err == nil || seeded {
+		t.Fatalf("a seed past the size cap: seeded %v, %v", seeded, err)
+	}
+	if rs, err := db.Restaurants(ctx); err != nil || len(rs) != 0 {
+		t.Fatalf("a failed seed left %d restaurants (%v)", len(rs), err)
+	}
+	if _, err := db.UserByEmail(ctx, store.DemoOwnerEmail); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a failed seed left the demo owner: %v", err)
+	}
+	if err := db.SetSizeLimit(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if seeded, err := db.SeedDemo(ctx, time.Now()); err != nil || !seeded {
+		t.Fatalf("seeding again: %v, %v", seeded, err)
+	}
+	if r, err := db.RestaurantBySlug(ctx, store.DemoSlug); err != nil || len(mustTables(t, db, r.ID)) != 12 {
+		t.Fatalf("the demo after a failed seed: %v", err)
+	}
+}
+
+func mustTables(t *testing.T, db *store.DB, restaurantID int64) []store.Table {
+	t.Helper()
+	ts, err := db.ActiveTables(context.Background(), restaurantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ts
 }

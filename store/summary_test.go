@@ -199,7 +199,7 @@ func TestSummaryOfSeveralRestaurants(t *testing.T) {
 	lt, _ := db.CreateTable(ctx, london.ID, "1")
 	nt, _ := db.CreateTable(ctx, ny.ID, "1")
 	sam := staffUser(t, db, london, "sam@example.com", "Sam", store.RoleManager)
-	if err := db.AddMembership(ctx, sam.ID, ny.ID, store.RoleManager); err != nil {
+	if _, err := db.AddMembership(ctx, sam.ID, ny.ID, store.RoleManager); err != nil {
 		t.Fatal(err)
 	}
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -45,18 +44,10 @@ func (db *DB) CreateTable(ctx context.Context, restaurantID int64, label string)
 		return Table{}, err
 	}
 	t := Table{RestaurantID: restaurantID, Label: label, Token: NewToken(), Active: true}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return t, dbError(err)
-	}
-	defer tx.Rollback()
-	if err := insertTable(ctx, tx, &t, db.nowMillis()); err != nil {
-		return t, err
-	}
-	return t, dbError(tx.Commit())
+	return t, db.update(ctx, func(tx *Tx) error { return insertTable(ctx, tx, &t) })
 }
 
-func insertTable(ctx context.Context, tx *sql.Tx, t *Table, now int64) error {
+func insertTable(ctx context.Context, tx *Tx, t *Table) error {
 	var taken int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tables WHERE restaurant_id = ? AND label = ? AND active = 1`,
 		t.RestaurantID, t.Label).Scan(&taken); err != nil {
@@ -66,7 +57,7 @@ func insertTable(ctx context.Context, tx *sql.Tx, t *Table, now int64) error {
 		return Errorf(EConflict, "There is already a table called %q.", t.Label)
 	}
 	return dbError(tx.QueryRowContext(ctx, `INSERT INTO tables (restaurant_id, label, token, created_at)
-		VALUES (?, ?, ?, ?) RETURNING id`, t.RestaurantID, t.Label, t.Token, now).Scan(&t.ID))
+		VALUES (?, ?, ?, ?) RETURNING id`, t.RestaurantID, t.Label, t.Token, tx.nowMillis()).Scan(&t.ID))
 }
 
 const surveyTargetSQL = `SELECT t.id, t.restaurant_id, t.label, t.token, r.id, r.slug, r.name, r.time_zone
@@ -111,30 +102,30 @@ func (db *DB) TableByID(ctx context.Context, restaurantID, tableID int64) (Table
 // RotateTableToken gives a table a new token; the old QR code stops working at
 // once. It returns the table with its new token.
 func (db *DB) RotateTableToken(ctx context.Context, restaurantID, tableID int64) (Table, error) {
-	return db.updateTable(ctx,
-		`UPDATE tables SET token = ?, rotated_at = ? WHERE id = ? AND restaurant_id = ? AND active = 1
-		RETURNING id, restaurant_id, label, token`, NewToken(), db.nowMillis(), tableID, restaurantID)
+	return db.updateTable(ctx, func(tx *Tx) (string, []any) {
+		return `UPDATE tables SET token = ?, rotated_at = ? WHERE id = ? AND restaurant_id = ? AND active = 1
+			RETURNING id, restaurant_id, label, token`, []any{NewToken(), tx.nowMillis(), tableID, restaurantID}
+	})
 }
 
 // RetireTable takes a table out of service; its QR code stops working and it no
 // longer appears on the cards. Its past responses are kept.
 func (db *DB) RetireTable(ctx context.Context, restaurantID, tableID int64) (Table, error) {
-	t, err := db.updateTable(ctx,
-		`UPDATE tables SET active = 0 WHERE id = ? AND restaurant_id = ? AND active = 1
-		RETURNING id, restaurant_id, label, token`, tableID, restaurantID)
+	t, err := db.updateTable(ctx, func(*Tx) (string, []any) {
+		return `UPDATE tables SET active = 0 WHERE id = ? AND restaurant_id = ? AND active = 1
+			RETURNING id, restaurant_id, label, token`, []any{tableID, restaurantID}
+	})
 	t.Active = false
 	return t, err
 }
 
-func (db *DB) updateTable(ctx context.Context, query string, args ...any) (Table, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return Table{}, dbError(err)
-	}
-	defer tx.Rollback()
+// updateTable runs the UPDATE … RETURNING that statement makes, in a
+// transaction, and reads the table back.
+func (db *DB) updateTable(ctx context.Context, statement func(tx *Tx) (string, []any)) (Table, error) {
 	t := Table{Active: true}
-	if err := tx.QueryRowContext(ctx, query, args...).Scan(&t.ID, &t.RestaurantID, &t.Label, &t.Token); err != nil {
-		return t, dbError(err)
-	}
-	return t, dbError(tx.Commit())
+	err := db.update(ctx, func(tx *Tx) error {
+		query, args := statement(tx)
+		return tx.QueryRowContext(ctx, query, args...).Scan(&t.ID, &t.RestaurantID, &t.Label, &t.Token)
+	})
+	return t, err
 }

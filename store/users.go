@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"net/mail"
 	"strings"
 
@@ -29,7 +31,15 @@ type User struct {
 const MinPassword = 10
 
 // CreateUser stores a staff account with a bcrypt hash of its password.
-func (db *DB) CreateUser(ctx context.Context, email, name, password string) (User, error) {
+func (db *DB) CreateUser(ctx context.Context, email, name, password string) (u User, err error) {
+	err = db.update(ctx, func(tx *Tx) error {
+		u, err = db.createUser(ctx, tx, email, name, password)
+		return err
+	})
+	return u, err
+}
+
+func (db *DB) createUser(ctx context.Context, tx *Tx, email, name, password string) (User, error) {
 	u := User{Email: strings.TrimSpace(email), Name: strings.TrimSpace(name)}
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
 		return u, Errorf(EInvalid, "%q is not an email address.", email)
@@ -44,36 +54,41 @@ func (db *DB) CreateUser(ctx context.Context, email, name, password string) (Use
 	if err != nil {
 		return u, err
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return u, dbError(err)
-	}
-	defer tx.Rollback()
 	err = tx.QueryRowContext(ctx, `INSERT INTO users (email, name, password_hash, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (email) DO NOTHING RETURNING id`, u.Email, u.Name, string(hash), db.nowMillis()).Scan(&u.ID)
-	if err := dbError(err); err == ErrNotFound {
+		ON CONFLICT (email) DO NOTHING RETURNING id`, u.Email, u.Name, string(hash), tx.nowMillis()).Scan(&u.ID)
+	if errors.Is(err, sql.ErrNoRows) {
 		return u, Errorf(EConflict, "There is already an account for %s.", u.Email)
-	} else if err != nil {
-		return u, err
 	}
-	return u, dbError(tx.Commit())
+	return u, err
 }
 
-// AddMembership gives a user a role in a restaurant, replacing any role they had.
-func (db *DB) AddMembership(ctx context.Context, userID, restaurantID int64, role Role) error {
+// AddMembership gives a user a role in a restaurant and returns the role they
+// have there now. It only ever adds or promotes: a manager made an owner
+// becomes one, but an owner added as a manager stays an owner, so nothing
+// that goes wrong around an invitation can demote one.
+func (db *DB) AddMembership(ctx context.Context, userID, restaurantID int64, role Role) (now Role, err error) {
+	return db.AddStaff(ctx, userID, restaurantID, role, "")
+}
+
+// AddStaff is AddMembership with the name the restaurant knows them by (""
+// for their account's name); a name given before is kept.
+func (db *DB) AddStaff(ctx context.Context, userID, restaurantID int64, role Role, name string) (now Role, err error) {
+	err = db.update(ctx, func(tx *Tx) error {
+		now, err = addMembership(ctx, tx, userID, restaurantID, role, name)
+		return err
+	})
+	return now, err
+}
+
+func addMembership(ctx context.Context, tx *Tx, userID, restaurantID int64, role Role, name string) (Role, error) {
 	if role != RoleOwner && role != RoleManager {
-		return Errorf(EInvalid, "Unknown role %q.", role)
+		return "", Errorf(EInvalid, "Unknown role %q.", role)
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (user_id, restaurant_id, role) VALUES (?, ?, ?)
-		ON CONFLICT (user_id, restaurant_id) DO UPDATE SET role = excluded.role`, userID, restaurantID, role); err != nil {
-		return dbError(err)
-	}
-	return dbError(tx.Commit())
+	var now Role
+	err := tx.QueryRowContext(ctx, `INSERT INTO memberships (user_id, restaurant_id, role, name) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id, restaurant_id) DO UPDATE SET role = CASE WHEN excluded.role = 'owner' THEN 'owner' ELSE role END
+		RETURNING role`, userID, restaurantID, role, strings.TrimSpace(name)).Scan(&now)
+	return now, err
 }
 
 // Membership is a user's role in one restaurant.
@@ -137,12 +152,14 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (User, error) {
 	return u, dbError(err)
 }
 
-// Memberships lists the restaurants a user works in, by name.
+// Memberships lists the restaurants a user works in, in the order they joined
+// them: the first is where their floor opens, and being added to another
+// restaurant later does not change it.
 func (db *DB) Memberships(ctx context.Context, userID int64) ([]Membership, error) {
 	var ms []Membership
 	err := db.each(ctx, `SELECT m.role, `+prefixed("r.", restaurantColumns)+`
 		FROM memberships m JOIN restaurants r ON r.id = m.restaurant_id
-		WHERE m.user_id = ? ORDER BY r.name, r.id`, []any{userID}, func(row rowScanner) error {
+		WHERE m.user_id = ? ORDER BY m.rowid`, []any{userID}, func(row rowScanner) error {
 		var m Membership
 		err := db.scanRestaurantAfter(row, &m.Restaurant, &m.Role)
 		ms = append(ms, m)
@@ -169,8 +186,8 @@ type StaffMember struct {
 // Staff lists a restaurant's staff, owners first.
 func (db *DB) Staff(ctx context.Context, restaurantID int64) ([]StaffMember, error) {
 	var staff []StaffMember
-	err := db.each(ctx, `SELECT u.id, u.email, u.name, m.role FROM memberships m
-		JOIN users u ON u.id = m.user_id WHERE m.restaurant_id = ? ORDER BY m.role DESC, u.name, u.id`, []any{restaurantID},
+	err := db.each(ctx, `SELECT u.id, u.email, coalesce(nullif(m.name, ''), u.name), m.role FROM memberships m
+		JOIN users u ON u.id = m.user_id WHERE m.restaurant_id = ? ORDER BY m.role DESC, coalesce(nullif(m.name, ''), u.name), u.id`, []any{restaurantID},
 		func(row rowScanner) error {
 			var s StaffMember
 			err := row.Scan(&s.User.ID, &s.User.Email, &s.User.Name, &s.Role)
@@ -183,18 +200,15 @@ func (db *DB) Staff(ctx context.Context, restaurantID int64) ([]StaffMember, err
 // RemoveMembership takes a manager out of a restaurant. Owners are not removed
 // this way, so a restaurant always keeps its owner.
 func (db *DB) RemoveMembership(ctx context.Context, restaurantID, userID int64) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE restaurant_id = ? AND user_id = ? AND role = 'manager'`,
-		restaurantID, userID)
-	if err != nil {
-		return dbError(err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotFound
-	}
-	return dbError(tx.Commit())
+	return db.update(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE restaurant_id = ? AND user_id = ? AND role = 'manager'`,
+			restaurantID, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
 }

@@ -14,8 +14,11 @@ import (
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("tableside backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbPath := fs.String("db", env("DB", "tableside.db"), "SQLite database file")
+	dbPath := fs.String("db", "tableside.db", "SQLite database file (TABLESIDE_DB)")
 	out := fs.String("out", "", "the backup file to write (must not exist)")
+	if err := envFlags(fs, "db"); err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -13,16 +13,11 @@ import (
 
 // digestFlags adds the weekly digest's settings to a flag set.
 func digestFlags(fs *flag.FlagSet, c *handlers.DigestConfig) {
-	fs.StringVar(&c.SMTP, "smtp", env("SMTP", c.SMTP), "mail server for the Monday digest: smtp://user:pass@host:587 (STARTTLS), smtps://…:465, or smtp+insecure://localhost:25; empty sends nothing (TABLESIDE_SMTP)")
-	fs.StringVar(&c.From, "mail-from", env("MAIL_FROM", c.From), "sender of the digest (TABLESIDE_MAIL_FROM; default tableside@ the base URL's host)")
+	fs.StringVar(&c.SMTP, "smtp", c.SMTP, "mail server for the Monday digest: smtp://user:pass@host:587 (STARTTLS), smtps://…:465, or smtp+insecure://localhost:25; empty sends nothing (TABLESIDE_SMTP)")
+	fs.StringVar(&c.From, "mail-from", c.From, "sender of the digest (TABLESIDE_MAIL_FROM; default tableside@ the base URL's host)")
 	fs.Func("digest-at", "time on Monday, in each restaurant's zone, the digest of last week is sent (TABLESIDE_DIGEST_AT; default 08:00)", func(s string) error {
 		return parseClock(s, &c.At)
 	})
-	if v := env("DIGEST_AT", ""); v != "" {
-		if err := parseClock(v, &c.At); err != nil {
-			c.At = -1 // refused by NewDigests, with its message
-		}
-	}
 }
 
 func parseClock(s string, d *time.Duration) error {
@@ -40,12 +35,15 @@ func runDigest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("tableside digest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg handlers.DigestConfig
-	dbPath := fs.String("db", env("DB", "tableside.db"), "SQLite database file")
-	fs.StringVar(&cfg.BaseURL, "base-url", env("BASE_URL", "http://localhost:8080"), "URL the server is reached at, for links")
+	dbPath := fs.String("db", "tableside.db", "SQLite database file (TABLESIDE_DB)")
+	fs.StringVar(&cfg.BaseURL, "base-url", "http://localhost:8080", "URL the server is reached at, for links")
 	week := fs.String("week", "", "ISO week, such as 2026-W47 (default: the week now due)")
 	dry := fs.Bool("dry-run", false, "print what would be sent; send and record nothing")
 	html := fs.Bool("html", false, "with -dry-run, print the HTML part as well")
 	digestFlags(fs, &cfg)
+	if err := envFlags(fs, "db", "base-url", "smtp", "mail-from", "digest-at"); err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func (l *alertLoad) run(ctx context.Context, stdout io.Writer, restaurant store.
 	if err != nil {
 		return err
 	}
-	if err := l.db.AddMembership(ctx, u.ID, restaurant.ID, store.RoleManager); err != nil {
+	if _, err := l.db.AddMembership(ctx, u.ID, restaurant.ID, store.RoleManager); err != nil {
 		return err
 	}
 	cookie, err := login(l.base, "load@tableside.test", "load-test-password")

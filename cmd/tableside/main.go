@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -129,41 +130,50 @@ func env(name, def string) string {
 	return def
 }
 
-func envBool(name string, def bool) bool {
-	b, err := strconv.ParseBool(env(name, ""))
-	if err != nil {
-		return def
-	}
-	return b
-}
-
-func envInt(name string, def int) int {
-	n, err := strconv.Atoi(env(name, ""))
-	if err != nil {
-		return def
-	}
-	return n
+// envFlags sets flags from their TABLESIDE_ variables (-survey-limit from
+// TABLESIDE_SURVEY_LIMIT), before the command line is parsed, so a flag wins.
+// Only the named flags are read, or all with none named. A variable that does
+// not parse is an error that names it: the program stops rather than run on
+// a default in silence.
+func envFlags(fs *flag.FlagSet, names ...string) error {
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if len(names) > 0 && !slices.Contains(names, f.Name) {
+			return
+		}
+		name := "TABLESIDE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(name); ok {
+			if err := fs.Set(f.Name, v); err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: %v", name, v, err))
+			}
+		}
+	})
+	return errors.Join(errs...)
 }
 
 // ParseFlags reads the configuration from args, falling back to TABLESIDE_*
-// environment variables, then to the defaults.
+// environment variables, then to the defaults. A variable that does not parse
+// is an error naming it.
 func (m *Main) ParseFlags(args []string) error {
 	fs := flag.NewFlagSet("tableside", flag.ContinueOnError)
 	c := &m.Config
-	fs.StringVar(&c.Addr, "addr", env("ADDR", c.Addr), "address to listen on (TABLESIDE_ADDR)")
-	fs.StringVar(&c.DB, "db", env("DB", c.DB), "SQLite database file (TABLESIDE_DB)")
-	fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", c.BaseURL), "URL guests reach this server at, used in QR codes (TABLESIDE_BASE_URL; default http://localhost:PORT)")
-	fs.BoolVar(&c.Demo, "demo", envBool("DEMO", c.Demo), "on an empty database, seed Demo Bistro and its demo logins (TABLESIDE_DEMO)")
-	fs.IntVar(&c.SurveyLimit, "survey-limit", envInt("SURVEY_LIMIT", c.SurveyLimit), "survey submissions per minute per client address, 0 for none (TABLESIDE_SURVEY_LIMIT)")
-	fs.BoolVar(&c.TrustProxy, "trust-proxy", envBool("TRUST_PROXY", c.TrustProxy), "take client addresses from X-Forwarded-For (TABLESIDE_TRUST_PROXY)")
-	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("SECURE_COOKIES", c.SecureCookies), "mark cookies Secure, for HTTPS behind a proxy (TABLESIDE_SECURE_COOKIES; on by itself for an https base URL)")
-	fs.IntVar(&c.MaxDBMB, "max-db-mb", envInt("MAX_DB_MB", c.MaxDBMB), "stop writing when the database reaches this many MB, 0 for no cap (TABLESIDE_MAX_DB_MB)")
-	fs.IntVar(&c.ReceiptStreamsPerAddress, "receipt-streams-per-address", envInt("RECEIPT_STREAMS_PER_ADDRESS", c.ReceiptStreamsPerAddress),
+	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (TABLESIDE_ADDR)")
+	fs.StringVar(&c.DB, "db", c.DB, "SQLite database file (TABLESIDE_DB)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "URL guests reach this server at, used in QR codes (TABLESIDE_BASE_URL; default http://localhost:PORT)")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "on an empty database, seed Demo Bistro and its demo logins (TABLESIDE_DEMO)")
+	fs.IntVar(&c.SurveyLimit, "survey-limit", c.SurveyLimit, "survey submissions per minute per client address, 0 for none (TABLESIDE_SURVEY_LIMIT)")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take client addresses from X-Forwarded-For (TABLESIDE_TRUST_PROXY)")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure, for HTTPS behind a proxy (TABLESIDE_SECURE_COOKIES; on by itself for an https base URL)")
+	fs.IntVar(&c.MaxDBMB, "max-db-mb", c.MaxDBMB, "stop writing when the database reaches this many MB, 0 for no cap (TABLESIDE_MAX_DB_MB)")
+	fs.IntVar(&c.ReceiptStreamsPerAddress, "receipt-streams-per-address", c.ReceiptStreamsPerAddress,
 		"live receipt streams one client address may hold open (TABLESIDE_RECEIPT_STREAMS_PER_ADDRESS)")
-	fs.IntVar(&c.ReceiptStreams, "receipt-streams", envInt("RECEIPT_STREAMS", c.ReceiptStreams),
+	fs.IntVar(&c.ReceiptStreams, "receipt-streams", c.ReceiptStreams,
 		"live receipt streams open at once in all; staff streams are not counted (TABLESIDE_RECEIPT_STREAMS)")
 	digestFlags(fs, &c.Digest)
 	c.SessionKey = env("SESSION_KEY", c.SessionKey)
+	if err := envFlags(fs); err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -327,3 +327,20 @@ func TestSlowClientsAreCut(t *testing.T) {
 	}
 	t.Logf("security: a half-sent header was cut after %v (ReadHeaderTimeout %v)", took.Round(100*time.Millisecond), s.ReadHeaderTimeout)
 }
+
+// TestEnvironmentThatDoesNotParse: a variable that does not parse stops the
+// server with a message naming it, instead of running on a default.
+func TestEnvironmentThatDoesNotParse(t *testing.T) {
+	for name, value := range map[string]string{
+		"TABLESIDE_SURVEY_LIMIT": "thirty", "TABLESIDE_DEMO": "yes please", "TABLESIDE_MAX_DB_MB": "1e3",
+		"TABLESIDE_DIGEST_AT": "8am", "TABLESIDE_RECEIPT_STREAMS": "-",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(name, value)
+			err := NewMain(io.Discard).ParseFlags(nil)
+			if err == nil || !strings.Contains(err.Error(), name) {
+				t.Fatalf("%s=%q: %v, want an error naming it", name, value, err)
+			}
+		})
+	}
+}

@@ -125,7 +125,7 @@ func prepareRush(ctx context.Context, db *store.DB, restaurants, tables int) ([]
 			if err != nil {
 				return nil, err
 			}
-			if err := db.AddMembership(ctx, u.ID, r.ID, store.RoleManager); err != nil {
+			if _, err := db.AddMembership(ctx, u.ID, r.ID, store.RoleManager); err != nil {
 				return nil, err
 			}
 		}

@@ -15,8 +15,11 @@ import (
 func runTables(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("tableside tables", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbPath := fs.String("db", env("DB", "tableside.db"), "SQLite database file")
-	baseURL := fs.String("base-url", env("BASE_URL", "http://localhost:8080"), "URL guests reach the server at")
+	dbPath := fs.String("db", "tableside.db", "SQLite database file (TABLESIDE_DB)")
+	baseURL := fs.String("base-url", "http://localhost:8080", "URL guests reach the server at (TABLESIDE_BASE_URL)")
+	if err := envFlags(fs, "db", "base-url"); err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -23,11 +23,14 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	fs := flag.NewFlagSet("tableside user add", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbPath := fs.String("db", env("DB", "tableside.db"), "SQLite database file")
+	dbPath := fs.String("db", "tableside.db", "SQLite database file (TABLESIDE_DB)")
 	email := fs.String("email", "", "the person's email, which they sign in with")
 	name := fs.String("name", "", "their name as guests and colleagues see it (default: the email's local part)")
 	slug := fs.String("restaurant", "", "the restaurant's slug")
 	role := fs.String("role", "manager", "manager or owner")
+	if err := envFlags(fs, "db"); err != nil {
+		return err
+	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -63,10 +66,11 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	} else if err != nil {
 		return err
 	}
-	if err := db.AddMembership(ctx, u.ID, r.ID, store.Role(*role)); err != nil {
+	now, err := db.AddMembership(ctx, u.ID, r.ID, store.Role(*role))
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s is now %s of %s\n", u.Email, *role, r.Name)
+	fmt.Fprintf(stdout, "%s is now %s of %s\n", u.Email, now, r.Name)
 	if generated != "" {
 		fmt.Fprintf(stdout, "password (shown once): %s\n", generated)
 	}

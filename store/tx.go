@@ -1,0 +1,34 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// Tx is a write transaction with the moment it runs at, read once from the
+// store's clock: every row it stamps carries the same time (after WTF Dial's
+// sqlite.Tx). Writes that belong together, such as a whole demo restaurant,
+// run in one.
+type Tx struct {
+	*sql.Tx
+	now time.Time
+}
+
+// nowMillis is the transaction's moment in Unix milliseconds, the unit of
+// every timestamp column (always UTC).
+func (tx *Tx) nowMillis() int64 { return tx.now.UnixMilli() }
+
+// update runs fn in a write transaction and commits it if fn returns nil.
+// Driver errors come back as application errors (dbError).
+func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return dbError(err)
+	}
+	defer sqlTx.Rollback()
+	if err := fn(&Tx{Tx: sqlTx, now: db.now()}); err != nil {
+		return dbError(err)
+	}
+	return dbError(sqlTx.Commit())
+}
