@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -267,105 +265,4 @@ func (db *DB) changeAlert(ctx context.Context, restaurantID, alertID int64, kind
 		e, err := db.insertEvent(ctx, tx, restaurantID, alertID, kind, tx.nowMillis())
 		return []Notice{e}, err
 	})
-}
-
-// LogInPerson records a complaint a guest told a manager, so that every voiced
-// complaint counts; it raises an alert like any other and returns its id. key
-// makes a resent form harmless: the same key gives the alert it made the
-// first time.
-func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int64, key string, tags []string, note string) (int64, error) {
-	note = strings.TrimSpace(note)
-	for _, t := range tags {
-		if tag, ok := LookupTag(t); !ok || tag.Kind != Complaint {
-			return 0, Errorf(EInvalid, "Choose from the complaints shown.")
-		}
-	}
-	switch {
-	case note == "" && len(tags) == 0:
-		return 0, Errorf(EInvalid, "Say what the guest complained about.")
-	case utf8.RuneCountInString(note) > MaxNote:
-		return 0, Errorf(EInvalid, "Keep the note to %d characters.", MaxNote)
-	case key == "":
-		return 0, Errorf(EInvalid, "The form is missing its key: reload the page and try again.")
-	}
-	var id int64
-	err := db.writeEvents(ctx, func(ctx context.Context, tx *Tx) ([]Notice, error) {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tables WHERE id = ? AND restaurant_id = ? AND active = 1`,
-			tableID, restaurantID).Scan(&n); err != nil {
-			return nil, err
-		}
-		if n == 0 {
-			return nil, Errorf(EInvalid, "Choose the guest's table.")
-		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO alerts (restaurant_id, table_id, reasons, note, tags, logged_by, request_key, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (restaurant_id, request_key) WHERE request_key IS NOT NULL DO NOTHING RETURNING id`,
-			restaurantID, tableID, ReasonInPerson, note, strings.Join(tags, " "), userID, key, tx.nowMillis()).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) { // sent before: nothing new to tell the floor
-			return nil, tx.QueryRowContext(ctx, `SELECT id FROM alerts WHERE restaurant_id = ? AND request_key = ?`,
-				restaurantID, key).Scan(&id)
-		}
-		if err != nil {
-			return nil, err
-		}
-		e, err := db.insertEvent(ctx, tx, restaurantID, id, "raised", tx.nowMillis())
-		return []Notice{e}, err
-	})
-	return id, err
-}
-
-// EscalateDue escalates every open alert older than its restaurant's threshold
-// at now, once, and reports how many it escalated. The escalation ticker calls
-// it; tests call it with a clock of their own.
-func (db *DB) EscalateDue(ctx context.Context, now time.Time) (int, error) {
-	ms := now.UnixMilli()
-	var due []Notice
-	err := db.writeEvents(ctx, func(ctx context.Context, tx *Tx) ([]Notice, error) {
-		rows, err := tx.QueryContext(ctx, `UPDATE alerts SET escalated_at = ?
-			WHERE state = 'open' AND escalated_at IS NULL
-			AND created_at <= ? - 1000 * (SELECT escalate_after_s FROM restaurants WHERE id = alerts.restaurant_id)
-			RETURNING id, restaurant_id`, ms, ms)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var p Notice
-			if err := rows.Scan(&p.AlertID, &p.RestaurantID); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			due = append(due, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		for i, p := range due {
-			if due[i], err = db.insertEvent(ctx, tx, p.RestaurantID, p.AlertID, "escalated", ms); err != nil {
-				return nil, err
-			}
-		}
-		return due, nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	return len(due), nil
-}
-
-// RunEscalation escalates due alerts every interval until ctx ends, reading
-// the time from now (time.Now in production, a test's clock in tests).
-func (db *DB) RunEscalation(ctx context.Context, every time.Duration, now func() time.Time, log func(error)) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := db.EscalateDue(ctx, now()); err != nil && ctx.Err() == nil {
-				log(err)
-			}
-		}
-	}
 }

@@ -82,7 +82,7 @@ func (db *DB) writeBatch(batch []*submission) error {
 					notices = append(notices, n)
 				}
 			}
-			if err == sql.ErrNoRows {
+			if errors.Is(err, sql.ErrNoRows) {
 				// A replay, whose response exists already, or a token no active
 				// table has.
 				var n int

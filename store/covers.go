@@ -94,7 +94,7 @@ func ParseCoversCSV(r io.Reader) ([]DayCovers, error) {
 	seen := map[string]int{}
 	for {
 		rec, err := cr.Read()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -16,7 +17,7 @@ const (
 func (db *DB) checkLockout(ctx context.Context, email string) error {
 	var until int64
 	err := db.read.QueryRowContext(ctx, `SELECT coalesce(locked_until, 0) FROM login_failures WHERE email = ?`, email).Scan(&until)
-	if err = dbError(err); err != nil && err != ErrNotFound {
+	if err = dbError(err); err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
 	if left := time.UnixMilli(until).Sub(db.now()); left > 0 {

@@ -294,7 +294,7 @@ func TestLoginLockout(t *testing.T) {
 	}
 	for _, email := range []string{"Sam@Example.com", "nobody@example.com"} {
 		for i := range store.MaxLoginFailures {
-			if _, err := db.CheckPassword(ctx, email, "guess"); err != store.ErrNotFound {
+			if _, err := db.CheckPassword(ctx, email, "guess"); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("%s, guess %d: %v", email, i+1, err)
 			}
 			*now = now.Add(time.Minute)
@@ -310,7 +310,7 @@ func TestLoginLockout(t *testing.T) {
 	}
 	// Mistakes a few minutes apart, never five within the window, never lock.
 	for i := range 3 * store.MaxLoginFailures {
-		if _, err := db.CheckPassword(ctx, "sam@example.com", "typo"); err != store.ErrNotFound {
+		if _, err := db.CheckPassword(ctx, "sam@example.com", "typo"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("slow mistake %d: %v", i+1, err)
 		}
 		*now = now.Add(store.LoginWindow / 3)

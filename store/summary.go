@@ -8,200 +8,6 @@ import (
 	"time"
 )
 
-// WeekStats is what one week looked like in one restaurant, or in several
-// restaurants added together (each in its own time zone's week).
-type WeekStats struct {
-	Week      string // YYYY-Www
-	Responses int
-	Ratings   [5]int // responses rated 1 to 5
-	ratingSum int
-	AtTable   int // responses sent while the diner was still at the table
-	// Covers are the guests served on the CoverDays days that have a count.
-	Covers, CoverDays int
-	Complaints        []TagCount // complaint tags, survey and in person, most first
-	Praise            []TagCount // praise tags, most first
-	// Voiced complaints: every alert, from the survey or told in person, but
-	// for requests.
-	Voiced, InPerson int
-	// Requests are alerts raised only because a diner asked for someone
-	// (ReasonAsked): not complaints, so not in Voiced.
-	Requests int
-	// Escalated, Acknowledged and the times to acknowledge count every alert,
-	// requests too: they measure how fast the floor answers a call.
-	Escalated              int
-	Acknowledged, Resolved int
-	ackTimes               []time.Duration
-	// ResolvedPresent counts alerts resolved while the guest was still there:
-	// any outcome but "guest had left" and "follow-up".
-	ResolvedPresent int
-	Comps           []Comps // by currency
-	Wow             []Comment
-	StaffNamed      []TagCount // Key is the name
-}
-
-// TagCount is how often one tag (or name) came up.
-type TagCount struct {
-	Key, Label string
-	Count      int
-}
-
-// Comps are the amounts given back in one currency: comped items and bills,
-// and discounts.
-type Comps struct {
-	Count int
-	Total Money
-}
-
-// Comment is a guest's comment with where and when it was made.
-type Comment struct {
-	At         time.Time
-	Restaurant string
-	Table      string
-	Rating     int
-	Text       string
-	Guest      string
-}
-
-// Average is the mean rating, and false without responses.
-func (s WeekStats) Average() (float64, bool) {
-	if s.Responses == 0 {
-		return 0, false
-	}
-	return float64(s.ratingSum) / float64(s.Responses), true
-}
-
-// Unhappy is the number of responses rated 1 or 2.
-func (s WeekStats) Unhappy() int { return s.Ratings[0] + s.Ratings[1] }
-
-// HappyShare is the share of responses rated 4 or 5, and false without any.
-func (s WeekStats) HappyShare() (float64, bool) {
-	if s.Responses == 0 {
-		return 0, false
-	}
-	return float64(s.Ratings[3]+s.Ratings[4]) / float64(s.Responses), true
-}
-
-// ResponseRate is responses per guest served, and false without covers.
-func (s WeekStats) ResponseRate() (float64, bool) {
-	if s.Covers == 0 {
-		return 0, false
-	}
-	return float64(s.Responses) / float64(s.Covers), true
-}
-
-// AckTimes is the median and 90th percentile of the time to acknowledge,
-// and false when no alert was acknowledged.
-func (s WeekStats) AckTimes() (median, p90 time.Duration, ok bool) {
-	if len(s.ackTimes) == 0 {
-		return 0, 0, false
-	}
-	return quantile(s.ackTimes, 0.5), quantile(s.ackTimes, 0.9), true
-}
-
-// PresentShare is the share of voiced complaints resolved while the guest was
-// still there, and false without any.
-func (s WeekStats) PresentShare() (float64, bool) {
-	if s.Voiced == 0 {
-		return 0, false
-	}
-	return float64(s.ResolvedPresent) / float64(s.Voiced), true
-}
-
-// quantile is the nearest-rank quantile q of ds, which it sorts.
-func quantile(ds []time.Duration, q float64) time.Duration {
-	slices.Sort(ds)
-	i := int(q*float64(len(ds))+0.999999) - 1
-	return ds[max(0, min(i, len(ds)-1))]
-}
-
-// add adds o's figures to s.
-func (s *WeekStats) add(o WeekStats) {
-	s.Responses += o.Responses
-	for i := range s.Ratings {
-		s.Ratings[i] += o.Ratings[i]
-	}
-	s.ratingSum += o.ratingSum
-	s.AtTable += o.AtTable
-	s.Covers += o.Covers
-	s.CoverDays += o.CoverDays
-	s.Complaints = addCounts(s.Complaints, o.Complaints)
-	s.Praise = addCounts(s.Praise, o.Praise)
-	s.StaffNamed = addCounts(s.StaffNamed, o.StaffNamed)
-	s.Voiced += o.Voiced
-	s.InPerson += o.InPerson
-	s.Requests += o.Requests
-	s.Escalated += o.Escalated
-	s.Acknowledged += o.Acknowledged
-	s.Resolved += o.Resolved
-	s.ResolvedPresent += o.ResolvedPresent
-	s.ackTimes = append(s.ackTimes, o.ackTimes...)
-	for _, c := range o.Comps {
-		s.Comps = addComps(s.Comps, c)
-	}
-	s.Wow = append(s.Wow, o.Wow...)
-	slices.SortStableFunc(s.Wow, func(a, b Comment) int { return b.At.Compare(a.At) })
-	s.Wow = s.Wow[:min(len(s.Wow), maxWow)]
-}
-
-func addCounts(to, from []TagCount) []TagCount {
-	for _, f := range from {
-		i := slices.IndexFunc(to, func(t TagCount) bool { return t.Key == f.Key })
-		if i < 0 {
-			to = append(to, f)
-		} else {
-			to[i].Count += f.Count
-		}
-	}
-	sortCounts(to)
-	return to
-}
-
-func sortCounts(cs []TagCount) {
-	slices.SortStableFunc(cs, func(a, b TagCount) int {
-		if a.Count != b.Count {
-			return b.Count - a.Count
-		}
-		return strings.Compare(a.Key, b.Key)
-	})
-}
-
-func addComps(to []Comps, c Comps) []Comps {
-	for i := range to {
-		if to[i].Total.Currency == c.Total.Currency {
-			to[i].Count += c.Count
-			to[i].Total.Minor += c.Total.Minor
-			return to
-		}
-	}
-	return append(to, c)
-}
-
-// TrendPoint is one week of the trend chart.
-type TrendPoint struct {
-	Week      string
-	Responses int
-	ratingSum int
-	Voiced    int
-	Covers    int
-}
-
-// Average is the week's mean rating, and false without responses.
-func (p TrendPoint) Average() (float64, bool) {
-	if p.Responses == 0 {
-		return 0, false
-	}
-	return float64(p.ratingSum) / float64(p.Responses), true
-}
-
-// ResponseRate is the week's responses per guest served, and false without
-// covers.
-func (p TrendPoint) ResponseRate() (float64, bool) {
-	if p.Covers == 0 {
-		return 0, false
-	}
-	return float64(p.Responses) / float64(p.Covers), true
-}
-
 // TrendWeeks is how many weeks the trend covers, the summary's week last.
 const TrendWeeks = 8
 
@@ -294,15 +100,6 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 	return s, nil
 }
 
-// widen is the range that covers both a and b: several restaurants' voice
-// rates taken together (the central value is their mean so far).
-func widen(a, b Range) Range {
-	if a == (Range{}) {
-		return b
-	}
-	return Range{Low: min(a.Low, b.Low), Central: (a.Central + b.Central) / 2, High: max(a.High, b.High)}
-}
-
 // The summary's queries, each over one restaurant and a time range, so that
 // each is a search of an index (summary_test.go checks the plans).
 var (
@@ -335,83 +132,36 @@ const maxWow = 6
 // weekStats reads one restaurant's week; with praise, it also reads the
 // comments rated 4 or 5 for the ones to quote and the staff they name.
 func (db *DB) weekStats(ctx context.Context, r Restaurant, w Week, praise bool) (WeekStats, error) {
-	s := WeekStats{Week: w.String()}
 	from, to := w.Start.UnixMilli(), w.End.UnixMilli()
-	tagCounts := make([]int, len(tags))
+	var groups []responseGroup
 	err := db.each(ctx, responseStatsSQL, []any{r.ID, from, to}, func(row rowScanner) error {
-		var rating, atTable, n int
+		var g responseGroup
 		var keys string
-		if err := row.Scan(&rating, &atTable, &keys, &n); err != nil {
-			return err
-		}
-		s.Responses += n
-		s.Ratings[rating-1] += n
-		s.ratingSum += rating * n
-		s.AtTable += atTable * n
-		for _, k := range strings.Fields(keys) {
-			if i := slices.IndexFunc(tags, func(t Tag) bool { return t.Key == k }); i >= 0 {
-				tagCounts[i] += n
-			}
-		}
-		return nil
+		err := row.Scan(&g.Rating, &g.AtTable, &keys, &g.N)
+		g.Tags = strings.Fields(keys)
+		groups = append(groups, g)
+		return err
 	})
 	if err != nil {
-		return s, err
+		return WeekStats{Week: w.String()}, err
 	}
+	var alerts []alertRow
 	err = db.each(ctx, alertStatsSQL, []any{r.ID, from, to}, func(row rowScanner) error {
-		var inPerson, request, escalated, resolved bool
-		var alertTags, outcome string
-		var created, acked, cents int64
-		if err := row.Scan(&inPerson, &request, &alertTags, &created, &escalated, &acked, &resolved, &outcome, &cents); err != nil {
-			return err
-		}
-		if request {
-			s.Requests++
-		} else {
-			s.Voiced++
-		}
-		if inPerson {
-			s.InPerson++
-			for _, k := range strings.Fields(alertTags) {
-				if i := slices.IndexFunc(tags, func(t Tag) bool { return t.Key == k }); i >= 0 {
-					tagCounts[i]++
-				}
-			}
-		}
-		if escalated {
-			s.Escalated++
-		}
+		a := alertRow{Currency: r.Currency}
+		var keys string
+		var created, acked int64
+		err := row.Scan(&a.InPerson, &a.Request, &keys, &created, &a.Escalated, &acked, &a.Resolved, &a.Outcome, &a.AmountMinor)
+		a.Tags = strings.Fields(keys)
 		if acked > 0 {
-			s.Acknowledged++
-			s.ackTimes = append(s.ackTimes, time.Duration(max(0, acked-created))*time.Millisecond)
+			a.Acknowledged, a.AckAfter = true, time.Duration(max(0, acked-created))*time.Millisecond
 		}
-		if resolved {
-			s.Resolved++
-			if !request && outcome != OutcomeGuestLeft && outcome != OutcomeFollowUp {
-				s.ResolvedPresent++
-			}
-		}
-		if outcome == OutcomeCompedItem || outcome == OutcomeCompedBill || outcome == OutcomeDiscount {
-			s.Comps = addComps(s.Comps, Comps{Count: 1, Total: Money{Minor: cents, Currency: r.Currency}})
-		}
-		return nil
+		alerts = append(alerts, a)
+		return err
 	})
 	if err != nil {
-		return s, err
+		return WeekStats{Week: w.String()}, err
 	}
-	for i, t := range tags {
-		if tagCounts[i] == 0 {
-			continue
-		}
-		c := TagCount{Key: t.Key, Label: t.Label, Count: tagCounts[i]}
-		if t.Kind == Complaint {
-			s.Complaints = append(s.Complaints, c)
-		} else {
-			s.Praise = append(s.Praise, c)
-		}
-	}
-	sortCounts(s.Complaints)
-	sortCounts(s.Praise)
+	s := tally(w.String(), groups, alerts)
 	err = db.read.QueryRowContext(ctx, coverStatsSQL, r.ID, w.Start.Format(time.DateOnly),
 		w.End.Format(time.DateOnly)).Scan(&s.Covers, &s.CoverDays)
 	if err != nil || !praise {

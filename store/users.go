@@ -118,7 +118,7 @@ func (db *DB) CheckPassword(ctx context.Context, email, password string) (User, 
 	}
 	if err != nil {
 		bcrypt.CompareHashAndPassword(db.dummyHash(), []byte(password))
-		if err = dbError(err); err != ErrNotFound {
+		if err = dbError(err); !errors.Is(err, ErrNotFound) {
 			return User{}, err
 		}
 	}

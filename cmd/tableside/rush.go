@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -98,7 +99,7 @@ func prepareRush(ctx context.Context, db *store.DB, restaurants, tables int) ([]
 	for i := range restaurants {
 		slug := fmt.Sprintf("rush-%d", i+1)
 		r, err := db.RestaurantBySlug(ctx, slug)
-		if err == store.ErrNotFound {
+		if errors.Is(err, store.ErrNotFound) {
 			r, err = db.CreateRestaurant(ctx, store.Restaurant{Slug: slug, Name: fmt.Sprintf("Rush Diner %d", i+1)})
 		}
 		if err != nil {
@@ -120,7 +121,7 @@ func prepareRush(ctx context.Context, db *store.DB, restaurants, tables int) ([]
 		for _, t := range have[:tables] {
 			site.Tokens = append(site.Tokens, t.Token)
 		}
-		if _, err := db.UserByEmail(ctx, site.Email); err == store.ErrNotFound {
+		if _, err := db.UserByEmail(ctx, site.Email); errors.Is(err, store.ErrNotFound) {
 			u, err := db.CreateUser(ctx, site.Email, "Manager "+strconv.Itoa(i+1), rushPassword)
 			if err != nil {
 				return nil, err
@@ -396,7 +397,7 @@ func (r *rush) run(ctx context.Context) error {
 // tablet of its restaurant.
 func (r *rush) verify(ctx context.Context, db *store.DB) (missingReceipts, missingAlerts, stored int, err error) {
 	for _, receipt := range r.receipts {
-		if _, err := db.ResponseByPublicID(ctx, strings.TrimPrefix(receipt, "/r/")); err == store.ErrNotFound {
+		if _, err := db.ResponseByPublicID(ctx, strings.TrimPrefix(receipt, "/r/")); errors.Is(err, store.ErrNotFound) {
 			missingReceipts++
 		} else if err != nil {
 			return 0, 0, 0, err

@@ -85,7 +85,7 @@ func readPassword(stdin io.Reader) (password string, piped bool, err error) {
 		}
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && err != io.EOF {
+	if err != nil && !errors.Is(err, io.EOF) {
 		return "", false, err
 	}
 	line = strings.TrimRight(line, "\r\n")

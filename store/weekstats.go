@@ -1,0 +1,301 @@
+package store
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// WeekStats is what one week looked like in one restaurant, or in several
+// restaurants added together (each in its own time zone's week).
+type WeekStats struct {
+	Week      string // YYYY-Www
+	Responses int
+	Ratings   [5]int // responses rated 1 to 5
+	ratingSum int
+	AtTable   int // responses sent while the diner was still at the table
+	// Covers are the guests served on the CoverDays days that have a count.
+	Covers, CoverDays int
+	Complaints        []TagCount // complaint tags, survey and in person, most first
+	Praise            []TagCount // praise tags, most first
+	// Voiced complaints: every alert, from the survey or told in person, but
+	// for requests.
+	Voiced, InPerson int
+	// Requests are alerts raised only because a diner asked for someone
+	// (ReasonAsked): not complaints, so not in Voiced.
+	Requests int
+	// Escalated, Acknowledged and the times to acknowledge count every alert,
+	// requests too: they measure how fast the floor answers a call.
+	Escalated              int
+	Acknowledged, Resolved int
+	ackTimes               []time.Duration
+	// ResolvedPresent counts alerts resolved while the guest was still there:
+	// any outcome but "guest had left" and "follow-up".
+	ResolvedPresent int
+	Comps           []Comps // by currency
+	Wow             []Comment
+	StaffNamed      []TagCount // Key is the name
+}
+
+// TagCount is how often one tag (or name) came up.
+type TagCount struct {
+	Key, Label string
+	Count      int
+}
+
+// Comps are the amounts given back in one currency: comped items and bills,
+// and discounts.
+type Comps struct {
+	Count int
+	Total Money
+}
+
+// Comment is a guest's comment with where and when it was made.
+type Comment struct {
+	At         time.Time
+	Restaurant string
+	Table      string
+	Rating     int
+	Text       string
+	Guest      string
+}
+
+// Average is the mean rating, and false without responses.
+func (s WeekStats) Average() (float64, bool) {
+	if s.Responses == 0 {
+		return 0, false
+	}
+	return float64(s.ratingSum) / float64(s.Responses), true
+}
+
+// Unhappy is the number of responses rated 1 or 2.
+func (s WeekStats) Unhappy() int { return s.Ratings[0] + s.Ratings[1] }
+
+// HappyShare is the share of responses rated 4 or 5, and false without any.
+func (s WeekStats) HappyShare() (float64, bool) {
+	if s.Responses == 0 {
+		return 0, false
+	}
+	return float64(s.Ratings[3]+s.Ratings[4]) / float64(s.Responses), true
+}
+
+// ResponseRate is responses per guest served, and false without covers.
+func (s WeekStats) ResponseRate() (float64, bool) {
+	if s.Covers == 0 {
+		return 0, false
+	}
+	return float64(s.Responses) / float64(s.Covers), true
+}
+
+// AckTimes is the median and 90th percentile of the time to acknowledge,
+// and false when no alert was acknowledged.
+func (s WeekStats) AckTimes() (median, p90 time.Duration, ok bool) {
+	if len(s.ackTimes) == 0 {
+		return 0, 0, false
+	}
+	return Quantile(s.ackTimes, 0.5), Quantile(s.ackTimes, 0.9), true
+}
+
+// PresentShare is the share of voiced complaints resolved while the guest was
+// still there, and false without any.
+func (s WeekStats) PresentShare() (float64, bool) {
+	if s.Voiced == 0 {
+		return 0, false
+	}
+	return float64(s.ResolvedPresent) / float64(s.Voiced), true
+}
+
+// Quantile is the nearest-rank quantile q (0 < q ≤ 1) of ds, which it sorts:
+// the smallest value with at least q of them at or below it. The one quantile
+// of Tableside, for the summary and the load tools alike.
+func Quantile(ds []time.Duration, q float64) time.Duration {
+	slices.Sort(ds)
+	i := int(math.Ceil(q*float64(len(ds)))) - 1
+	return ds[max(0, min(i, len(ds)-1))]
+}
+
+// add adds o's figures to s.
+func (s *WeekStats) add(o WeekStats) {
+	s.Responses += o.Responses
+	for i := range s.Ratings {
+		s.Ratings[i] += o.Ratings[i]
+	}
+	s.ratingSum += o.ratingSum
+	s.AtTable += o.AtTable
+	s.Covers += o.Covers
+	s.CoverDays += o.CoverDays
+	s.Complaints = addCounts(s.Complaints, o.Complaints)
+	s.Praise = addCounts(s.Praise, o.Praise)
+	s.StaffNamed = addCounts(s.StaffNamed, o.StaffNamed)
+	s.Voiced += o.Voiced
+	s.InPerson += o.InPerson
+	s.Requests += o.Requests
+	s.Escalated += o.Escalated
+	s.Acknowledged += o.Acknowledged
+	s.Resolved += o.Resolved
+	s.ResolvedPresent += o.ResolvedPresent
+	s.ackTimes = append(s.ackTimes, o.ackTimes...)
+	for _, c := range o.Comps {
+		s.Comps = addComps(s.Comps, c)
+	}
+	s.Wow = append(s.Wow, o.Wow...)
+	slices.SortStableFunc(s.Wow, func(a, b Comment) int { return b.At.Compare(a.At) })
+	s.Wow = s.Wow[:min(len(s.Wow), maxWow)]
+}
+
+func addCounts(to, from []TagCount) []TagCount {
+	for _, f := range from {
+		i := slices.IndexFunc(to, func(t TagCount) bool { return t.Key == f.Key })
+		if i < 0 {
+			to = append(to, f)
+		} else {
+			to[i].Count += f.Count
+		}
+	}
+	sortCounts(to)
+	return to
+}
+
+func sortCounts(cs []TagCount) {
+	slices.SortStableFunc(cs, func(a, b TagCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+}
+
+func addComps(to []Comps, c Comps) []Comps {
+	for i := range to {
+		if to[i].Total.Currency == c.Total.Currency {
+			to[i].Count += c.Count
+			to[i].Total.Minor += c.Total.Minor
+			return to
+		}
+	}
+	return append(to, c)
+}
+
+// TrendPoint is one week of the trend chart.
+type TrendPoint struct {
+	Week      string
+	Responses int
+	ratingSum int
+	Voiced    int
+	Covers    int
+}
+
+// Average is the week's mean rating, and false without responses.
+func (p TrendPoint) Average() (float64, bool) {
+	if p.Responses == 0 {
+		return 0, false
+	}
+	return float64(p.ratingSum) / float64(p.Responses), true
+}
+
+// ResponseRate is the week's responses per guest served, and false without
+// covers.
+func (p TrendPoint) ResponseRate() (float64, bool) {
+	if p.Covers == 0 {
+		return 0, false
+	}
+	return float64(p.Responses) / float64(p.Covers), true
+}
+
+// widen is the range that covers both a and b: several restaurants' voice
+// rates taken together (the central value is their mean so far).
+func widen(a, b Range) Range {
+	if a == (Range{}) {
+		return b
+	}
+	return Range{Low: min(a.Low, b.Low), Central: (a.Central + b.Central) / 2, High: max(a.High, b.High)}
+}
+
+// responseGroup is the responses of a week that share a rating, an
+// at-the-table answer and a set of tags: what the summary's query returns.
+type responseGroup struct {
+	Rating  int
+	AtTable int // 1 or 0
+	Tags    []string
+	N       int
+}
+
+// alertRow is one alert of a week as the summary counts it.
+type alertRow struct {
+	InPerson, Request, Escalated, Resolved bool
+	Acknowledged                           bool
+	AckAfter                               time.Duration
+	Tags                                   []string // told in person
+	Outcome                                string
+	AmountMinor                            int64
+	Currency                               string
+}
+
+// tally adds up a week from its response groups and its alerts. It is pure:
+// the SQL that gathers them is in summary.go.
+//
+//	Voiced     = alerts that are not requests ("asked for someone")
+//	Requests   = alerts that are
+//	ResolvedPresent = resolved complaints whose outcome is neither
+//	             "guest had left" nor "follow-up"
+//	Complaints = complaint tags of responses (×N) + tags told in person
+func tally(week string, groups []responseGroup, alerts []alertRow) WeekStats {
+	s := WeekStats{Week: week}
+	tagCounts := make([]int, len(tags))
+	count := func(keys []string, n int) {
+		for _, k := range keys {
+			if i := slices.IndexFunc(tags, func(t Tag) bool { return t.Key == k }); i >= 0 {
+				tagCounts[i] += n
+			}
+		}
+	}
+	for _, g := range groups {
+		s.Responses += g.N
+		s.Ratings[g.Rating-1] += g.N
+		s.ratingSum += g.Rating * g.N
+		s.AtTable += g.AtTable * g.N
+		count(g.Tags, g.N)
+	}
+	for _, a := range alerts {
+		if a.Request {
+			s.Requests++
+		} else {
+			s.Voiced++
+		}
+		if a.InPerson {
+			s.InPerson++
+			count(a.Tags, 1)
+		}
+		if a.Escalated {
+			s.Escalated++
+		}
+		if a.Acknowledged {
+			s.Acknowledged++
+			s.ackTimes = append(s.ackTimes, a.AckAfter)
+		}
+		if a.Resolved {
+			s.Resolved++
+			if !a.Request && a.Outcome != OutcomeGuestLeft && a.Outcome != OutcomeFollowUp {
+				s.ResolvedPresent++
+			}
+		}
+		if OutcomeNeedsAmount(a.Outcome) {
+			s.Comps = addComps(s.Comps, Comps{Count: 1, Total: Money{Minor: a.AmountMinor, Currency: a.Currency}})
+		}
+	}
+	for i, t := range tags {
+		if tagCounts[i] == 0 {
+			continue
+		}
+		c := TagCount{Key: t.Key, Label: t.Label, Count: tagCounts[i]}
+		if t.Kind == Complaint {
+			s.Complaints = append(s.Complaints, c)
+		} else {
+			s.Praise = append(s.Praise, c)
+		}
+	}
+	sortCounts(s.Complaints)
+	sortCounts(s.Praise)
+	return s
+}
