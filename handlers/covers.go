@@ -42,7 +42,7 @@ func (h *Handler) coversModel(c echo.Context, r store.Restaurant, w store.Week, 
 	if err != nil {
 		return views.Covers{}, err
 	}
-	m := views.Covers{Restaurant: r.Name, Week: w.String(), WeekLabel: weekLabel(w),
+	m := views.Covers{Restaurant: r.Name, Week: w.String(), WeekLabel: views.WeekLabel(w),
 		PrevURL: coversURL(r, w.Prev().String()), Action: coversURL(r, w.String()),
 		ImportAction: "/covers/import?" + url.Values{"r": {r.Slug}, "week": {w.String()}}.Encode()}
 	if next := w.Next(); !next.Start.After(now) {
@@ -92,7 +92,7 @@ func (h *Handler) CoversForm(c echo.Context) error {
 		m.Flash = "Saved."
 	case c.QueryParam("imported") != "":
 		if n, err := strconv.Atoi(c.QueryParam("imported")); err == nil {
-			m.Flash = "Imported " + count(n) + " days."
+			m.Flash = "Imported " + views.Count(n) + " days."
 		}
 	}
 	return h.renderCovers(c, http.StatusOK, r, m)
@@ -122,7 +122,7 @@ func (h *Handler) CoversSave(c echo.Context) error {
 		}
 		n, err := strconv.Atoi(strings.ReplaceAll(d.Value, ",", ""))
 		if err != nil || n < 0 || n > store.MaxCovers {
-			d.Error = "Enter a whole number of guests, from 0 to " + count(store.MaxCovers) + "."
+			d.Error = "Enter a whole number of guests, from 0 to " + views.Count(store.MaxCovers) + "."
 			bad = true
 			continue
 		}

@@ -150,14 +150,15 @@ func (d *Digests) Render(ctx context.Context, o store.Owner, week string, now ti
 	if err != nil {
 		return Digest{}, err
 	}
-	m := summaryModel(s, summaryScope{restaurants: o.Restaurants, owned: o.Restaurants, week: w, now: now}, d.cfg.BaseURL)
+	m := views.NewSummary(s, views.SummaryScope{Restaurants: o.Restaurants, Owned: o.Restaurants, Week: w, Now: now,
+		Email: true, BaseURL: d.cfg.BaseURL})
 	var html bytes.Buffer
 	if err := views.DigestEmail(m, d.css).Render(ctx, &html); err != nil {
 		return Digest{}, err
 	}
-	subject := fmt.Sprintf("%s, week %s: %s responses, %s complaints", m.Title, week, count(s.This.Responses), count(s.This.Voiced))
+	subject := fmt.Sprintf("%s, week %s: %s responses, %s complaints", m.Title, week, views.Count(s.This.Responses), views.Count(s.This.Voiced))
 	if avg, ok := s.This.Average(); ok {
-		subject += ", average " + ratingf(avg)
+		subject += ", average " + views.Rating(avg)
 	}
 	return Digest{To: o.User.Email, Subject: subject, Text: views.SummaryText(m), HTML: html.String(), Week: week, UserID: o.User.ID}, nil
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"slices"
 	"strconv"
 
 	"github.com/a-h/templ"
@@ -68,7 +67,7 @@ func (h *Handler) FloorEvents(c echo.Context) error {
 		sub.Close()
 		return err
 	}
-	viewer := cardViewer{restaurant: r, csrf: csrfToken(c), staff: staff, me: staffOf(c).user.ID}
+	viewer := views.CardViewer{Restaurant: r, CSRF: csrfToken(c), Staff: staff, Me: staffOf(c).user.ID}
 	return h.serveStream(c, sub.Close, func(s *stream) {
 		if behind > maxReplay {
 			s.send(0, "reload", map[string]int{"missed": behind})
@@ -95,10 +94,10 @@ func (h *Handler) FloorEvents(c echo.Context) error {
 }
 
 // sendFloorEvent sends one event with its card as the viewer sees it.
-func (h *Handler) sendFloorEvent(s *stream, e store.Event, v cardViewer) error {
+func (h *Handler) sendFloorEvent(s *stream, e store.Event, v views.CardViewer) error {
 	buf := templ.GetBuffer()
 	defer templ.ReleaseBuffer(buf)
-	if err := views.AlertCardView(alertCard(e.Alert, v, h.now())).Render(s.ctx, buf); err != nil {
+	if err := views.AlertCardView(views.NewAlertCard(e.Alert, v, h.now())).Render(s.ctx, buf); err != nil {
 		return err
 	}
 	return s.send(e.ID, "alert", floorEvent{Alert: e.Alert.ID, Prev: e.Prev, Kind: e.Kind, State: e.Alert.State,
@@ -109,19 +108,6 @@ func (h *Handler) sendFloorEvent(s *stream, e store.Event, v cardViewer) error {
 type receiptState struct {
 	State string `json:"state"`
 	Text  string `json:"text"`
-}
-
-// receiptAlert is the receipt's view of an alert.
-func receiptAlert(a store.Alert, receipt string) *views.ReceiptAlert {
-	ra := &views.ReceiptAlert{State: a.State, AtTable: a.AtTable, Escalated: a.Escalated, Outcome: a.Outcome,
-		Asked: slices.Equal(a.Reasons, []string{store.ReasonAsked}), EventsURL: "/r/" + receipt + "/events"}
-	switch a.State {
-	case store.StateAcknowledged:
-		ra.Staff = firstName(a.AckBy)
-	case store.StateResolved:
-		ra.Staff = firstName(a.ResolvedBy)
-	}
-	return ra
 }
 
 // ReceiptEvents streams the state of one receipt's alert, and nothing else of
@@ -152,7 +138,7 @@ func (h *Handler) ReceiptEvents(c echo.Context) error {
 			if err != nil {
 				return false, err
 			}
-			ra := receiptAlert(a, id)
+			ra := views.NewReceiptAlert(a, "/r/"+id+"/events")
 			if text := ra.Text(); text != sent {
 				if err := s.send(0, "state", receiptState{State: ra.State, Text: text}); err != nil {
 					return false, err

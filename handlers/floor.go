@@ -3,7 +3,6 @@ package handlers
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -63,99 +62,6 @@ func (h *Handler) staffPage(c echo.Context, title string, r store.Restaurant, cu
 	return p
 }
 
-// reasonWords says why an alert was raised, in the floor's words.
-var reasonWords = map[string]string{
-	store.ReasonLowRating: "low rating",
-	store.ReasonUrgent:    "urgent",
-	store.ReasonAtTable:   "complaint",
-	store.ReasonInPerson:  "told in person",
-	store.ReasonAsked:     "asked for someone",
-}
-
-func tagLabels(keys []string) []string {
-	labels := make([]string, 0, len(keys))
-	for _, k := range keys {
-		if t, ok := store.LookupTag(k); ok {
-			labels = append(labels, t.Label)
-		}
-	}
-	return labels
-}
-
-// firstName is how a guest is told who is coming: "Sam", not "Sam Patel".
-func firstName(name string) string {
-	first, _, _ := strings.Cut(strings.TrimSpace(name), " ")
-	return first
-}
-
-// waiting says how long a guest has waited, for pages without JavaScript.
-func waiting(since, now time.Time) string {
-	d := now.Sub(since)
-	switch {
-	case d < time.Minute:
-		return "under a minute"
-	case d < time.Hour:
-		return fmt.Sprintf("%d min", int(d/time.Minute))
-	}
-	return fmt.Sprintf("%d h %d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
-}
-
-// cardViewer is who an alert card is rendered for: the forms carry their CSRF
-// token, and "On my way" offers the restaurant's staff, the viewer first.
-type cardViewer struct {
-	restaurant store.Restaurant
-	csrf       string
-	staff      []store.StaffMember
-	me         int64
-}
-
-// alertCard builds the card of an alert for a viewer.
-func alertCard(a store.Alert, v cardViewer, now time.Time) views.AlertCard {
-	r := v.restaurant
-	loc := r.Location()
-	base := "/floor/alerts/" + strconv.FormatInt(a.ID, 10)
-	c := views.AlertCard{
-		ID: a.ID, Table: a.TableLabel, Rating: a.Rating, Tags: tagLabels(a.Tags), Comment: a.Comment,
-		AtTable: a.AtTable, Guest: a.GuestName, Contact: a.Contact, State: a.State, Escalated: a.Escalated,
-		CreatedMs: a.CreatedAt.UnixMilli(), Waiting: waiting(a.CreatedAt, now), AckBy: a.AckBy,
-		AckURL: base + "/ack?r=" + url.QueryEscape(r.Slug), ResolveURL: base + "/resolve?r=" + url.QueryEscape(r.Slug),
-		Slug: r.Slug, CSRF: v.csrf, Currency: r.Currency,
-		Resolve: views.ResolveForm{FollowWho: a.Contact},
-	}
-	if c.Table == "" {
-		c.Table = "No table"
-	}
-	if !a.AckAt.IsZero() {
-		c.AckAt = a.AckAt.In(loc).Format("15:04")
-	}
-	for _, reason := range a.Reasons {
-		if reason != store.ReasonAtTable || !a.AtTable { // "still at the table" says it already
-			c.Why = append(c.Why, reasonWords[reason])
-		}
-	}
-	for _, m := range v.staff {
-		p := views.Person{ID: m.User.ID, Name: m.User.Name}
-		if m.User.ID == v.me {
-			c.Going = append([]views.Person{p}, c.Going...)
-		} else {
-			c.Going = append(c.Going, p)
-		}
-	}
-	return c
-}
-
-// floorOrder sorts cards as the floor shows them: escalated ones nobody has
-// taken above the rest, then the longest waiting first.
-func floorOrder(a, b views.AlertCard) int {
-	if ea, eb := a.Urgent(), b.Urgent(); ea != eb {
-		if ea {
-			return -1
-		}
-		return 1
-	}
-	return cmp.Compare(a.CreatedMs, b.CreatedMs)
-}
-
 // Floor is the floor tablet's page: GET /floor[?r=SLUG].
 func (h *Handler) Floor(c echo.Context) error {
 	r, err := floorRestaurant(c)
@@ -212,24 +118,24 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fa
 			f.Others = append(f.Others, views.NavLink{Label: m.Restaurant.Name, URL: floorPath(m.Restaurant)})
 		}
 	}
-	viewer := cardViewer{restaurant: r, csrf: csrfToken(c), staff: staff, me: staffOf(c).user.ID}
+	viewer := views.CardViewer{Restaurant: r, CSRF: csrfToken(c), Staff: staff, Me: staffOf(c).user.ID}
 	for _, a := range alerts {
-		card := alertCard(a, viewer, now)
+		card := views.NewAlertCard(a, viewer, now)
 		if failed != nil && failed.ID == a.ID {
 			card.Resolve = failed.Resolve
 		}
 		f.Cards = append(f.Cards, card)
 	}
-	slices.SortStableFunc(f.Cards, floorOrder)
+	slices.SortStableFunc(f.Cards, views.FloorOrder)
 	for _, a := range followUps {
 		f.FollowUps = append(f.FollowUps, views.FollowUp{Table: cmp.Or(a.TableLabel, "No table"),
-			Due: a.FollowUpAt.In(loc).Format("Mon 2 Jan 15:04"), Contact: a.FollowUpWho, Note: a.Note,
+			Due: views.DayTime(a.FollowUpAt.In(loc)), Contact: a.FollowUpWho, Note: a.Note,
 			Complaint: a.Comment, Overdue: a.FollowUpAt.Before(now),
 			DoneURL: "/floor/follow-ups/" + strconv.FormatInt(a.ID, 10) + "/done?r=" + url.QueryEscape(r.Slug)})
 	}
 	for _, resp := range recent {
-		f.Recent = append(f.Recent, views.RecentResponse{Time: resp.CreatedAt.In(loc).Format("Mon 15:04"), Table: resp.TableLabel,
-			Rating: resp.Rating, Tags: tagLabels(resp.Tags), Comment: resp.Comment, AtTable: resp.AtTable})
+		f.Recent = append(f.Recent, views.RecentResponse{Time: views.WeekdayTime(resp.CreatedAt.In(loc)), Table: resp.TableLabel,
+			Rating: resp.Rating, Tags: views.TagLabels(resp.Tags), Comment: resp.Comment, AtTable: resp.AtTable})
 	}
 	f.Title = "Floor — " + r.Name
 	p := h.staffPage(c, views.FloorTitle(f.Title, len(f.Cards)), r, "Floor")
@@ -315,8 +221,8 @@ func (h *Handler) actionDone(c echo.Context, r store.Restaurant, alertID int64, 
 		if a.State != store.StateResolved {
 			buf := templ.GetBuffer()
 			defer templ.ReleaseBuffer(buf)
-			v := cardViewer{restaurant: r, csrf: csrfToken(c), staff: staff, me: staffOf(c).user.ID}
-			if views.AlertCardView(alertCard(a, v, h.now())).Render(ctx, buf) == nil {
+			v := views.CardViewer{Restaurant: r, CSRF: csrfToken(c), Staff: staff, Me: staffOf(c).user.ID}
+			if views.AlertCardView(views.NewAlertCard(a, v, h.now())).Render(ctx, buf) == nil {
 				res.HTML = buf.String()
 			}
 		}

@@ -33,9 +33,9 @@ func (h *Handler) Overview(c echo.Context) error {
 	}
 	o := views.Overview{Restaurant: r.Name}
 	now := h.now()
-	viewer := cardViewer{restaurant: r, csrf: csrfToken(c), staff: staff, me: staffOf(c).user.ID}
+	viewer := views.CardViewer{Restaurant: r, CSRF: csrfToken(c), Staff: staff, Me: staffOf(c).user.ID}
 	for _, a := range escalated {
-		o.Escalated = append(o.Escalated, alertCard(a, viewer, now))
+		o.Escalated = append(o.Escalated, views.NewAlertCard(a, viewer, now))
 	}
 	base := restaurantPath(r)
 	o.Links = []views.NavLink{

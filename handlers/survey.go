@@ -157,7 +157,7 @@ func (h *Handler) Receipt(c echo.Context) error {
 	a, err := h.db.AlertForReceipt(c.Request().Context(), id)
 	switch {
 	case err == nil:
-		m.Alert = receiptAlert(a, id)
+		m.Alert = views.NewReceiptAlert(a, "/r/"+id+"/events")
 		if a.State != store.StateResolved {
 			p.Refresh, p.Scripts = 15, []string{h.assets.URL("receipt.js")}
 		}

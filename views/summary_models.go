@@ -45,12 +45,20 @@ type Option struct {
 type Tile struct {
 	Label, Value string
 	Delta        string // "+12 vs last week", or "" with nothing to compare
-	// Better says whether the change is good news (true), bad (false) or
-	// neither; Direction is "up", "down" or "".
-	Better    *bool
+	// News says whether the change is good (NewsGood), bad (NewsWorse) or
+	// neither (NewsSame), and is "" with nothing to compare; Direction is
+	// "up", "down" or "".
+	News      string
 	Direction string
 	Note      string
 }
+
+// What a change since last week means; each is also the class of its delta.
+const (
+	NewsGood  = "good"
+	NewsWorse = "worse"
+	NewsSame  = "same"
+)
 
 // Chart is one small line or bar chart of the 8-week trend, drawn as SVG
 // within a 0 0 ChartW ChartH box.

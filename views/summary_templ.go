@@ -1597,14 +1597,10 @@ func silentPanel(s Silent) templ.Component {
 }
 
 func deltaClass(t Tile) string {
-	switch {
-	case t.Better == nil:
-		return "same"
-	case *t.Better:
-		return "good"
-	default:
-		return "worse"
+	if t.News == "" {
+		return NewsSame
 	}
+	return t.News
 }
 
 func f1(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }

@@ -1,0 +1,126 @@
+package views
+
+import (
+	"cmp"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tableside/tableside/store"
+)
+
+// reasonWords says why an alert was raised, in the floor's words.
+var reasonWords = map[string]string{
+	store.ReasonLowRating: "low rating",
+	store.ReasonUrgent:    "urgent",
+	store.ReasonAtTable:   "complaint",
+	store.ReasonInPerson:  "told in person",
+	store.ReasonAsked:     "asked for someone",
+}
+
+// TagLabels are the labels of tag keys, for people; unknown keys are left out.
+func TagLabels(keys []string) []string {
+	labels := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if t, ok := store.LookupTag(k); ok {
+			labels = append(labels, t.Label)
+		}
+	}
+	return labels
+}
+
+// firstName is how a guest is told who is coming: "Sam", not "Sam Patel".
+func firstName(name string) string {
+	first, _, _ := strings.Cut(strings.TrimSpace(name), " ")
+	return first
+}
+
+// waiting says how long a guest has waited, for pages without JavaScript.
+func waiting(since, now time.Time) string {
+	d := now.Sub(since)
+	switch {
+	case d < time.Minute:
+		return "under a minute"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d/time.Minute))
+	}
+	return fmt.Sprintf("%d h %d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
+}
+
+// CardViewer is who an alert card is rendered for: the forms carry their CSRF
+// token, and "On my way" offers the restaurant's staff, the viewer first.
+type CardViewer struct {
+	Restaurant store.Restaurant
+	CSRF       string
+	Staff      []store.StaffMember
+	Me         int64
+}
+
+// NewAlertCard lays out the card of an alert for a viewer, at now.
+func NewAlertCard(a store.Alert, v CardViewer, now time.Time) AlertCard {
+	r := v.Restaurant
+	loc := r.Location()
+	base := "/floor/alerts/" + strconv.FormatInt(a.ID, 10)
+	c := AlertCard{
+		ID: a.ID, Table: a.TableLabel, Rating: a.Rating, Tags: TagLabels(a.Tags), Comment: a.Comment,
+		AtTable: a.AtTable, Guest: a.GuestName, Contact: a.Contact, State: a.State, Escalated: a.Escalated,
+		CreatedMs: a.CreatedAt.UnixMilli(), Waiting: waiting(a.CreatedAt, now), AckBy: a.AckBy,
+		AckURL: base + "/ack?r=" + url.QueryEscape(r.Slug), ResolveURL: base + "/resolve?r=" + url.QueryEscape(r.Slug),
+		Slug: r.Slug, CSRF: v.CSRF, Currency: r.Currency,
+		Resolve: ResolveForm{FollowWho: a.Contact},
+	}
+	if c.Table == "" {
+		c.Table = "No table"
+	}
+	if !a.AckAt.IsZero() {
+		c.AckAt = a.AckAt.In(loc).Format("15:04")
+	}
+	for _, reason := range a.Reasons {
+		if reason != store.ReasonAtTable || !a.AtTable { // "still at the table" says it already
+			c.Why = append(c.Why, reasonWords[reason])
+		}
+	}
+	for _, m := range v.Staff {
+		p := Person{ID: m.User.ID, Name: m.User.Name}
+		if m.User.ID == v.Me {
+			c.Going = append([]Person{p}, c.Going...)
+		} else {
+			c.Going = append(c.Going, p)
+		}
+	}
+	return c
+}
+
+// FloorOrder sorts cards as the floor shows them: escalated ones nobody has
+// taken above the rest, then the longest waiting first.
+func FloorOrder(a, b AlertCard) int {
+	if ea, eb := a.Urgent(), b.Urgent(); ea != eb {
+		if ea {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Compare(a.CreatedMs, b.CreatedMs)
+}
+
+// NewReceiptAlert is the receipt's view of an alert, followed live at events.
+func NewReceiptAlert(a store.Alert, events string) *ReceiptAlert {
+	ra := &ReceiptAlert{State: a.State, AtTable: a.AtTable, Escalated: a.Escalated, Outcome: a.Outcome,
+		Asked: slices.Equal(a.Reasons, []string{store.ReasonAsked}), EventsURL: events}
+	switch a.State {
+	case store.StateAcknowledged:
+		ra.Staff = firstName(a.AckBy)
+	case store.StateResolved:
+		ra.Staff = firstName(a.ResolvedBy)
+	}
+	return ra
+}
+
+// DayTime writes a day and time in the week: "Mon 2 Jan 15:04".
+func DayTime(t time.Time) string { return t.Format("Mon 2 Jan 15:04") }
+
+// WeekdayTime writes a time this week: "Mon 15:04".
+func WeekdayTime(t time.Time) string { return t.Format("Mon 15:04") }

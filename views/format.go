@@ -1,0 +1,70 @@
+package views
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"golang.org/x/text/message"
+
+	"github.com/tableside/tableside/store"
+)
+
+// printer writes numbers for staff pages and the digest, in English, with
+// thousands separators.
+var printer = message.NewPrinter(staffLocale)
+
+// Count writes a whole number with thousands separators: "1,204".
+func Count(n int) string { return printer.Sprintf("%d", n) }
+
+// percent writes a share: "17%", and below 10% with a decimal where it
+// matters, "4.3%" but "4%".
+func percent(f float64) string {
+	if f > 0 && f < 0.1 {
+		return strconv.FormatFloat(math.Round(f*1000)/10, 'f', -1, 64) + "%"
+	}
+	return printer.Sprintf("%.0f%%", f*100)
+}
+
+// Duration writes a time to acknowledge: "45 s", "2 min 10 s", "1 h 5 min".
+func Duration(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d/time.Second))
+	case d < 10*time.Minute:
+		return fmt.Sprintf("%d min %d s", int(d/time.Minute), int(d%time.Minute/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Round(time.Minute)/time.Minute))
+	}
+	return fmt.Sprintf("%d h %d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
+}
+
+// guests writes a range of people, rounded: "about 75 (60–300)".
+func guests(r store.Range) string {
+	low, central, high := math.Round(r.Low), math.Round(r.Central), math.Round(r.High)
+	if low == high {
+		return "about " + Count(int(central))
+	}
+	return printer.Sprintf("about %d (%d–%d)", int(central), int(low), int(high))
+}
+
+func shareRange(r store.Range) string {
+	return percent(r.Central) + " (95% interval " + percent(r.Low) + "–" + percent(r.High) + ")"
+}
+
+// WeekLabel writes a week's dates: "19–25 October 2026", "28 Sep – 4 Oct 2026".
+func WeekLabel(w store.Week) string {
+	last := w.End.AddDate(0, 0, -1)
+	switch {
+	case w.Start.Year() != last.Year():
+		return w.Start.Format("2 Jan 2006") + " – " + last.Format("2 Jan 2006")
+	case w.Start.Month() != last.Month():
+		return w.Start.Format("2 Jan") + " – " + last.Format("2 Jan 2006")
+	}
+	return w.Start.Format("2") + "–" + last.Format("2 January 2006")
+}
+
+// Rating writes an average rating: "4.3".
+func Rating(f float64) string { return printer.Sprintf("%.1f", f) }

@@ -1,0 +1,332 @@
+package views
+
+import (
+	"fmt"
+	"math"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/tableside/tableside/store"
+)
+
+// SummaryURL is the page of a week, for one restaurant or ("") all.
+func SummaryURL(path, week, slug string) string {
+	q := url.Values{"week": {week}}
+	if slug != "" {
+		q.Set("r", slug)
+	}
+	return path + "?" + q.Encode()
+}
+
+// Which way a figure should go: a rise in responses is good news, a rise in
+// complaints is not.
+const (
+	higherIsBetter = true
+	lowerIsBetter  = false
+)
+
+// delta compares a figure with last week's and says whether the change is
+// good news for a figure where up is better (higherIsBetter) or not.
+func delta(now, before float64, ok, okBefore bool, format func(float64) string, up bool) (text, direction, news string) {
+	if !ok || !okBefore {
+		return "", "", ""
+	}
+	d := now - before
+	if format(math.Abs(d)) == format(0) {
+		return "same as last week", "", NewsSame
+	}
+	direction, sign := "up", "+"
+	if d < 0 {
+		direction, sign = "down", "−"
+	}
+	news = NewsWorse
+	if (d > 0) == up {
+		news = NewsGood
+	}
+	return sign + format(math.Abs(d)) + " vs last week", direction, news
+}
+
+func tile(label, value string, now, before float64, ok, okBefore bool, format func(float64) string, up bool) Tile {
+	t := Tile{Label: label, Value: value}
+	t.Delta, t.Direction, t.News = delta(now, before, ok, okBefore, format, up)
+	return t
+}
+
+func intf(f float64) string   { return Count(int(math.Round(f))) }
+func points(f float64) string { return printer.Sprintf("%.1f pts", f*100) }
+func secondsf(f float64) string {
+	return Duration(time.Duration(f * float64(time.Second)))
+}
+
+// summaryTiles are the headline figures with their change since last week.
+func summaryTiles(this, prev store.WeekStats) []Tile {
+	var ts []Tile
+	ts = append(ts, tile("Responses", Count(this.Responses), float64(this.Responses), float64(prev.Responses),
+		true, true, intf, higherIsBetter))
+
+	rate, okRate := this.ResponseRate()
+	prevRate, okPrevRate := prev.ResponseRate()
+	t := tile("Response rate", "—", rate, prevRate, okRate, okPrevRate, points, higherIsBetter)
+	t.Note = "no guests served entered"
+	if okRate {
+		t.Value, t.Note = percent(rate), "of "+Count(this.Covers)+" guests served"
+	}
+	ts = append(ts, t)
+
+	avg, okAvg := this.Average()
+	prevAvg, okPrevAvg := prev.Average()
+	t = tile("Average rating", "—", avg, prevAvg, okAvg, okPrevAvg, Rating, higherIsBetter)
+	if okAvg {
+		t.Value = Rating(avg) + " / 5"
+	}
+	ts = append(ts, t)
+
+	happy, okHappy := this.HappyShare()
+	prevHappy, okPrevHappy := prev.HappyShare()
+	t = tile("Rated 4 or 5", "—", happy, prevHappy, okHappy, okPrevHappy, points, higherIsBetter)
+	if okHappy {
+		t.Value = percent(happy)
+	}
+	ts = append(ts, t)
+
+	t = tile("Complaints voiced", Count(this.Voiced), float64(this.Voiced), float64(prev.Voiced), true, true, intf, lowerIsBetter)
+	var notes []string
+	if this.InPerson > 0 {
+		notes = append(notes, Count(this.InPerson)+" told in person")
+	}
+	if this.Requests > 0 {
+		notes = append(notes, Count(this.Requests)+" more asked for someone")
+	}
+	t.Note = strings.Join(notes, "; ")
+	ts = append(ts, t)
+
+	med, p90, okAck := this.AckTimes()
+	prevMed, _, okPrevAck := prev.AckTimes()
+	t = tile("Median time to acknowledge", "—", med.Seconds(), prevMed.Seconds(), okAck, okPrevAck, secondsf, lowerIsBetter)
+	if okAck {
+		t.Value, t.Note = Duration(med), "90% within "+Duration(p90)
+	}
+	ts = append(ts, t)
+
+	present, okPresent := this.PresentShare()
+	prevPresent, okPrevPresent := prev.PresentShare()
+	t = tile("Resolved while the guest was there", "—", present, prevPresent, okPresent, okPrevPresent, points, higherIsBetter)
+	if okPresent {
+		t.Value, t.Note = percent(present), Count(this.ResolvedPresent)+" of "+Count(this.Voiced)
+	}
+	ts = append(ts, t)
+
+	ts = append(ts, Tile{Label: "Comps and discounts", Value: compsText(this.Comps)})
+	return ts
+}
+
+// compsText writes the comps of a week: "3 · £45.50".
+func compsText(cs []store.Comps) string {
+	if len(cs) == 0 {
+		return "none"
+	}
+	var parts []string
+	n := 0
+	for _, c := range cs {
+		n += c.Count
+		parts = append(parts, FormatMoney(c.Total))
+	}
+	return Count(n) + " · " + strings.Join(parts, " + ")
+}
+
+// bars turns counts into a bar list, each bar against the longest.
+func bars(cs []store.TagCount, total int, bad bool) []Bar {
+	most := 0
+	for _, c := range cs {
+		most = max(most, c.Count)
+	}
+	var out []Bar
+	for _, c := range cs {
+		b := Bar{Label: c.Label, Value: Count(c.Count), Bad: bad}
+		if most > 0 {
+			b.Width = 100 * float64(c.Count) / float64(most)
+		}
+		if total > 0 {
+			b.Value += " (" + percent(float64(c.Count)/float64(total)) + ")"
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func ratingBars(s store.WeekStats) []Bar {
+	var cs []store.TagCount
+	for r := 5; r >= 1; r-- {
+		cs = append(cs, store.TagCount{Label: fmt.Sprintf("%d ★", r), Count: s.Ratings[r-1]})
+	}
+	out := bars(cs, s.Responses, false)
+	out[3].Bad, out[4].Bad = true, true
+	return out
+}
+
+func alertFacts(s store.Summary) []Fact {
+	w := s.This
+	facts := []Fact{{Label: "Complaints voiced", Value: fmt.Sprintf("%s (%s from the survey, %s told in person)",
+		Count(w.Voiced), Count(w.Voiced-w.InPerson), Count(w.InPerson))}}
+	facts = append(facts, Fact{Label: "Guests who asked for someone (not complaints)", Value: Count(w.Requests)})
+	facts = append(facts, Fact{Label: "Escalated: nobody on the way in time", Value: Count(w.Escalated), Warn: w.Escalated > 0})
+	ack := "none acknowledged"
+	if med, p90, ok := w.AckTimes(); ok {
+		ack = "median " + Duration(med) + ", 90% within " + Duration(p90)
+	}
+	facts = append(facts, Fact{Label: "Time to acknowledge", Value: ack})
+	present := "—"
+	if share, ok := w.PresentShare(); ok {
+		present = fmt.Sprintf("%s of %s (%s)", Count(w.ResolvedPresent), Count(w.Voiced), percent(share))
+	}
+	facts = append(facts, Fact{Label: "Resolved while the guest was there", Value: present})
+	facts = append(facts, Fact{Label: "Comps and discounts", Value: compsText(w.Comps)})
+	follow := Count(s.FollowUpsOpen) + " open"
+	if s.FollowUpsOverdue > 0 {
+		follow += ", " + Count(s.FollowUpsOverdue) + " overdue"
+	}
+	facts = append(facts, Fact{Label: "Follow-ups promised to guests (now)", Value: follow, Warn: s.FollowUpsOverdue > 0})
+	return facts
+}
+
+// silentModel puts the estimate in words.
+func silentModel(e store.Estimate) Silent {
+	voice := e.VoiceRate
+	p := Silent{
+		Voiced:       Count(e.Voiced) + " complaints reached a manager this week (alerts and complaints told in person)",
+		NoComplaints: e.Voiced == 0,
+		Assumptions:  e.Assumptions,
+		Sources:      e.Sources,
+		VoiceRate: fmt.Sprintf("Assuming %s–%s of unhappy guests complain to a manager (%s central).",
+			percent(voice.Low), percent(voice.High), percent(voice.Central)),
+	}
+	if e.Voiced == 1 {
+		p.Voiced = "1 complaint reached a manager this week"
+	}
+	if e.Voiced == 0 {
+		p.ZeroUpper = "Hearing none is still consistent with " + guests(e.ZeroUpper) + " unhappy guests this week (95%)."
+		p.VoiceUnhappy = "No complaint to scale up"
+		p.VoiceSilent = "With nothing voiced, the voice rate gives no central figure; see the bound above."
+	} else {
+		p.VoiceUnhappy = guests(e.VoiceUnhappy) + " unhappy guests"
+		p.VoiceSilent = "of whom " + guests(e.VoiceSilent) + " said nothing to anyone on the staff."
+	}
+	if e.HasSample {
+		p.HasSample = true
+		p.SampleUnhappy = guests(e.SampleUnhappy) + " unhappy guests"
+		p.SampleShare = shareRange(e.UnhappyShare) + " of survey responses were rated 1 or 2; applied to the guests served."
+		if e.HasObserved {
+			p.Observed = "So here about " + percent(e.ObservedVoice.Central) + " of unhappy guests spoke up (" +
+				percent(e.ObservedVoice.Low) + "–" + percent(e.ObservedVoice.High) + "), against the " + percent(voice.Central) + " assumed."
+		}
+	} else {
+		p.SampleMissing = "Needs survey responses and the guests served this week: enter guests served to see it."
+	}
+	p.WordOfMouth = "they may tell " + guests(e.WordOfMouth) + " people;"
+	p.TellTwenty = guests(e.TellTwenty) + " of them may tell 20 or more."
+	return p
+}
+
+// SummaryScope is what a summary covers, as the page or the digest shows it.
+type SummaryScope struct {
+	Restaurants []store.Restaurant // those added up
+	Owned       []store.Restaurant // every restaurant the reader owns, for the picker
+	Slug        string             // the one asked for, or "" for all
+	Week        store.Week
+	Now         time.Time
+	// Email is the digest: links are absolute, from BaseURL, and there are
+	// no forms.
+	Email   bool
+	BaseURL string
+}
+
+// NewSummary lays a week's summary out for the page or the digest: every
+// figure put in words and numbers, every chart drawn.
+func NewSummary(s store.Summary, sc SummaryScope) Summary {
+	base := ""
+	if sc.Email {
+		base = strings.TrimRight(sc.BaseURL, "/")
+	}
+	m := Summary{Title: "All restaurants", Week: s.Week, WeekLabel: WeekLabel(sc.Week), Email: sc.Email}
+	if sc.Slug != "" || len(sc.Owned) == 1 {
+		m.Title = sc.Restaurants[0].Name
+	}
+	slug := sc.Slug
+	if slug == "" && len(sc.Owned) == 1 {
+		slug = sc.Owned[0].Slug
+	}
+	m.PageURL = base + SummaryURL("/summary", s.Week, slug)
+	m.PrevURL = base + SummaryURL("/summary", sc.Week.Prev().String(), slug)
+	if next := sc.Week.Next(); !next.Start.After(sc.Now) {
+		m.NextURL = base + SummaryURL("/summary", next.String(), slug)
+	}
+	if sc.Week.End.After(sc.Now) {
+		m.WeekLabel += " · so far"
+	}
+	m.CSVURL = base + SummaryURL("/summary.csv", s.Week, slug)
+	m.Picker = WeekPicker{Action: "/summary", Week: s.Week, ResponsesCSV: "/responses.csv",
+		From: sc.Week.Start.Format(time.DateOnly), To: sc.Week.End.AddDate(0, 0, -1).Format(time.DateOnly)}
+	if len(sc.Owned) > 1 {
+		m.Picker.Restaurants = append(m.Picker.Restaurants, Option{Value: "", Label: "All restaurants", Selected: sc.Slug == ""})
+	}
+	for _, r := range sc.Owned {
+		m.Picker.Restaurants = append(m.Picker.Restaurants, Option{Value: r.Slug, Label: r.Name, Selected: r.Slug == slug})
+	}
+
+	w := s.This
+	m.Empty = w.Responses == 0 && w.Voiced == 0
+	days := 7 * len(s.Restaurants)
+	switch {
+	case w.CoverDays == 0:
+		m.CoverNote = "No guests served were entered for this week, so there is no response rate and no estimate from the survey."
+	case w.CoverDays < days:
+		m.CoverNote = fmt.Sprintf("Guests served were entered for %d of %d days; the response rate counts only those days' guests.", w.CoverDays, days)
+	}
+	if m.CoverNote != "" && len(s.Restaurants) == 1 {
+		m.CoversURL = base + "/covers?r=" + url.QueryEscape(s.Restaurants[0].Restaurant.Slug)
+	}
+	m.Tiles = summaryTiles(w, s.Prev)
+	m.Charts = trendCharts(s.Trend)
+	m.Ratings = ratingBars(w)
+	m.Complaints = bars(w.Complaints, 0, true)
+	m.PraiseTags = bars(w.Praise, 0, false)
+	m.Alerts = alertFacts(s)
+	for _, n := range w.StaffNamed {
+		m.StaffNamed = append(m.StaffNamed, fmt.Sprintf("%s (%d)", n.Label, n.Count))
+	}
+	for _, q := range w.Wow {
+		meta := q.Table
+		for _, rw := range s.Restaurants {
+			if rw.Restaurant.Name == q.Restaurant {
+				meta += " · " + q.At.In(rw.Restaurant.Location()).Format("Mon 2 Jan 15:04")
+			}
+		}
+		meta += fmt.Sprintf(" · %d ★", q.Rating)
+		if q.Guest != "" {
+			meta = q.Guest + " · " + meta
+		}
+		if len(s.Restaurants) > 1 {
+			meta = q.Restaurant + " · " + meta
+		}
+		m.Wow = append(m.Wow, Quote{Text: q.Text, Meta: meta})
+	}
+	m.Silent = silentModel(s.Estimate)
+	if len(s.Restaurants) > 1 {
+		for _, rw := range s.Restaurants {
+			l := Line{Name: rw.Restaurant.Name, URL: base + SummaryURL("/summary", s.Week, rw.Restaurant.Slug),
+				Responses: Count(rw.Stats.Responses), Voiced: Count(rw.Stats.Voiced), Rate: "—", Average: "—", AckMedian: "—"}
+			if rate, ok := rw.Stats.ResponseRate(); ok {
+				l.Rate = percent(rate)
+			}
+			if avg, ok := rw.Stats.Average(); ok {
+				l.Average = Rating(avg)
+			}
+			if med, _, ok := rw.Stats.AckTimes(); ok {
+				l.AckMedian = Duration(med)
+			}
+			m.Lines = append(m.Lines, l)
+		}
+	}
+	return m
+}
