@@ -8,11 +8,11 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/tableside/tableside/handlers"
+	"github.com/tableside/tableside/cmd/tableside/internal/digest"
 )
 
 // digestFlags adds the weekly digest's settings to a flag set.
-func digestFlags(fs *flag.FlagSet, c *handlers.DigestConfig) {
+func digestFlags(fs *flag.FlagSet, c *digest.Config) {
 	fs.StringVar(&c.SMTP, "smtp", c.SMTP, "mail server for the Monday digest: smtp://user:pass@host:587 (STARTTLS), smtps://…:465, or smtp+insecure://localhost:25; empty sends nothing (TABLESIDE_SMTP)")
 	fs.StringVar(&c.From, "mail-from", c.From, "sender of the digest (TABLESIDE_MAIL_FROM; default tableside@ the base URL's host)")
 	fs.Func("digest-at", "time on Monday, in each restaurant's zone, the digest of last week is sent (TABLESIDE_DIGEST_AT; default 08:00)", func(s string) error {
@@ -34,7 +34,7 @@ func parseClock(s string, d *time.Duration) error {
 func runDigest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("tableside digest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var cfg handlers.DigestConfig
+	var cfg digest.Config
 	dbPath := fs.String("db", "tableside.db", "SQLite database file (TABLESIDE_DB)")
 	fs.StringVar(&cfg.BaseURL, "base-url", "http://localhost:8080", "URL the server is reached at, for links")
 	week := fs.String("week", "", "ISO week, such as 2026-W47 (default: the week now due)")
@@ -52,7 +52,7 @@ func runDigest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
-	d, err := handlers.NewDigests(cfg, db, slog.New(slog.NewTextHandler(stderr, nil)))
+	d, err := digest.New(cfg, db, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,7 @@ import (
 	"time"
 	_ "time/tzdata" // restaurants' time zones work on a machine without zoneinfo
 
+	"github.com/tableside/tableside/cmd/tableside/internal/digest"
 	"github.com/tableside/tableside/handlers"
 	"github.com/tableside/tableside/store"
 )
@@ -87,7 +88,7 @@ type Config struct {
 	// and in all (staff streams are not counted).
 	ReceiptStreamsPerAddress, ReceiptStreams int
 	SessionKey                               string // hex, from TABLESIDE_SESSION_KEY only: a flag would show it in ps
-	Digest                                   handlers.DigestConfig
+	Digest                                   digest.Config
 }
 
 // Main is the running program: a test can start it on :0 with a temporary
@@ -234,7 +235,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.Config.Digest.BaseURL = m.Config.BaseURL
-	digests, err := handlers.NewDigests(m.Config.Digest, db, m.Logger)
+	digests, err := digest.New(m.Config.Digest, db, m.Logger)
 	if err != nil {
 		return err
 	}

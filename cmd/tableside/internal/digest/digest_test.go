@@ -1,4 +1,4 @@
-package handlers_test
+package digest_test
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 	"github.com/emersion/go-smtp"
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/tableside/tableside/handlers"
+	"github.com/tableside/tableside/cmd/tableside/internal/digest"
 	"github.com/tableside/tableside/store"
 )
 
@@ -89,8 +89,8 @@ func TestDigestMondayMorning(t *testing.T) {
 	}
 	box := startMailbox(t, "127.0.0.1:0")
 	var logs bytes.Buffer
-	cfg := handlers.DigestConfig{SMTP: "smtp+insecure://" + box.addr, BaseURL: "https://feedback.example.com"}
-	d, err := handlers.NewDigests(cfg, db, slog.New(slog.NewTextHandler(&logs, nil)))
+	cfg := digest.Config{SMTP: "smtp+insecure://" + box.addr, BaseURL: "https://feedback.example.com"}
+	d, err := digest.New(cfg, db, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestDigestMondayMorning(t *testing.T) {
 	if n, err := d.SendDue(ctx, monday.Add(9*time.Hour), ""); n != 0 || err != nil {
 		t.Fatalf("again at 09:00: %d sent, %v", n, err)
 	}
-	restarted, _ := handlers.NewDigests(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	restarted, _ := digest.New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if n, err := restarted.SendDue(ctx, monday.Add(26*time.Hour), ""); n != 0 || err != nil {
 		t.Fatalf("after a restart on Tuesday: %d sent, %v", n, err)
 	}
@@ -168,9 +168,13 @@ func TestDigestMondayMorning(t *testing.T) {
 
 // TestDigestOffWithoutSMTP: nothing is sent, and the log says so once.
 func TestDigestOffWithoutSMTP(t *testing.T) {
-	a := newApp(t, handlers.Config{})
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
 	var logs bytes.Buffer
-	d, err := handlers.NewDigests(handlers.DigestConfig{}, a.db, slog.New(slog.NewTextHandler(&logs, nil)))
+	d, err := digest.New(digest.Config{}, db, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +188,7 @@ func TestDigestOffWithoutSMTP(t *testing.T) {
 		t.Error("sending without SMTP did not fail")
 	}
 	for _, bad := range []string{"mail.example.com", "http://mail.example.com", "smtp://mail.example.com:port"} {
-		if _, err := handlers.NewDigests(handlers.DigestConfig{SMTP: bad}, a.db, slog.Default()); err == nil {
+		if _, err := digest.New(digest.Config{SMTP: bad}, db, slog.Default()); err == nil {
 			t.Errorf("SMTP %q accepted", bad)
 		}
 	}

@@ -1,4 +1,8 @@
-package handlers
+// Package digest sends each owner the weekly summary by email, on Monday
+// morning in their restaurants' time zones, once per owner and week. It is
+// not an HTTP handler: the server's main runs it on a timer, and the
+// 'tableside digest' command runs it once.
+package digest
 
 import (
 	"bytes"
@@ -19,8 +23,8 @@ import (
 	"github.com/tableside/tableside/views"
 )
 
-// DigestConfig says how and when weekly digests are mailed.
-type DigestConfig struct {
+// Config says how and when weekly digests are mailed.
+type Config struct {
 	// SMTP is the mail server as a URL: smtp://user:pass@host:587 (STARTTLS
 	// required), smtps://user:pass@host:465 (TLS), or smtp+insecure://host:25
 	// (no encryption: a relay on the same machine). Empty, nothing is sent.
@@ -34,25 +38,25 @@ type DigestConfig struct {
 	BaseURL string
 }
 
-// Digest is one owner's weekly email.
-type Digest struct {
+// Email is one owner's weekly digest.
+type Email struct {
 	To, Subject, Text, HTML string
 	Week                    string
 	UserID                  int64
 }
 
-// Digests renders weekly digests and, with SMTP configured, mails them.
-type Digests struct {
-	cfg  DigestConfig
+// Sender renders weekly digests and, with SMTP configured, mails them.
+type Sender struct {
+	cfg  Config
 	db   *store.DB
 	log  *slog.Logger
 	css  string
 	send func(ctx context.Context, msgs ...*mail.Msg) error // nil without SMTP
 }
 
-// NewDigests checks the configuration; a bad SMTP URL is an error at start,
-// not on Monday morning.
-func NewDigests(cfg DigestConfig, db *store.DB, log *slog.Logger) (*Digests, error) {
+// New checks the configuration; a bad SMTP URL is an error at start, not on
+// Monday morning.
+func New(cfg Config, db *store.DB, log *slog.Logger) (*Sender, error) {
 	css, err := static.Read("app.css")
 	if err != nil {
 		return nil, err
@@ -71,7 +75,7 @@ func NewDigests(cfg DigestConfig, db *store.DB, log *slog.Logger) (*Digests, err
 		}
 		cfg.From = "Tableside <tableside@" + host + ">"
 	}
-	d := &Digests{cfg: cfg, db: db, log: log, css: string(css)}
+	d := &Sender{cfg: cfg, db: db, log: log, css: string(css)}
 	if cfg.SMTP != "" {
 		client, err := smtpClient(cfg.SMTP)
 		if err != nil {
@@ -117,12 +121,12 @@ func smtpClient(raw string) (*mail.Client, error) {
 }
 
 // Enabled says whether digests are mailed at all.
-func (d *Digests) Enabled() bool { return d.send != nil }
+func (d *Sender) Enabled() bool { return d.send != nil }
 
 // dueWeek is the week whose digest is due at now for a set of restaurants:
 // the week just ended, once its Monday's send time has passed in every
 // restaurant's zone; "" while it has not.
-func (d *Digests) dueWeek(rs []store.Restaurant, now time.Time) string {
+func (d *Sender) dueWeek(rs []store.Restaurant, now time.Time) string {
 	due := ""
 	for _, r := range rs {
 		cur := store.WeekOf(now, r.Location())
@@ -140,27 +144,27 @@ func (d *Digests) dueWeek(rs []store.Restaurant, now time.Time) string {
 }
 
 // Render builds one owner's digest of a week, from the summary's own model.
-func (d *Digests) Render(ctx context.Context, o store.Owner, week string, now time.Time) (Digest, error) {
+func (d *Sender) Render(ctx context.Context, o store.Owner, week string, now time.Time) (Email, error) {
 	loc := o.Restaurants[0].Location()
 	w, err := store.ParseWeek(week, loc)
 	if err != nil {
-		return Digest{}, err
+		return Email{}, err
 	}
 	s, err := d.db.Summary(ctx, o.Restaurants, week)
 	if err != nil {
-		return Digest{}, err
+		return Email{}, err
 	}
 	m := views.NewSummary(s, views.SummaryScope{Restaurants: o.Restaurants, Owned: o.Restaurants, Week: w, Now: now,
 		Email: true, BaseURL: d.cfg.BaseURL})
 	var html bytes.Buffer
 	if err := views.DigestEmail(m, d.css).Render(ctx, &html); err != nil {
-		return Digest{}, err
+		return Email{}, err
 	}
 	subject := fmt.Sprintf("%s, week %s: %s responses, %s complaints", m.Title, week, views.Count(s.This.Responses), views.Count(s.This.Voiced))
 	if avg, ok := s.This.Average(); ok {
 		subject += ", average " + views.Rating(avg)
 	}
-	return Digest{To: o.User.Email, Subject: subject, Text: views.SummaryText(m), HTML: html.String(), Week: week, UserID: o.User.ID}, nil
+	return Email{To: o.User.Email, Subject: subject, Text: views.SummaryText(m), HTML: html.String(), Week: week, UserID: o.User.ID}, nil
 }
 
 // ownerWeek is an owner and the week of a digest not yet sent to them.
@@ -172,7 +176,7 @@ type ownerWeek struct {
 // unsent lists each owner whose digest of week (or, if it is "", of the week
 // due at now) has not been sent. It only reads, so the minute ticker costs
 // the one writer nothing once a week's digests are out.
-func (d *Digests) unsent(ctx context.Context, now time.Time, week string) ([]ownerWeek, error) {
+func (d *Sender) unsent(ctx context.Context, now time.Time, week string) ([]ownerWeek, error) {
 	owners, err := d.db.Owners(ctx)
 	if err != nil {
 		return nil, err
@@ -196,12 +200,12 @@ func (d *Digests) unsent(ctx context.Context, now time.Time, week string) ([]own
 
 // Due renders every owner's digest that is due at now (or of week, if set)
 // and not yet sent. It claims nothing: SendDue does.
-func (d *Digests) Due(ctx context.Context, now time.Time, week string) ([]Digest, error) {
+func (d *Sender) Due(ctx context.Context, now time.Time, week string) ([]Email, error) {
 	todo, err := d.unsent(ctx, now, week)
 	if err != nil {
 		return nil, err
 	}
-	var out []Digest
+	var out []Email
 	for _, t := range todo {
 		dg, err := d.Render(ctx, t.owner, t.week, now)
 		if err != nil {
@@ -215,7 +219,7 @@ func (d *Digests) Due(ctx context.Context, now time.Time, week string) ([]Digest
 // SendDue mails each owner the digest due at now (or of week, if set), once:
 // a digest already recorded as sent is skipped, and one that fails to send is
 // released to be tried again.
-func (d *Digests) SendDue(ctx context.Context, now time.Time, week string) (sent int, err error) {
+func (d *Sender) SendDue(ctx context.Context, now time.Time, week string) (sent int, err error) {
 	if d.send == nil {
 		return 0, errors.New("SMTP is not configured: set -smtp or TABLESIDE_SMTP")
 	}
@@ -246,7 +250,7 @@ func (d *Digests) SendDue(ctx context.Context, now time.Time, week string) (sent
 	return sent, errors.Join(errs...)
 }
 
-func (d *Digests) mail(ctx context.Context, o store.Owner, week string, now time.Time) error {
+func (d *Sender) mail(ctx context.Context, o store.Owner, week string, now time.Time) error {
 	dg, err := d.Render(ctx, o, week, now)
 	if err != nil {
 		return err
@@ -268,7 +272,7 @@ func (d *Digests) mail(ctx context.Context, o store.Owner, week string, now time
 
 // Run sends due digests every so often until ctx ends. Without SMTP it logs
 // that once and returns.
-func (d *Digests) Run(ctx context.Context, every time.Duration, now func() time.Time) {
+func (d *Sender) Run(ctx context.Context, every time.Duration, now func() time.Time) {
 	if d.send == nil {
 		d.log.Info("weekly digests are off: SMTP is not configured (set -smtp or TABLESIDE_SMTP)")
 		return
