@@ -18,7 +18,7 @@ import (
 
 // scaleOptions is the database of issue 4: a million responses across 50
 // restaurants and two years, with one restaurant's week at 19,000 responses.
-var scaleOptions = store.ScaleOptions{Restaurants: 50, Responses: 1_000_000, Weeks: 104,
+var atScale = scaleOptions{Restaurants: 50, Responses: 1_000_000, Weeks: 104,
 	Now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC), HotWeek: 19_000}
 
 // scaleDB opens the scale database, building it on first use (a few minutes)
@@ -31,18 +31,11 @@ func scaleDB(b *testing.B) *store.DB {
 		path = filepath.Join(os.TempDir(), "tableside-scale-v1.db")
 	}
 	if _, err := os.Stat(path); err != nil {
-		b.Logf("building %s: %d responses, %d restaurants, %d weeks", path, scaleOptions.Responses, scaleOptions.Restaurants, scaleOptions.Weeks)
+		b.Logf("building %s: %d responses, %d restaurants, %d weeks", path, atScale.Responses, atScale.Restaurants, atScale.Weeks)
 		start := time.Now()
 		tmp := path + ".building"
 		os.Remove(tmp)
-		db, err := store.Open(ctx, tmp)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := db.SeedScale(ctx, scaleOptions); err != nil {
-			b.Fatal(err)
-		}
-		if err := db.Close(); err != nil {
+		if err := seedScale(ctx, tmp, atScale); err != nil {
 			b.Fatal(err)
 		}
 		if err := os.Rename(tmp, path); err != nil {
@@ -76,7 +69,7 @@ func BenchmarkSummaryAtScale(b *testing.B) {
 		// Signed in once: the login limiter would refuse a sign-in per run.
 		cl := a.client()
 		cl.get("/login")
-		if rec := cl.post("/login", url.Values{"email": {bc.owner}, "password": {store.ScaleOwner}}); rec.Code != http.StatusSeeOther {
+		if rec := cl.post("/login", url.Values{"email": {bc.owner}, "password": {scaleOwner}}); rec.Code != http.StatusSeeOther {
 			b.Fatalf("login: %d", rec.Code)
 		}
 		b.Run(bc.name, func(b *testing.B) {

@@ -247,35 +247,6 @@ func TestSummaryQueriesUseIndexes(t *testing.T) {
 	}
 }
 
-// TestSeedScale builds a small synthetic database and reads a week of it.
-func TestSeedScale(t *testing.T) {
-	ctx := context.Background()
-	db := open(t, "")
-	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	if err := db.SeedScale(ctx, store.ScaleOptions{Restaurants: 3, Responses: 3000, Weeks: 8, Now: now, HotWeek: 500}); err != nil {
-		t.Fatal(err)
-	}
-	rs, err := db.Restaurants(ctx)
-	if err != nil || len(rs) != 3 {
-		t.Fatalf("restaurants %d, %v", len(rs), err)
-	}
-	total := 0
-	for _, r := range rs {
-		n, _ := db.CountResponses(ctx, r.ID)
-		total += n
-	}
-	if total != 3500 {
-		t.Errorf("%d responses, want 3500", total)
-	}
-	s, err := db.Summary(ctx, rs[:1], "2026-W47")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if w := s.This; w.Responses < 500 || w.Voiced == 0 || w.Covers == 0 || w.Acknowledged != w.Voiced {
-		t.Errorf("the hot week: %d responses, %d voiced, %d covers, %d acknowledged", w.Responses, w.Voiced, w.Covers, w.Acknowledged)
-	}
-}
-
 // TestAskedForSomeoneIsARequest: "I'm still at the table — please send
 // someone" from a happy guest raises an alert that reads "asked for someone",
 // and the summary counts it as a request, not as a complaint or an unhappy

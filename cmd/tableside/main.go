@@ -6,7 +6,6 @@
 //	tableside user add -db PATH -email E -restaurant SLUG -role manager [-name N]
 //	tableside digest -db PATH [-week YYYY-Www] [-dry-run]
 //	tableside backup -db PATH -out FILE
-//	tableside loadtest [-duration 10s] [-workers 32]
 package main
 
 import (
@@ -51,8 +50,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		switch args[0] {
 		case "tables":
 			return runTables(ctx, args[1:], stdout, stderr)
-		case "loadtest":
-			return runLoadtest(ctx, args[1:], stdout, stderr)
 		case "user":
 			return runUser(ctx, args[1:], os.Stdin, stdout, stderr)
 		case "digest":

@@ -10,8 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -139,11 +137,11 @@ func prepareRush(ctx context.Context, db *store.DB, restaurants, tables int) ([]
 func loopbackOnly(target string) error {
 	u, err := url.Parse(target)
 	if err != nil || u.Scheme != "http" {
-		return fmt.Errorf("loadtest: -target must be an http URL on 127.0.0.1, not %q", target)
+		return fmt.Errorf("-target must be an http URL on 127.0.0.1, not %q", target)
 	}
 	host := u.Hostname()
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("loadtest: -target must be on the loopback address, not %s", host)
+		return fmt.Errorf("-target must be on the loopback address, not %s", host)
 	}
 	return nil
 }
@@ -470,16 +468,14 @@ func (r *rush) print(w io.Writer) {
 	}
 	if len(delivery) > 0 {
 		slices.Sort(delivery)
-		q := func(p float64) time.Duration {
-			return delivery[int(p*float64(len(delivery)-1))].Round(10 * time.Microsecond)
-		}
+		q := func(p float64) time.Duration { return store.Quantile(delivery, p).Round(10 * time.Microsecond) }
 		fmt.Fprintf(w, "alert delivery, from the diner's 303 to each tablet: %d deliveries (%d before the 303 was read), p50 %v, p99 %v, max %v\n",
 			len(delivery), early, q(0.5), q(0.99), q(1))
 	}
 }
 
 type rushFlags struct {
-	target, db                                      string
+	target, db, binary                              string
 	restaurants, tables, tablets, rate, maxRequests int
 	duration                                        time.Duration
 }
@@ -488,17 +484,13 @@ type rushFlags struct {
 // it, and checks the database against what diners and tablets were told.
 func runRush(ctx context.Context, stdout io.Writer, f rushFlags) error {
 	var srv *child
-	if f.target == "" {
-		dir, err := os.MkdirTemp("", "tableside-rush-")
-		if err != nil {
+	if f.target != "" {
+		if err := loopbackOnly(f.target); err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
-		f.db = filepath.Join(dir, "rush.db")
-	} else if err := loopbackOnly(f.target); err != nil {
-		return err
-	} else if f.db == "" {
-		return fmt.Errorf("loadtest: with -target, give the server's database with -db")
+		if f.db == "" {
+			return fmt.Errorf("with -target, give the server's database with -db")
+		}
 	}
 	db, err := store.Open(ctx, f.db)
 	if err != nil {
@@ -510,11 +502,7 @@ func runRush(ctx context.Context, stdout io.Writer, f rushFlags) error {
 		return err
 	}
 	if f.target == "" {
-		self, err := os.Executable()
-		if err != nil {
-			return err
-		}
-		if srv, err = startChild(ctx, self, f.db); err != nil {
+		if srv, err = startChild(ctx, f.binary, f.db); err != nil {
 			return err
 		}
 		defer srv.stop()

@@ -1,23 +1,39 @@
+// Command tableside-load measures a Tableside server on 127.0.0.1, apart
+// from the server's own binary: a dinner rush (the default), raw throughput
+// (-throughput), alert delivery to many tablets (-alerts), the memory of many
+// idle floor streams (-streams N), and crash safety (-crash N: SIGKILL the
+// server N times during a rush). It starts the server it measures as a child
+// process (built from this module, or -server PATH), or rushes -target. It
+// never sends traffic anywhere but the loopback address, and every run is
+// bounded in time and requests.
+//
+//	go run ./cmd/tableside-load [-restaurants 2 -tables 30 -tablets 10 -rate 200 -duration 30s]
+//	go run ./cmd/tableside-load -throughput -duration 15s -workers 32
+//	go run ./cmd/tableside-load -alerts -tablets 50 -rate 100 -duration 10s
+//	go run ./cmd/tableside-load -streams 10000
+//	go run ./cmd/tableside-load -crash 100 [-seed N]
 package main
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -26,14 +42,19 @@ import (
 	"github.com/tableside/tableside/store"
 )
 
-// runLoadtest measures a server on 127.0.0.1. By default it simulates a
-// dinner rush (see rush.go) against a server it starts as a child process, or
-// against -target with its -db; -throughput measures raw request rates
-// instead, and -alerts the delivery of alerts to many tablets. It never sends
-// traffic anywhere but the loopback address, and every run is bounded in time
-// and requests.
-func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("tableside loadtest", flag.ContinueOnError)
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "tableside-load:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("tableside-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	duration := fs.Duration("duration", 10*time.Second, "how long to send traffic (at most 5m)")
 	rate := fs.Int("rate", 200, "surveys posted per second in a rush; complaints per second with -alerts (1–2000)")
@@ -43,28 +64,29 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	maxRequests := fs.Int("max-requests", 1_000_000, "stop after this many surveys (or requests per phase)")
 	target := fs.String("target", "", "a running server on 127.0.0.1 to rush instead of starting one (with -db, and -survey-limit 0 on the server)")
 	dbPath := fs.String("db", "", "with -target: the server's database file, to set up the restaurants and check every receipt")
+	server := fs.String("server", "", "the tableside binary to start (default: built from this module with go build)")
 	throughput := fs.Bool("throughput", false, "measure raw throughput: GET /healthz, survey POSTs and a bare insert, a third of the time each")
 	workers := fs.Int("workers", 32, "with -throughput: concurrent clients (1–512)")
 	alerts := fs.Bool("alerts", false, "measure alert delivery to -tablets tablets at -rate complaints per second")
 	streams := fs.Int("streams", 0, "measure the server's memory with this many idle floor streams open (1–15000), and one alert's fan-out to them")
+	crash := fs.Int("crash", 0, "kill the server with SIGKILL this many times during rushes (1–1000) and check that nothing answered was lost")
+	seed := fs.Uint64("seed", 0, "with -crash: the random seed of the kill times, to replay a run (default: from the clock, and printed)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	switch {
 	case *duration <= 0 || *duration > 5*time.Minute:
-		return fmt.Errorf("loadtest: -duration must be in (0, 5m]")
+		return fmt.Errorf("-duration must be in (0, 5m]")
 	case *rate < 1 || *rate > 2000 || *tablets < 1 || *tablets > 500 || *tables < 1 || *tables > 1000:
-		return fmt.Errorf("loadtest: -rate must be in [1, 2000], -tablets in [1, 500], -tables in [1, 1000]")
+		return fmt.Errorf("-rate must be in [1, 2000], -tablets in [1, 500], -tables in [1, 1000]")
 	case *workers < 1 || *workers > 512 || *restaurants < 1 || *restaurants > 100 || *maxRequests < 1:
-		return fmt.Errorf("loadtest: -workers must be in [1, 512], -restaurants in [1, 100], -max-requests at least 1")
+		return fmt.Errorf("-workers must be in [1, 512], -restaurants in [1, 100], -max-requests at least 1")
+	case *streams < 0 || *streams > 15000:
+		return fmt.Errorf("-streams must be in [1, 15000]")
+	case *crash < 0 || *crash > 1000:
+		return fmt.Errorf("-crash must be in [1, 1000]")
 	}
-	if *streams != 0 {
-		if *streams < 1 || *streams > 15000 {
-			return fmt.Errorf("loadtest: -streams must be in [1, 15000]")
-		}
-		return runStreams(ctx, stdout, *streams)
-	}
-	if !*throughput && !*alerts {
+	if *target != "" {
 		return runRush(ctx, stdout, rushFlags{target: *target, db: *dbPath, restaurants: *restaurants, tables: *tables,
 			tablets: *tablets, rate: *rate, duration: *duration, maxRequests: *maxRequests})
 	}
@@ -73,38 +95,54 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer os.RemoveAll(dir)
-
-	m := NewMain(io.Discard)
-	m.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	m.Config = Config{Addr: "127.0.0.1:0", DB: filepath.Join(dir, "load.db"), SurveyLimit: 0}
-	if err := m.Run(ctx); err != nil {
-		return err
-	}
-	defer m.Close()
-	r, err := m.DB.CreateRestaurant(ctx, store.Restaurant{Slug: "load", Name: "Load Test Diner"})
+	binary, err := serverBinary(ctx, *server, dir)
 	if err != nil {
 		return err
 	}
-	var tokens []string
-	for i := range *tables {
-		t, err := m.DB.CreateTable(ctx, r.ID, fmt.Sprintf("Table %d", i+1))
-		if err != nil {
-			return err
+	switch {
+	case *crash > 0:
+		if *seed == 0 {
+			*seed = uint64(time.Now().UnixNano())
 		}
-		tokens = append(tokens, t.Token)
+		rep, err := runCrash(ctx, binary, filepath.Join(dir, "crash.db"), *crash, *seed)
+		rep.print(stdout)
+		return err
+	case *streams > 0:
+		return runStreams(ctx, stdout, binary, filepath.Join(dir, "streams.db"), *streams)
+	case !*throughput && !*alerts:
+		return runRush(ctx, stdout, rushFlags{binary: binary, db: filepath.Join(dir, "rush.db"), restaurants: *restaurants,
+			tables: *tables, tablets: *tablets, rate: *rate, duration: *duration, maxRequests: *maxRequests})
 	}
 
-	if *alerts {
-		l := &alertLoad{base: m.URL(), db: m.DB, tokens: tokens, tablets: *tablets, rate: *rate, duration: *duration}
-		return l.run(ctx, stdout, r)
+	file := filepath.Join(dir, "load.db")
+	db, err := store.Open(ctx, file)
+	if err != nil {
+		return err
 	}
+	defer db.Close()
+	sites, err := prepareRush(ctx, db, 1, *tables)
+	if err != nil {
+		return err
+	}
+	srv, err := startChild(ctx, binary, file)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	site := sites[0]
+	if *alerts {
+		l := &alertLoad{base: srv.URL, site: site, tablets: *tablets, rate: *rate, duration: *duration}
+		return l.run(ctx, stdout)
+	}
+	tokens := site.Tokens
+	r := store.Restaurant{ID: site.ID}
 
 	client := &http.Client{
 		Transport:     &http.Transport{MaxIdleConns: *workers, MaxIdleConnsPerHost: *workers, IdleConnTimeout: time.Minute},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Timeout:       10 * time.Second,
 	}
-	base := m.URL()
+	base := srv.URL
 	bareURL, stopBare, err := startBareInsert(filepath.Join(dir, "bare.db"))
 	if err != nil {
 		return err
@@ -121,12 +159,12 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return do(client, http.MethodPost, bareURL, surveyForm(rng))
 	})
 
-	stored, err := m.DB.CountResponses(ctx, r.ID)
+	stored, err := db.CountResponses(ctx, r.ID)
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 2, 8, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(stdout, "loadtest: %d workers, %v per endpoint, server on %s, %d-core machine\n",
+	fmt.Fprintf(stdout, "throughput: %d workers, %v per endpoint, server on %s (a child process), %d-core machine\n",
 		*workers, each, base, runtime.NumCPU())
 	fmt.Fprintln(tw, "endpoint\trequests\treq/s\tp50\tp99\tmax\tnon-2xx/3xx\t")
 	health.print(tw, "GET /healthz")
@@ -137,7 +175,7 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		submit.rate()/health.rate(), submit.rate()/bare.rate())
 	fmt.Fprintf(stdout, "answered 303: %d, responses stored: %d\n", submit.ok, stored)
 	if stored != submit.ok || submit.failed > 0 || health.failed > 0 {
-		return fmt.Errorf("loadtest: %d submissions answered 303 but %d stored; %d+%d requests failed",
+		return fmt.Errorf("%d submissions answered 303 but %d stored; %d+%d requests failed",
 			submit.ok, stored, health.failed, submit.failed)
 	}
 	return nil
@@ -158,10 +196,8 @@ func (r result) print(w io.Writer, name string) {
 		fmt.Fprintf(w, "%s\t0\t-\t-\t-\t-\t%d\t\n", name, r.failed)
 		return
 	}
-	slices.Sort(r.latencies)
-	q := func(p float64) time.Duration { return r.latencies[int(p*float64(len(r.latencies)-1))] }
-	fmt.Fprintf(w, "%s\t%d\t%.0f\t%v\t%v\t%v\t%d\t\n", name, len(r.latencies), r.rate(),
-		q(0.50).Round(time.Microsecond), q(0.99).Round(time.Microsecond), r.latencies[len(r.latencies)-1].Round(time.Microsecond), r.failed)
+	q := func(p float64) time.Duration { return store.Quantile(r.latencies, p).Round(time.Microsecond) }
+	fmt.Fprintf(w, "%s\t%d\t%.0f\t%v\t%v\t%v\t%d\t\n", name, len(r.latencies), r.rate(), q(0.5), q(0.99), q(1), r.failed)
 }
 
 // phase runs fn from n workers until d has passed or max requests were sent.
@@ -271,4 +307,19 @@ func startBareInsert(file string) (u string, stop func(), err error) {
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String() + "/bare", func() { srv.Close(); db.Close() }, nil
+}
+
+// serverBinary is the tableside binary to measure: path, or one built from
+// this module into dir.
+func serverBinary(ctx context.Context, path, dir string) (string, error) {
+	if path != "" {
+		return path, nil
+	}
+	binary := filepath.Join(dir, "tableside")
+	build := exec.CommandContext(ctx, "go", "build", "-o", binary, "github.com/tableside/tableside/cmd/tableside")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("building the server: %w (or give one with -server)", err)
+	}
+	return binary, nil
 }

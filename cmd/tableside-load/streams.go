@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -23,13 +21,7 @@ import (
 // floor as n tablets would, and reports the server's resident memory before
 // and with them open; then one complaint is posted and the time until each
 // stream has it is measured.
-func runStreams(ctx context.Context, stdout io.Writer, n int) error {
-	dir, err := os.MkdirTemp("", "tableside-streams-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	file := filepath.Join(dir, "streams.db")
+func runStreams(ctx context.Context, stdout io.Writer, binary, file string, n int) error {
 	db, err := store.Open(ctx, file)
 	if err != nil {
 		return err
@@ -39,11 +31,7 @@ func runStreams(ctx context.Context, stdout io.Writer, n int) error {
 	if err != nil {
 		return err
 	}
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	srv, err := startChild(ctx, self, file)
+	srv, err := startChild(ctx, binary, file)
 	if err != nil {
 		return err
 	}
@@ -128,17 +116,17 @@ func runStreams(ctx context.Context, stdout io.Writer, n int) error {
 		}
 	}
 	slices.Sort(got)
+	q := func(p float64) time.Duration { return store.Quantile(got, p).Round(time.Microsecond) }
 	fmt.Fprintf(stdout, "streams: %d floor streams of one restaurant opened in %v (%d refused or failed), server on %s\n",
 		opened.Load(), openTook.Round(time.Millisecond), failed.Load(), srv.URL)
 	fmt.Fprintf(stdout, "server memory (RSS): %.1f MiB before, %.1f MiB with %d idle streams (%.1f KiB each); peak %.1f MiB\n",
 		mib(before), mib(idle), opened.Load(), float64(idle-before)/1024/float64(max(opened.Load(), 1)), mib(peak))
 	if len(got) > 0 {
 		fmt.Fprintf(stdout, "one complaint reached %d of %d streams: p50 %v, p99 %v, last %v after its POST\n",
-			len(got), opened.Load(), got[len(got)/2].Round(time.Microsecond), got[len(got)*99/100].Round(time.Microsecond),
-			got[len(got)-1].Round(time.Microsecond))
+			len(got), opened.Load(), q(0.5), q(0.99), q(1))
 	}
 	if int64(len(got)) != opened.Load() || failed.Load() > 0 {
-		return fmt.Errorf("loadtest: %d streams failed to open, %d of %d never got the alert", failed.Load(), opened.Load()-int64(len(got)), opened.Load())
+		return fmt.Errorf("%d streams failed to open, %d of %d never got the alert", failed.Load(), opened.Load()-int64(len(got)), opened.Load())
 	}
 	return nil
 }

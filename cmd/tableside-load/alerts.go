@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,8 +22,7 @@ import (
 // POST being answered (303) and the alert arriving on the tablet.
 type alertLoad struct {
 	base     string
-	db       *store.DB
-	tokens   []string
+	site     rushSite // its restaurant, tables and manager
 	tablets  int
 	rate     int
 	duration time.Duration
@@ -32,18 +30,8 @@ type alertLoad struct {
 
 var markRE = regexp.MustCompile(`load-(\d+)-`)
 
-func (l *alertLoad) run(ctx context.Context, stdout io.Writer, restaurant store.Restaurant) error {
-	if _, err := l.db.CreateUser(ctx, "load@tableside.test", "Load Manager", "load-test-password"); err != nil {
-		return err
-	}
-	u, err := l.db.UserByEmail(ctx, "load@tableside.test")
-	if err != nil {
-		return err
-	}
-	if _, err := l.db.AddMembership(ctx, u.ID, restaurant.ID, store.RoleManager); err != nil {
-		return err
-	}
-	cookie, err := login(l.base, "load@tableside.test", "load-test-password")
+func (l *alertLoad) run(ctx context.Context, stdout io.Writer) error {
+	cookie, err := login(l.base, l.site.Email, rushPassword)
 	if err != nil {
 		return err
 	}
@@ -77,7 +65,7 @@ func (l *alertLoad) run(ctx context.Context, stdout io.Writer, restaurant store.
 			form := url.Values{"key": {store.NewFormKey(time.Now())}, "rating": {"1"}, "at_table": {"1"}, "tag": {"cold-food"},
 				"comment": {fmt.Sprintf("load-%d- The soup is cold.", n)}}
 			start := time.Now()
-			status, err := do(client, http.MethodPost, l.base+"/t/"+l.tokens[n%len(l.tokens)], form)
+			status, err := do(client, http.MethodPost, l.base+"/t/"+l.site.Tokens[n%len(l.site.Tokens)], form)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil || status != http.StatusSeeOther {
@@ -114,10 +102,8 @@ func (l *alertLoad) run(ctx context.Context, stdout io.Writer, restaurant store.
 			fromSent = append(fromSent, at.Sub(sent[n]))
 		}
 	}
-	slices.Sort(lat)
-	slices.Sort(fromSent)
 	q := func(d []time.Duration, p float64) time.Duration {
-		return d[int(p*float64(len(d)-1))].Round(10 * time.Microsecond)
+		return store.Quantile(d, p).Round(10 * time.Microsecond)
 	}
 	fmt.Fprintf(stdout, "alert delivery: %d tablets, %d complaints/s for %v: %d posted, %d answered 303, %d failed\n",
 		l.tablets, l.rate, l.duration, total, total-failed, failed)
@@ -127,7 +113,7 @@ func (l *alertLoad) run(ctx context.Context, stdout io.Writer, restaurant store.
 		fmt.Fprintf(stdout, "latency from sending the POST to tablet: p50 %v, p99 %v, max %v\n", q(fromSent, 0.5), q(fromSent, 0.99), q(fromSent, 1))
 	}
 	if missing > 0 || failed > 0 {
-		return fmt.Errorf("loadtest: %d alerts never reached a tablet, %d posts failed", missing, failed)
+		return fmt.Errorf("%d alerts never reached a tablet, %d posts failed", missing, failed)
 	}
 	return nil
 }
@@ -135,7 +121,7 @@ func (l *alertLoad) run(ctx context.Context, stdout io.Writer, restaurant store.
 // tablet follows the floor's event stream and notes when each complaint's
 // alert arrives.
 func (l *alertLoad) tablet(ctx context.Context, cookie string, arrived []time.Time, ready chan<- error) {
-	followFloor(ctx, l.base, "load", cookie, ready, func(line string) {
+	followFloor(ctx, l.base, l.site.Slug, cookie, ready, func(line string) {
 		if !strings.Contains(line, `"kind":"raised"`) {
 			return
 		}
