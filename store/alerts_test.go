@@ -362,10 +362,10 @@ func TestHubUnderRace(t *testing.T) {
 		})
 	}
 	slow := hub.Subscribe(0, 0)
-	time.Sleep(20 * time.Millisecond)
 	subs.Wait()
 	close(stop)
 	pubs.Wait()
+	hub.Publish(store.Notice{ID: 1, RestaurantID: 0}) // at least one since slow subscribed, however the race ran
 	select {
 	case <-slow.Wake:
 	default:
@@ -400,7 +400,8 @@ func TestEscalationTicker(t *testing.T) {
 	defer cancel()
 	var mu sync.Mutex
 	now := time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	ticks := 0 // how often the ticker read the clock
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); ticks++; return now }
 	db, err := store.Open(ctx, t.TempDir()+"/t.db", store.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
@@ -415,7 +416,23 @@ func TestEscalationTicker(t *testing.T) {
 		close(done)
 	}()
 
-	time.Sleep(50 * time.Millisecond) // ticks at 20:00: nothing is due
+	// Wait for three ticks at 20:00 (each reads the clock, as does each write):
+	// nothing is due yet.
+	mu.Lock()
+	start := ticks
+	mu.Unlock()
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		mu.Lock()
+		n := ticks - start
+		mu.Unlock()
+		if n >= 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the ticker did not tick")
+		}
+		runtime.Gosched()
+	}
 	if esc, _ := db.EscalatedAlerts(ctx, r.ID); len(esc) != 0 {
 		t.Fatal("escalated before its time")
 	}

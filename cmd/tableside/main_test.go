@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -123,11 +124,17 @@ func TestFlagsAndEnvironment(t *testing.T) {
 func TestShutdownOnSignal(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	var logs bytes.Buffer
+	logs := &waitWriter{want: "msg=serving", seen: make(chan struct{})}
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "t.db")}, io.Discard, &logs)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "t.db")}, io.Discard, logs)
 	}()
-	time.Sleep(300 * time.Millisecond)
+	select { // the signal comes once the server is up
+	case <-logs.seen:
+	case err := <-done:
+		t.Fatalf("run returned before serving: %v", err)
+	case <-time.After(15 * time.Second):
+		t.Fatal("the server did not start")
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -247,11 +254,16 @@ func TestBackupWhileServing(t *testing.T) {
 	}
 	survey := strings.Split(strings.Split(tables.String(), "\n")[0], "\t")[2]
 	token := survey[strings.LastIndex(survey, "/")+1:]
-	stop := make(chan struct{})
+	stop, first := make(chan struct{}), make(chan struct{})
 	posted := make(chan int)
 	go func() {
 		n := 0
 		defer func() { posted <- n }()
+		defer func() {
+			if n == 0 {
+				close(first)
+			}
+		}()
 		for {
 			select {
 			case <-stop:
@@ -264,10 +276,12 @@ func TestBackupWhileServing(t *testing.T) {
 				return
 			}
 			res.Body.Close()
-			n++
+			if n++; n == 1 {
+				close(first)
+			}
 		}
 	}()
-	time.Sleep(50 * time.Millisecond)
+	<-first // surveys are coming in
 	var out bytes.Buffer
 	backup := filepath.Join(dir, "backup.db")
 	err := run(context.Background(), []string{"backup", "-db", db, "-out", backup}, &out, io.Discard)
@@ -343,4 +357,24 @@ func TestEnvironmentThatDoesNotParse(t *testing.T) {
 			}
 		})
 	}
+}
+
+// waitWriter is a log that closes seen once a line containing want was
+// written: a test waits on it instead of sleeping.
+type waitWriter struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	want string
+	seen chan struct{}
+	once sync.Once
+}
+
+func (w *waitWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if strings.Contains(w.buf.String(), w.want) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	return len(p), nil
 }
