@@ -87,6 +87,16 @@ func (f *follower) next(t *testing.T, want int, wait time.Duration) []store.Even
 	return got
 }
 
+// floorFixture is a restaurant with a table, Sam Patel on its staff, and a
+// follower of its events.
+func floorFixture(t *testing.T) (*store.DB, store.Restaurant, store.Table, store.User, *follower) {
+	t.Helper()
+	db := open(t, "")
+	r, tb := fixture(t, db)
+	sam := staffUser(t, db, r, "sam@example.com", "Sam Patel", store.RoleManager)
+	return db, r, tb, sam, follow(t, db, r.ID, 0)
+}
+
 // quiet checks that nothing more was published.
 func (f *follower) quiet(t *testing.T) {
 	t.Helper()
@@ -97,10 +107,7 @@ func (f *follower) quiet(t *testing.T) {
 
 func TestAlertsRaisedAcknowledgedResolved(t *testing.T) {
 	ctx := context.Background()
-	db := open(t, "")
-	r, tb := fixture(t, db)
-	sam := staffUser(t, db, r, "sam@example.com", "Sam Patel", store.RoleManager)
-	f := follow(t, db, r.ID, 0)
+	db, r, tb, sam, f := floorFixture(t)
 
 	happy := submit(t, db, tb, 5, false, "food")
 	hair := submit(t, db, tb, 4, false, "foreign-object")
@@ -199,10 +206,7 @@ func TestEventsAfterReadsWhatWasMissed(t *testing.T) {
 // the commit and publishing, on every path that writes floor events: the
 // caller is told it worked, and the event reaches a stream.
 func TestCommittedEventsSurviveCancellation(t *testing.T) {
-	db := open(t, "")
-	r, tb := fixture(t, db)
-	sam := staffUser(t, db, r, "sam@example.com", "Sam Patel", store.RoleManager)
-	f := follow(t, db, r.ID, 0)
+	db, r, tb, sam, f := floorFixture(t)
 	ids := map[string]int64{}
 	for _, tc := range []struct {
 		kind  string
@@ -293,10 +297,7 @@ func TestEscalation(t *testing.T) {
 
 func TestLogInPerson(t *testing.T) {
 	ctx := context.Background()
-	db := open(t, "")
-	r, tb := fixture(t, db)
-	sam := staffUser(t, db, r, "sam@example.com", "Sam", store.RoleManager)
-	f := follow(t, db, r.ID, 0)
+	db, r, tb, sam, f := floorFixture(t)
 	key := store.NewToken()
 	id, err := db.LogInPerson(ctx, r.ID, tb.ID, sam.ID, key, []string{"slow"}, "Waited 40 min for mains")
 	if err != nil {
@@ -451,10 +452,7 @@ func TestEscalationTicker(t *testing.T) {
 // every event once, in id order, each naming the one before it.
 func TestStreamsSeeEveryEvent(t *testing.T) {
 	ctx := context.Background()
-	db := open(t, "")
-	r, tb := fixture(t, db)
-	sam := staffUser(t, db, r, "sam@example.com", "Sam Patel", store.RoleManager)
-	f := follow(t, db, r.ID, 0)
+	db, r, tb, sam, f := floorFixture(t)
 	const n = 200
 	var acks atomic.Int64
 	var wg sync.WaitGroup

@@ -32,29 +32,22 @@ func SummaryText(s Summary) string {
 		}
 		line("%s: %s%s", t.Label, t.Value, extra)
 	}
-	heading("The last 8 weeks")
-	for _, c := range s.Charts {
-		line("%s: %s", c.Title, c.Desc)
+	// section writes a heading and a line per pair, or none when empty.
+	section := func(h, format, none string, pairs [][2]string) {
+		heading(h)
+		if len(pairs) == 0 && none != "" {
+			line("%s", none)
+		}
+		for _, p := range pairs {
+			line(format, p[0], p[1])
+		}
 	}
-	heading("Ratings")
-	for _, r := range s.Ratings {
-		line("%s  %s", r.Label, r.Value)
-	}
-	heading("Complaints by topic")
-	if len(s.Complaints) == 0 {
-		line("None ticked or logged.")
-	}
-	for _, c := range s.Complaints {
-		line("%s: %s", c.Label, c.Value)
-	}
-	heading("Alerts and how they were handled")
-	for _, f := range s.Alerts {
-		line("%s: %s", f.Label, f.Value)
-	}
-	heading("Praise")
-	for _, p := range s.PraiseTags {
-		line("%s: %s", p.Label, p.Value)
-	}
+	section("The last 8 weeks", "%s: %s", "", pairsOf(s.Charts, func(c Chart) [2]string { return [2]string{c.Title, c.Desc} }))
+	bar := func(b Bar) [2]string { return [2]string{b.Label, b.Value} }
+	section("Ratings", "%s  %s", "", pairsOf(s.Ratings, bar))
+	section("Complaints by topic", "%s: %s", "None ticked or logged.", pairsOf(s.Complaints, bar))
+	section("Alerts and how they were handled", "%s: %s", "", pairsOf(s.Alerts, func(f Fact) [2]string { return [2]string{f.Label, f.Value} }))
+	section("Praise", "%s: %s", "", pairsOf(s.PraiseTags, bar))
 	if len(s.StaffNamed) > 0 {
 		line("Team named: %s", strings.Join(s.StaffNamed, ", "))
 	}
@@ -90,4 +83,13 @@ func SummaryText(s Summary) string {
 		}
 	}
 	return b.String()
+}
+
+// pairsOf maps items to label and value pairs.
+func pairsOf[T any](items []T, pair func(T) [2]string) [][2]string {
+	out := make([][2]string, len(items))
+	for i, it := range items {
+		out[i] = pair(it)
+	}
+	return out
 }

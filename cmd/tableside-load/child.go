@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/tableside/tableside/store"
 )
 
 // child is a tableside server running as a process of its own, so that a load
@@ -96,4 +98,25 @@ func (c *child) stop() error {
 func (c *child) kill() {
 	c.cmd.Process.Kill()
 	<-c.done
+}
+
+// startOne sets up one restaurant of tables tables and its manager in the
+// database file, and starts the server on it. The store stays open for the
+// caller to check what was stored; both must be closed.
+func startOne(ctx context.Context, binary, file string, tables int) (*store.DB, rushSite, *child, error) {
+	db, err := store.Open(ctx, file)
+	if err != nil {
+		return nil, rushSite{}, nil, err
+	}
+	sites, err := prepareRush(ctx, db, 1, tables)
+	if err != nil {
+		db.Close()
+		return nil, rushSite{}, nil, err
+	}
+	srv, err := startChild(ctx, binary, file)
+	if err != nil {
+		db.Close()
+		return nil, rushSite{}, nil, err
+	}
+	return db, sites[0], srv, nil
 }

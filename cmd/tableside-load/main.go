@@ -44,11 +44,13 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "tableside-load:", err)
-		}
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(2)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "tableside-load:", err)
 		os.Exit(1)
 	}
 }
@@ -115,21 +117,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	file := filepath.Join(dir, "load.db")
-	db, err := store.Open(ctx, file)
+	db, site, srv, err := startOne(ctx, binary, file, *tables)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sites, err := prepareRush(ctx, db, 1, *tables)
-	if err != nil {
-		return err
-	}
-	srv, err := startChild(ctx, binary, file)
-	if err != nil {
-		return err
-	}
 	defer srv.stop()
-	site := sites[0]
 	if *alerts {
 		l := &alertLoad{base: srv.URL, site: site, tablets: *tablets, rate: *rate, duration: *duration}
 		return l.run(ctx, stdout)

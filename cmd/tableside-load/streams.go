@@ -22,21 +22,13 @@ import (
 // and with them open; then one complaint is posted and the time until each
 // stream has it is measured.
 func runStreams(ctx context.Context, stdout io.Writer, binary, file string, n int) error {
-	db, err := store.Open(ctx, file)
+	db, site, srv, err := startOne(ctx, binary, file, 2)
 	if err != nil {
 		return err
 	}
-	sites, err := prepareRush(ctx, db, 1, 2)
 	db.Close()
-	if err != nil {
-		return err
-	}
-	srv, err := startChild(ctx, binary, file)
-	if err != nil {
-		return err
-	}
 	defer srv.stop()
-	cookie, err := login(srv.URL, sites[0].Email, rushPassword)
+	cookie, err := login(srv.URL, site.Email, rushPassword)
 	if err != nil {
 		return err
 	}
@@ -60,7 +52,7 @@ func runStreams(ctx context.Context, stdout io.Writer, binary, file string, n in
 	for i := range n {
 		sem <- struct{}{}
 		wg.Go(func() {
-			req, _ := http.NewRequestWithContext(streams, http.MethodGet, srv.URL+"/floor/events?r="+sites[0].Slug, nil)
+			req, _ := http.NewRequestWithContext(streams, http.MethodGet, srv.URL+"/floor/events?r="+site.Slug, nil)
 			req.Header.Set("Cookie", cookie)
 			res, err := client.Do(req)
 			<-sem
@@ -95,7 +87,7 @@ func runStreams(ctx context.Context, stdout io.Writer, binary, file string, n in
 	posted.Store(time.Now().UnixNano())
 	form := url.Values{"key": {store.NewFormKey(time.Now())}, "rating": {"1"}, "at_table": {"1"}, "comment": {"fan-out"}}
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := noRedirect.PostForm(srv.URL+"/t/"+sites[0].Tokens[0], form)
+	res, err := noRedirect.PostForm(srv.URL+"/t/"+site.Tokens[0], form)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,20 +11,14 @@ import (
 // runBackup copies the database, consistently, while the server keeps
 // serving: tableside backup -db PATH -out FILE.
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("tableside backup", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dbPath := fs.String("db", "tableside.db", "SQLite database file (TABLESIDE_DB)")
-	out := fs.String("out", "", "the backup file to write (must not exist)")
-	if err := envFlags(fs, "db"); err != nil {
-		return err
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *out == "" {
-		return fmt.Errorf("say where the backup goes: -out FILE")
-	}
-	db, err := openExisting(ctx, *dbPath)
+	cmd := newCommand("backup", stderr)
+	out := cmd.String("out", "", "the backup file to write (must not exist)")
+	db, err := cmd.open(ctx, args, func() error {
+		if *out == "" {
+			return fmt.Errorf("say where the backup goes: -out FILE")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -38,6 +31,6 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes, integrity ok) in %s\n", *dbPath, *out, info.Size(), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes, integrity ok) in %s\n", *cmd.db, *out, info.Size(), time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -32,22 +32,14 @@ func parseClock(s string, d *time.Duration) error {
 // runDigest sends (or with -dry-run prints) the weekly digests: each owner's
 // for -week, or for the week now due. Digests already sent are not sent again.
 func runDigest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("tableside digest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	cmd := newCommand("digest", stderr, "base-url", "smtp", "mail-from", "digest-at")
 	var cfg digest.Config
-	dbPath := fs.String("db", "tableside.db", "SQLite database file (TABLESIDE_DB)")
-	fs.StringVar(&cfg.BaseURL, "base-url", "http://localhost:8080", "URL the server is reached at, for links")
-	week := fs.String("week", "", "ISO week, such as 2026-W47 (default: the week now due)")
-	dry := fs.Bool("dry-run", false, "print what would be sent; send and record nothing")
-	html := fs.Bool("html", false, "with -dry-run, print the HTML part as well")
-	digestFlags(fs, &cfg)
-	if err := envFlags(fs, "db", "base-url", "smtp", "mail-from", "digest-at"); err != nil {
-		return err
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	db, err := openExisting(ctx, *dbPath)
+	cmd.StringVar(&cfg.BaseURL, "base-url", "http://localhost:8080", "URL the server is reached at, for links")
+	week := cmd.String("week", "", "ISO week, such as 2026-W47 (default: the week now due)")
+	dry := cmd.Bool("dry-run", false, "print what would be sent; send and record nothing")
+	html := cmd.Bool("html", false, "with -dry-run, print the HTML part as well")
+	digestFlags(cmd.FlagSet, &cfg)
+	db, err := cmd.open(ctx, args, nil)
 	if err != nil {
 		return err
 	}

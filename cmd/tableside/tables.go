@@ -2,28 +2,16 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
-
-	"github.com/tableside/tableside/store"
 )
 
 // runTables prints one line per active table: SLUG<TAB>LABEL<TAB>SURVEY-URL.
 func runTables(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("tableside tables", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dbPath := fs.String("db", "tableside.db", "SQLite database file (TABLESIDE_DB)")
-	baseURL := fs.String("base-url", "http://localhost:8080", "URL guests reach the server at (TABLESIDE_BASE_URL)")
-	if err := envFlags(fs, "db", "base-url"); err != nil {
-		return err
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	db, err := openExisting(ctx, *dbPath)
+	cmd := newCommand("tables", stderr, "base-url")
+	baseURL := cmd.String("base-url", "http://localhost:8080", "URL guests reach the server at (TABLESIDE_BASE_URL)")
+	db, err := cmd.open(ctx, args, nil)
 	if err != nil {
 		return err
 	}
@@ -48,10 +36,3 @@ func runTables(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // openExisting opens the database of a command that works on a running
-// restaurant's data; a wrong path is an error, not a new empty database.
-func openExisting(ctx context.Context, path string) (*store.DB, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("no database at %s: %w", path, err)
-	}
-	return store.Open(ctx, path)
-}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,23 +20,17 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if len(args) == 0 || args[0] != "add" {
 		return errors.New("usage: tableside user add -db PATH -email E -restaurant SLUG -role manager|owner [-name N]")
 	}
-	fs := flag.NewFlagSet("tableside user add", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dbPath := fs.String("db", "tableside.db", "SQLite database file (TABLESIDE_DB)")
-	email := fs.String("email", "", "the person's email, which they sign in with")
-	name := fs.String("name", "", "their name as guests and colleagues see it (default: the email's local part)")
-	slug := fs.String("restaurant", "", "the restaurant's slug")
-	role := fs.String("role", "manager", "manager or owner")
-	if err := envFlags(fs, "db"); err != nil {
-		return err
-	}
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	if *email == "" || *slug == "" {
-		return errors.New("user add: -email and -restaurant are required")
-	}
-	db, err := openExisting(ctx, *dbPath)
+	cmd := newCommand("user add", stderr)
+	email := cmd.String("email", "", "the person's email, which they sign in with")
+	name := cmd.String("name", "", "their name as guests and colleagues see it (default: the email's local part)")
+	slug := cmd.String("restaurant", "", "the restaurant's slug")
+	role := cmd.String("role", "manager", "manager or owner")
+	db, err := cmd.open(ctx, args[1:], func() error {
+		if *email == "" || *slug == "" {
+			return errors.New("user add: -email and -restaurant are required")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
