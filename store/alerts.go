@@ -51,6 +51,10 @@ type Alert struct {
 	State        string
 	CreatedAt    time.Time
 	Escalated    bool
+	// EscalationStep is how far the alert has escalated (0: not yet; see
+	// EscalationAt).
+	EscalationStep int
+	Language       string // the diner's, from Accept-Language; "" in person
 	AckBy        string // staff name
 	AckAt        time.Time
 	ResolvedBy   string
@@ -70,7 +74,7 @@ const (
 		coalesce(r.at_table, 0), coalesce(r.guest_name, ''), coalesce(r.contact, ''), a.state, a.created_at,
 		a.escalated_at IS NOT NULL, coalesce(nullif(ackm.name, ''), ack.name, ''), coalesce(a.acknowledged_at, 0),
 		coalesce(nullif(resm.name, ''), res.name, ''), coalesce(a.resolved_at, 0), coalesce(a.outcome, ''), coalesce(a.amount_minor, 0), rs.currency,
-		coalesce(a.follow_up_at, 0), a.follow_up_contact, a.resolution_note`
+		coalesce(a.follow_up_at, 0), a.follow_up_contact, a.resolution_note, a.escalation_step, coalesce(r.language, '')`
 	alertJoins = `
 	JOIN restaurants rs ON rs.id = a.restaurant_id
 	LEFT JOIN responses r ON r.id = a.response_id
@@ -91,7 +95,7 @@ func scanAlert(row rowScanner, first ...any) (Alert, error) {
 	var created, ackAt, resAt, followUp int64
 	err := row.Scan(append(first, &a.ID, &a.RestaurantID, &a.ReceiptID, &a.TableLabel, &reasons, &a.Rating, &tags, &a.Comment,
 		&a.AtTable, &a.GuestName, &a.Contact, &a.State, &created, &a.Escalated, &a.AckBy, &ackAt,
-		&a.ResolvedBy, &resAt, &a.Outcome, &a.Amount.Minor, &a.Amount.Currency, &followUp, &a.FollowUpWho, &a.Note)...)
+		&a.ResolvedBy, &resAt, &a.Outcome, &a.Amount.Minor, &a.Amount.Currency, &followUp, &a.FollowUpWho, &a.Note, &a.EscalationStep, &a.Language)...)
 	if err != nil {
 		return a, dbError(err)
 	}
@@ -262,7 +266,7 @@ func (db *DB) changeAlert(ctx context.Context, restaurantID, alertID int64, kind
 			}
 			return nil, err
 		}
-		e, err := db.insertEvent(ctx, tx, restaurantID, alertID, kind, tx.nowMillis())
+		e, err := db.insertEvent(ctx, tx, restaurantID, alertID, kind, tx.nowMillis(), 0)
 		return []Notice{e}, err
 	})
 }

@@ -270,13 +270,20 @@ func TestEscalation(t *testing.T) {
 	if err := db.Acknowledge(ctx, r.ID, a.ID, sam.ID); err != nil {
 		t.Fatal(err)
 	}
+	// Steps at 3, 6, 9, 18, 27 … 54 minutes; one overdue by several steps
+	// jumps to the furthest, in one event.
 	for _, tc := range []struct {
 		after time.Duration
-		want  int
-	}{{2*time.Minute + 59*time.Second, 0}, {3 * time.Minute, 1}, {10 * time.Minute, 0}} {
+		want  int // events made
+		step  int // the waiting alert's step after
+	}{
+		{2*time.Minute + 59*time.Second, 0, 0}, {3 * time.Minute, 1, 1}, {5*time.Minute + 59*time.Second, 0, 1},
+		{10 * time.Minute, 1, 3}, {17 * time.Minute, 0, 3}, {2 * time.Hour, 1, store.MaxEscalationSteps}, {3 * time.Hour, 0, store.MaxEscalationSteps},
+	} {
 		n, err := db.EscalateDue(ctx, now.Add(tc.after))
-		if err != nil || n != tc.want {
-			t.Fatalf("after %v: escalated %d (%v), want %d", tc.after, n, err, tc.want)
+		w, _ := db.AlertForReceipt(ctx, waiting)
+		if err != nil || n != tc.want || w.EscalationStep != tc.step {
+			t.Fatalf("after %v: %d events (%v), step %d; want %d, step %d", tc.after, n, err, w.EscalationStep, tc.want, tc.step)
 		}
 	}
 	esc, err := db.EscalatedAlerts(ctx, r.ID)

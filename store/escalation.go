@@ -5,43 +5,111 @@ import (
 	"time"
 )
 
-// EscalateDue escalates every open alert older than its restaurant's threshold
-// at now, once, and reports how many it escalated. The escalation ticker calls
-// it; tests call it with a clock of their own.
+// MaxEscalationSteps bounds how often an alert nobody takes is announced
+// again: with the default threshold of 3 minutes, the last step comes 54
+// minutes after the alert.
+const MaxEscalationSteps = 8
+
+// EscalationAt is when, after an alert was raised, its escalation step falls
+// due, for a restaurant whose threshold is t:
+//
+//	step 1 at t:   every manager on duty is told again
+//	step 2 at 2t:  the owners are told
+//	step 3 at 3t:  everyone again; owners with no phone are emailed
+//	step s ≥ 4 at 3t·(s−2): everyone again
+func EscalationAt(step int, t time.Duration) time.Duration {
+	if step <= 3 {
+		return time.Duration(step) * t
+	}
+	return time.Duration(step-2) * 3 * t
+}
+
+// dueStep is the furthest escalation step due at age for an alert already
+// at step (0 if none is due): an alert found long overdue, after a restart,
+// jumps to its step rather than sending every one before it.
+func dueStep(step int, age, t time.Duration) int {
+	due := 0
+	for s := step + 1; s <= MaxEscalationSteps && EscalationAt(s, t) <= age; s++ {
+		due = s
+	}
+	return due
+}
+
+// EscalateDue takes every open alert to the escalation step due at now, each
+// step an event ("escalated", with its step), and marks follow-ups whose time
+// has come with a "follow-up-due" event. It reports how many events it made.
+// The escalation ticker calls it; tests call it with a clock of their own.
 func (db *DB) EscalateDue(ctx context.Context, now time.Time) (int, error) {
 	ms := now.UnixMilli()
-	var due []Notice
+	var made []Notice
 	err := db.writeEvents(ctx, func(ctx context.Context, tx *Tx) ([]Notice, error) {
-		rows, err := tx.QueryContext(ctx, `UPDATE alerts SET escalated_at = ?
-			WHERE state = 'open' AND escalated_at IS NULL
-			AND created_at <= ? - 1000 * (SELECT escalate_after_s FROM restaurants WHERE id = alerts.restaurant_id)
-			RETURNING id, restaurant_id`, ms, ms)
+		type open struct {
+			id, restaurantID, created, thresholdS int64
+			step                                  int
+		}
+		var alerts []open
+		rows, err := tx.QueryContext(ctx, `SELECT a.id, a.restaurant_id, a.created_at, a.escalation_step, r.escalate_after_s
+			FROM alerts a JOIN restaurants r ON r.id = a.restaurant_id
+			WHERE a.state = 'open' AND a.escalation_step < ?`, MaxEscalationSteps)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
-			var p Notice
-			if err := rows.Scan(&p.AlertID, &p.RestaurantID); err != nil {
+			var a open
+			if err := rows.Scan(&a.id, &a.restaurantID, &a.created, &a.step, &a.thresholdS); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			due = append(due, p)
+			alerts = append(alerts, a)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		for i, p := range due {
-			if due[i], err = db.insertEvent(ctx, tx, p.RestaurantID, p.AlertID, "escalated", ms); err != nil {
+		for _, a := range alerts {
+			step := dueStep(a.step, time.Duration(ms-a.created)*time.Millisecond, time.Duration(a.thresholdS)*time.Second)
+			if step == 0 {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE alerts SET escalation_step = ?, escalated_at = coalesce(escalated_at, ?)
+				WHERE id = ?`, step, ms, a.id); err != nil {
 				return nil, err
 			}
+			n, err := db.insertEvent(ctx, tx, a.restaurantID, a.id, "escalated", ms, step)
+			if err != nil {
+				return nil, err
+			}
+			made = append(made, n)
 		}
-		return due, nil
+		due, err := tx.QueryContext(ctx, `UPDATE alerts SET follow_up_due_at = ?
+			WHERE outcome = 'follow-up' AND follow_up_done_at IS NULL AND follow_up_due_at IS NULL AND follow_up_at <= ?
+			RETURNING id, restaurant_id`, ms, ms)
+		if err != nil {
+			return nil, err
+		}
+		var followUps []Notice
+		for due.Next() {
+			var n Notice
+			if err := due.Scan(&n.AlertID, &n.RestaurantID); err != nil {
+				due.Close()
+				return nil, err
+			}
+			followUps = append(followUps, n)
+		}
+		due.Close()
+		if err := due.Err(); err != nil {
+			return nil, err
+		}
+		for _, f := range followUps {
+			n, err := db.insertEvent(ctx, tx, f.RestaurantID, f.AlertID, "follow-up-due", ms, 0)
+			if err != nil {
+				return nil, err
+			}
+			made = append(made, n)
+		}
+		return made, nil
 	})
-	if err != nil {
-		return 0, err
-	}
-	return len(due), nil
+	return len(made), err
 }
 
 // RunEscalation escalates due alerts every interval until ctx ends, reading

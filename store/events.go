@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+	"database/sql"
+	"time"
+)
 
 // Event is one change on a restaurant's floor, read from the event log: an
 // alert raised, acknowledged, resolved or escalated, with the alert as it
@@ -12,6 +16,8 @@ type Event struct {
 	Prev         int64
 	RestaurantID int64
 	Kind         string
+	Step         int // an escalation's step, from 1
+	At           time.Time
 	Alert        Alert
 }
 
@@ -19,11 +25,14 @@ type Event struct {
 // writes are serialised on the one write connection, so it is the restaurant's
 // latest event at commit.
 const (
-	insertEventSQL = `INSERT INTO events (restaurant_id, alert_id, kind, created_at, prev_id)
-		VALUES (?, ?, ?, ?, coalesce((SELECT max(id) FROM events WHERE restaurant_id = ?), 0)) RETURNING id`
-	eventsAfterSQL = `SELECT e.id, e.prev_id, e.kind, ` + alertFields + `
+	insertEventSQL = `INSERT INTO events (restaurant_id, alert_id, kind, created_at, step, prev_id)
+		VALUES (?, ?, ?, ?, ?, coalesce((SELECT max(id) FROM events WHERE restaurant_id = ?), 0)) RETURNING id`
+	eventsAfterSQL = `SELECT e.id, e.prev_id, e.kind, e.step, e.created_at, ` + alertFields + `
 		FROM events e JOIN alerts a ON a.id = e.alert_id` + alertJoins + `
 		WHERE e.restaurant_id = ? AND e.id > ? ORDER BY e.id LIMIT ?`
+	allEventsAfterSQL = `SELECT e.id, e.prev_id, e.kind, e.step, e.created_at, ` + alertFields + `
+		FROM events e JOIN alerts a ON a.id = e.alert_id` + alertJoins + `
+		WHERE e.id > ? ORDER BY e.id LIMIT ?`
 )
 
 // EventsAfter reads a restaurant's events after the id after, oldest first, at
@@ -34,13 +43,31 @@ func (db *DB) EventsAfter(ctx context.Context, restaurantID, after int64, limit 
 	if err != nil {
 		return nil, dbError(err)
 	}
+	return scanEvents(rows)
+}
+
+// AllEventsAfter reads every restaurant's events after the id after, oldest
+// first, at most limit: what a background reader of the whole log (the
+// notifier) has not seen yet.
+func (db *DB) AllEventsAfter(ctx context.Context, after int64, limit int) ([]Event, error) {
+	rows, err := db.read.QueryContext(ctx, allEventsAfterSQL, after, limit)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	return scanEvents(rows)
+}
+
+func scanEvents(rows *sql.Rows) ([]Event, error) {
 	defer rows.Close()
 	var evs []Event
 	for rows.Next() {
-		e := Event{RestaurantID: restaurantID}
-		if e.Alert, err = scanAlert(rows, &e.ID, &e.Prev, &e.Kind); err != nil {
+		var e Event
+		var at int64
+		a, err := scanAlert(rows, &e.ID, &e.Prev, &e.Kind, &e.Step, &at)
+		if err != nil {
 			return nil, err
 		}
+		e.Alert, e.RestaurantID, e.At = a, a.RestaurantID, millis(at)
 		evs = append(evs, e)
 	}
 	return evs, dbError(rows.Err())
@@ -64,9 +91,9 @@ func (db *DB) LastEventID(ctx context.Context, restaurantID int64) (int64, error
 
 // insertEvent writes an event in tx and returns the notice to publish once tx
 // has committed.
-func (db *DB) insertEvent(ctx context.Context, tx *Tx, restaurantID, alertID int64, kind string, now int64) (Notice, error) {
+func (db *DB) insertEvent(ctx context.Context, tx *Tx, restaurantID, alertID int64, kind string, now int64, step int) (Notice, error) {
 	n := Notice{RestaurantID: restaurantID, AlertID: alertID}
-	err := tx.StmtContext(ctx, db.stmt.insertEvent).QueryRowContext(ctx, restaurantID, alertID, kind, now, restaurantID).Scan(&n.ID)
+	err := tx.StmtContext(ctx, db.stmt.insertEvent).QueryRowContext(ctx, restaurantID, alertID, kind, now, step, restaurantID).Scan(&n.ID)
 	return n, dbError(err)
 }
 

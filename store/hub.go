@@ -58,6 +58,14 @@ func (h *Hub) Subscribe(restaurantID, alertID int64) *Subscription {
 	return s
 }
 
+// SubscribeAll watches the events of every restaurant: a reader of the whole
+// log, such as the notifier.
+func (h *Hub) SubscribeAll() *Subscription { return h.Subscribe(allRestaurants, 0) }
+
+// allRestaurants is the restaurant id SubscribeAll subscribes to: ids start
+// at 1.
+const allRestaurants = 0
+
 // Close stops the subscription. It may be called more than once.
 func (s *Subscription) Close() {
 	h := s.hub
@@ -75,13 +83,15 @@ func (h *Hub) Publish(notices ...Notice) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, n := range notices {
-		for s := range h.subs[n.RestaurantID] {
-			if s.alertID != 0 && s.alertID != n.AlertID {
-				continue
-			}
-			select {
-			case s.wake <- struct{}{}:
-			default: // already woken: it will read this event too
+		for _, id := range [2]int64{n.RestaurantID, allRestaurants} {
+			for s := range h.subs[id] {
+				if s.alertID != 0 && s.alertID != n.AlertID {
+					continue
+				}
+				select {
+				case s.wake <- struct{}{}:
+				default: // already woken: it will read this event too
+				}
 			}
 		}
 	}

@@ -178,6 +178,11 @@ func (db *DB) createRestaurant(ctx context.Context, tx *Tx, r Restaurant) (Resta
 	return r, err
 }
 
+// RestaurantByID finds a restaurant by its id.
+func (db *DB) RestaurantByID(ctx context.Context, id int64) (Restaurant, error) {
+	return db.scanRestaurant(db.read.QueryRowContext(ctx, `SELECT `+restaurantColumns+` FROM restaurants WHERE id = ?`, id))
+}
+
 // RestaurantBySlug finds a restaurant by its slug.
 func (db *DB) RestaurantBySlug(ctx context.Context, slug string) (Restaurant, error) {
 	return db.scanRestaurant(db.read.QueryRowContext(ctx, `SELECT `+restaurantColumns+` FROM restaurants WHERE slug = ?`, slug))

@@ -21,6 +21,19 @@ var reasonWords = map[string]string{
 	store.ReasonAsked:     "asked for someone",
 }
 
+// Why says in plain words why an alert was raised: "low rating", "asked for
+// someone". A complaint at the table is left to "still at the table", which
+// the card says already.
+func Why(a store.Alert) []string {
+	var why []string
+	for _, reason := range a.Reasons {
+		if reason != store.ReasonAtTable || !a.AtTable {
+			why = append(why, reasonWords[reason])
+		}
+	}
+	return why
+}
+
 // TagLabels are the labels of tag keys, for people; unknown keys are left out.
 func TagLabels(keys []string) []string {
 	labels := make([]string, 0, len(keys))
@@ -38,8 +51,9 @@ func firstName(name string) string {
 	return first
 }
 
-// waiting says how long a guest has waited, for pages without JavaScript.
-func waiting(since, now time.Time) string {
+// Waiting says how long a guest has waited: "under a minute", "3 min",
+// "1 h 5 min".
+func Waiting(since, now time.Time) string {
 	d := now.Sub(since)
 	switch {
 	case d < time.Minute:
@@ -67,7 +81,7 @@ func NewAlertCard(a store.Alert, v CardViewer, now time.Time) AlertCard {
 	c := AlertCard{
 		ID: a.ID, Table: a.TableLabel, Rating: a.Rating, Tags: TagLabels(a.Tags), Comment: a.Comment,
 		AtTable: a.AtTable, Guest: a.GuestName, Contact: a.Contact, State: a.State, Escalated: a.Escalated,
-		CreatedMs: a.CreatedAt.UnixMilli(), Waiting: waiting(a.CreatedAt, now), AckBy: a.AckBy,
+		CreatedMs: a.CreatedAt.UnixMilli(), Waiting: Waiting(a.CreatedAt, now), AckBy: a.AckBy,
 		AckURL: base + "/ack?r=" + url.QueryEscape(r.Slug), ResolveURL: base + "/resolve?r=" + url.QueryEscape(r.Slug),
 		Slug: r.Slug, CSRF: v.CSRF, Currency: r.Currency,
 		Resolve: ResolveForm{FollowWho: a.Contact},
@@ -78,11 +92,7 @@ func NewAlertCard(a store.Alert, v CardViewer, now time.Time) AlertCard {
 	if !a.AckAt.IsZero() {
 		c.AckAt = a.AckAt.In(loc).Format("15:04")
 	}
-	for _, reason := range a.Reasons {
-		if reason != store.ReasonAtTable || !a.AtTable { // "still at the table" says it already
-			c.Why = append(c.Why, reasonWords[reason])
-		}
-	}
+	c.Why = Why(a)
 	for _, m := range v.Staff {
 		p := Person{ID: m.User.ID, Name: m.User.Name}
 		if m.User.ID == v.Me {

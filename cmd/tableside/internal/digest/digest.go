@@ -12,12 +12,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/wneessen/go-mail"
-
+	"github.com/tableside/tableside/cmd/tableside/internal/mailer"
 	"github.com/tableside/tableside/static"
 	"github.com/tableside/tableside/store"
 	"github.com/tableside/tableside/views"
@@ -51,7 +49,7 @@ type Sender struct {
 	db   *store.DB
 	log  *slog.Logger
 	css  string
-	send func(ctx context.Context, msgs ...*mail.Msg) error // nil without SMTP
+	mailer *mailer.Mailer // nil without SMTP
 }
 
 // New checks the configuration; a bad SMTP URL is an error at start, not on
@@ -76,52 +74,14 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Sender, error) {
 		cfg.From = "Tableside <tableside@" + host + ">"
 	}
 	d := &Sender{cfg: cfg, db: db, log: log, css: string(css)}
-	if cfg.SMTP != "" {
-		client, err := smtpClient(cfg.SMTP)
-		if err != nil {
-			return nil, err
-		}
-		d.send = client.DialAndSendWithContext
+	if d.mailer, err = mailer.New(cfg.SMTP, cfg.From); err != nil {
+		return nil, err
 	}
 	return d, nil
 }
 
-// smtpClient builds a go-mail client from an SMTP URL.
-func smtpClient(raw string) (*mail.Client, error) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Hostname() == "" {
-		return nil, fmt.Errorf("the SMTP setting is not a URL like smtp://user:password@mail.example.com:587")
-	}
-	opts := []mail.Option{mail.WithTimeout(30 * time.Second)}
-	port := 587
-	switch u.Scheme {
-	case "smtp":
-		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
-	case "smtps":
-		port = 465
-		opts = append(opts, mail.WithSSL())
-	case "smtp+insecure":
-		port = 25
-		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
-	default:
-		return nil, fmt.Errorf("the SMTP URL's scheme is smtp, smtps or smtp+insecure, not %q", u.Scheme)
-	}
-	if p := u.Port(); p != "" {
-		if port, err = strconv.Atoi(p); err != nil {
-			return nil, fmt.Errorf("the SMTP port %q is not a number", p)
-		}
-	}
-	opts = append(opts, mail.WithPort(port))
-	if u.User != nil {
-		pass, _ := u.User.Password()
-		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover),
-			mail.WithUsername(u.User.Username()), mail.WithPassword(pass))
-	}
-	return mail.NewClient(u.Hostname(), opts...)
-}
-
 // Enabled says whether digests are mailed at all.
-func (d *Sender) Enabled() bool { return d.send != nil }
+func (d *Sender) Enabled() bool { return d.mailer != nil }
 
 // dueWeek is the week whose digest is due at now for a set of restaurants:
 // the week just ended, once its Monday's send time has passed in every
@@ -220,7 +180,7 @@ func (d *Sender) Due(ctx context.Context, now time.Time, week string) ([]Email, 
 // a digest already recorded as sent is skipped, and one that fails to send is
 // released to be tried again.
 func (d *Sender) SendDue(ctx context.Context, now time.Time, week string) (sent int, err error) {
-	if d.send == nil {
+	if d.mailer == nil {
 		return 0, errors.New("SMTP is not configured: set -smtp or TABLESIDE_SMTP")
 	}
 	todo, err := d.unsent(ctx, now, week)
@@ -255,25 +215,13 @@ func (d *Sender) mail(ctx context.Context, o store.Owner, week string, now time.
 	if err != nil {
 		return err
 	}
-	msg := mail.NewMsg()
-	if err := msg.From(d.cfg.From); err != nil {
-		return fmt.Errorf("sender %q: %w", d.cfg.From, err)
-	}
-	if err := msg.AddToFormat(o.User.Name, dg.To); err != nil {
-		return err
-	}
-	msg.Subject(dg.Subject)
-	msg.SetDate()
-	msg.SetMessageID()
-	msg.SetBodyString(mail.TypeTextPlain, dg.Text)
-	msg.AddAlternativeString(mail.TypeTextHTML, dg.HTML)
-	return d.send(ctx, msg)
+	return d.mailer.Send(ctx, mailer.Message{ToName: o.User.Name, To: dg.To, Subject: dg.Subject, Text: dg.Text, HTML: dg.HTML})
 }
 
 // Run sends due digests every so often until ctx ends. Without SMTP it logs
 // that once and returns.
 func (d *Sender) Run(ctx context.Context, every time.Duration, now func() time.Time) {
-	if d.send == nil {
+	if d.mailer == nil {
 		d.log.Info("weekly digests are off: SMTP is not configured (set -smtp or TABLESIDE_SMTP)")
 		return
 	}

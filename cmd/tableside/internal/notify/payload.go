@@ -1,0 +1,206 @@
+package notify
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tableside/tableside/store"
+	"github.com/tableside/tableside/views"
+)
+
+// pushMessage is what the floor's service worker receives and shows
+// (static/sw.js): a title and a body in plain words, and where a tap opens.
+type pushMessage struct {
+	Title  string `json:"title"`
+	Body   string `json:"body"`
+	Tag    string `json:"tag"` // one notification per alert: a later push replaces it
+	URL    string `json:"url"`
+	Urgent bool   `json:"urgent"`
+	Alert  int64  `json:"alert"`
+	Kind   string `json:"kind"`
+}
+
+// urgent reports whether an event calls for someone now: an urgent tag, or
+// an escalation.
+func urgent(e store.Event) bool {
+	return e.Kind == "escalated" || slices.Contains(e.Alert.Reasons, store.ReasonUrgent)
+}
+
+// headline names the table and why: "Table 4: asked for someone".
+func headline(a store.Alert) string {
+	why := views.Why(a)
+	if a.AtTable {
+		why = append(why, "still at the table")
+	}
+	table := a.TableLabel
+	if table == "" {
+		table = "No table"
+	}
+	return table + ": " + strings.Join(why, ", ")
+}
+
+// escalationWords say who has been told, at each step (store.EscalationAt).
+func escalationWords(step int) string {
+	switch step {
+	case 1:
+		return "nobody is on the way yet"
+	case 2:
+		return "nobody is on the way yet; the owners have been told"
+	}
+	return "still nobody on the way; everyone has been told"
+}
+
+// pushFor is the push of an event, at now.
+func pushFor(e store.Event, r store.Restaurant, now time.Time) pushMessage {
+	a := e.Alert
+	m := pushMessage{Title: headline(a), Tag: "alert-" + strconv.FormatInt(a.ID, 10), Urgent: urgent(e), Alert: a.ID, Kind: e.Kind,
+		URL: "/floor?r=" + url.QueryEscape(r.Slug) + "#alert-" + strconv.FormatInt(a.ID, 10)}
+	parts := []string{"waiting " + views.Waiting(a.CreatedAt, now)}
+	if e.Kind == "escalated" {
+		m.Title = "Still waiting · " + m.Title
+		parts = append(parts, escalationWords(e.Step))
+	}
+	if a.Rating > 0 {
+		parts = append(parts, fmt.Sprintf("rated %d/5", a.Rating))
+	}
+	if labels := views.TagLabels(a.Tags); len(labels) > 0 {
+		parts = append(parts, strings.Join(labels, ", "))
+	}
+	if a.Comment != "" {
+		parts = append(parts, "“"+cut(a.Comment, 140)+"”")
+	}
+	m.Body = strings.Join(parts, " · ")
+	if len(r.Name) > 0 {
+		m.Body = r.Name + " · " + m.Body
+	}
+	return m
+}
+
+// cut shortens s to about n characters, with an ellipsis.
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n])) + "…"
+}
+
+// webhookType names an event for other tools.
+var webhookType = map[string]string{
+	"raised": "alert.raised", "acknowledged": "alert.acknowledged", "escalated": "alert.escalated",
+	"resolved": "alert.resolved", "follow-up-due": "follow_up.due",
+}
+
+// webhookEvent is the JSON body of a webhook delivery, after the Standard
+// Webhooks payload structure: a type, a timestamp and the data. The type and
+// timestamp are the event's; the data is the alert as it stood when the
+// notification was planned, a moment after the event.
+type webhookEvent struct {
+	Type      string      `json:"type"`
+	Timestamp string      `json:"timestamp"`
+	Data      webhookData `json:"data"`
+}
+
+type webhookData struct {
+	Restaurant struct {
+		Slug string `json:"slug"`
+		Name string `json:"name"`
+	} `json:"restaurant"`
+	Alert          int64    `json:"alert"`
+	Event          int64    `json:"event,omitempty"`
+	Table          string   `json:"table"`
+	Reasons        []string `json:"reasons"`
+	Reason         string   `json:"reason"` // the reasons in words
+	Rating         int      `json:"rating,omitempty"`
+	Tags           []string `json:"tags,omitempty"`
+	Comment        string   `json:"comment,omitempty"`
+	AtTable        bool     `json:"at_table"`
+	Language       string   `json:"language,omitempty"`
+	Receipt        string   `json:"receipt,omitempty"`
+	GuestName      string   `json:"guest_name,omitempty"`
+	Contact        string   `json:"contact,omitempty"` // only stored, and so only sent, with the guest's consent
+	State          string   `json:"state"`
+	EscalationStep int      `json:"escalation_step,omitempty"`
+	AcknowledgedBy string   `json:"acknowledged_by,omitempty"`
+	ResolvedBy     string   `json:"resolved_by,omitempty"`
+	Outcome        string   `json:"outcome,omitempty"`
+	Comp           *comp    `json:"comp,omitempty"`
+	FollowUpAt     string   `json:"follow_up_at,omitempty"`
+	CreatedAt      string   `json:"created_at"`
+}
+
+// comp is an amount given back, in the currency's minor units (JPY 1200 is
+// ¥1,200; EUR 1250 is €12.50), never a float.
+type comp struct {
+	AmountMinor int64  `json:"amount_minor"`
+	Currency    string `json:"currency"`
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// webhookFor is the JSON body of an event for a webhook.
+func webhookFor(e store.Event, r store.Restaurant) ([]byte, error) {
+	a := e.Alert
+	d := webhookData{Alert: a.ID, Event: e.ID, Table: a.TableLabel, Reasons: a.Reasons, Reason: strings.Join(views.Why(a), ", "),
+		Rating: a.Rating, Tags: a.Tags, Comment: a.Comment, AtTable: a.AtTable, Language: a.Language, Receipt: a.ReceiptID,
+		GuestName: a.GuestName, Contact: a.Contact, State: a.State, EscalationStep: a.EscalationStep,
+		AcknowledgedBy: a.AckBy, ResolvedBy: a.ResolvedBy, Outcome: a.Outcome, FollowUpAt: rfc3339(a.FollowUpAt),
+		CreatedAt: rfc3339(a.CreatedAt)}
+	d.Restaurant.Slug, d.Restaurant.Name = r.Slug, r.Name
+	if a.Amount.Minor > 0 {
+		d.Comp = &comp{AmountMinor: a.Amount.Minor, Currency: a.Amount.Currency}
+	}
+	if e.Kind == "escalated" {
+		d.EscalationStep = e.Step
+	}
+	return json.Marshal(webhookEvent{Type: webhookType[e.Kind], Timestamp: rfc3339(e.At), Data: d})
+}
+
+// slackFor is an event as a Slack or Mattermost incoming webhook's message.
+func slackFor(e store.Event, r store.Restaurant) ([]byte, error) {
+	a := e.Alert
+	var text string
+	switch e.Kind {
+	case "raised":
+		text = "New alert at " + r.Name + ": " + headline(a)
+	case "escalated":
+		text = "Still waiting at " + r.Name + ": " + headline(a) + " (" + escalationWords(e.Step) + ")"
+	case "acknowledged":
+		text = a.AckBy + " is on the way to " + a.TableLabel + " at " + r.Name
+	case "resolved":
+		text = a.TableLabel + " at " + r.Name + " was dealt with by " + a.ResolvedBy + ": " + views.OutcomeLabels[a.Outcome]
+		if a.Amount.Minor > 0 {
+			text += " (" + views.FormatMoney(a.Amount) + ")"
+		}
+	case "follow-up-due":
+		text = "A follow-up promised at " + r.Name + " is due: " + a.TableLabel + ", " + a.FollowUpWho
+	}
+	if a.Comment != "" && (e.Kind == "raised" || e.Kind == "escalated") {
+		text += " — “" + cut(a.Comment, 200) + "”"
+	}
+	return json.Marshal(map[string]string{"text": text})
+}
+
+// escalationEmail is the email an owner with no phone gets when an alert is
+// still open after the last push step.
+func escalationEmail(e store.Event, r store.Restaurant, baseURL string, now time.Time) (subject, text string) {
+	a := e.Alert
+	subject = "Still waiting at " + r.Name + ": " + headline(a)
+	text = fmt.Sprintf("A guest at %s has been waiting %s and nobody has said they are on the way.\n\n%s\n",
+		r.Name, views.Waiting(a.CreatedAt, now), headline(a))
+	if a.Comment != "" {
+		text += "\n“" + a.Comment + "”\n"
+	}
+	text += "\nOpen the floor: " + strings.TrimRight(baseURL, "/") + "/floor?r=" + url.QueryEscape(r.Slug) + "\n"
+	return subject, text
+}

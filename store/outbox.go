@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Delivery channels: where a notification goes.
+const (
+	ChannelPush    = "push"    // a staff member's phone (TargetID: push_subscriptions.id)
+	ChannelWebhook = "webhook" // another tool (TargetID: webhooks.id)
+	ChannelEmail   = "email"   // an owner with no phone subscribed (TargetID: users.id)
+)
+
+// Delivery states. A delivery is pending until it is sent, given up on
+// (failed) or its target is gone (a push subscription the service forgot).
+const (
+	DeliveryPending = "pending"
+	DeliverySent    = "sent"
+	DeliveryFailed  = "failed"
+	DeliveryGone    = "gone"
+)
+
+// Delivery is one notification in the outbox: sent at least once, with the
+// same MessageID (a webhook's webhook-id) on every attempt.
+type Delivery struct {
+	ID           int64
+	Channel      string
+	TargetID     int64
+	RestaurantID int64
+	EventID      int64 // 0 for a test delivery
+	MessageID    string
+	Payload      string
+	Urgent       bool
+	CreatedAt    time.Time
+	Attempts     int
+	NextAt       time.Time
+	Status       string
+	LastCode     int // the receiver's HTTP status, 0 if none
+	LastError    string
+	DoneAt       time.Time
+}
+
+// Cursor is where a background reader of the event log (by name) has got
+// to: the last event id it has dealt with.
+func (db *DB) Cursor(ctx context.Context, name string) (int64, error) {
+	var v int64
+	err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(value), 0) FROM cursors WHERE name = ?`, name).Scan(&v)
+	return v, dbError(err)
+}
+
+// Enqueue puts deliveries in the outbox and moves the cursor name to
+// cursor, in one transaction: each event's notifications are planned once,
+// even across a crash.
+func (db *DB) Enqueue(ctx context.Context, name string, cursor int64, ds []Delivery) error {
+	return db.update(ctx, func(tx *Tx) error {
+		for _, d := range ds {
+			next := d.NextAt
+			if next.IsZero() {
+				next = tx.now
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (channel, target_id, restaurant_id, event_id, message_id,
+				payload, urgent, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Channel, d.TargetID,
+				d.RestaurantID, nullIfZero(d.EventID), d.MessageID, d.Payload, d.Urgent, tx.nowMillis(), next.UnixMilli()); err != nil {
+				return err
+			}
+		}
+		if name == "" {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO cursors (name, value) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`, name, cursor)
+		return err
+	})
+}
+
+const deliveryColumns = `id, channel, target_id, restaurant_id, coalesce(event_id, 0), message_id, payload, urgent,
+	created_at, attempts, next_at, status, last_code, last_error, coalesce(done_at, 0)`
+
+func scanDelivery(row rowScanner) (Delivery, error) {
+	var d Delivery
+	var created, next, done int64
+	err := row.Scan(&d.ID, &d.Channel, &d.TargetID, &d.RestaurantID, &d.EventID, &d.MessageID, &d.Payload, &d.Urgent,
+		&created, &d.Attempts, &next, &d.Status, &d.LastCode, &d.LastError, &done)
+	d.CreatedAt, d.NextAt, d.DoneAt = millis(created), millis(next), millis(done)
+	return d, err
+}
+
+// ClaimDeliveries takes up to limit pending deliveries due at now, counting
+// an attempt for each and putting them off by lease: a process that dies
+// while sending leaves them to be tried again once the lease is over.
+func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Delivery, error) {
+	var ds []Delivery
+	err := db.update(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = ?
+			WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?)
+			RETURNING `+deliveryColumns, now.Add(lease).UnixMilli(), now.UnixMilli(), limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, err := scanDelivery(rows)
+			if err != nil {
+				return err
+			}
+			ds = append(ds, d)
+		}
+		return rows.Err()
+	})
+	return ds, err
+}
+
+// NextDelivery is when the next pending delivery falls due (zero: none).
+func (db *DB) NextDelivery(ctx context.Context) (time.Time, error) {
+	var at int64
+	err := db.read.QueryRowContext(ctx, `SELECT coalesce(min(next_at), 0) FROM outbox WHERE status = 'pending'`).Scan(&at)
+	return millis(at), dbError(err)
+}
+
+// FinishDelivery records how a delivery ended: sent, failed (given up) or
+// gone.
+func (db *DB) FinishDelivery(ctx context.Context, id int64, status string, code int, errText string) error {
+	return db.update(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET status = ?, last_code = ?, last_error = ?, done_at = ? WHERE id = ?`,
+			status, code, truncate(errText, 500), tx.nowMillis(), id)
+		return err
+	})
+}
+
+// RetryDelivery records a failed attempt and when to try again.
+func (db *DB) RetryDelivery(ctx context.Context, id int64, at time.Time, code int, errText string) error {
+	return db.update(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET next_at = ?, last_code = ?, last_error = ? WHERE id = ?`,
+			at.UnixMilli(), code, truncate(errText, 500), id)
+		return err
+	})
+}
+
+// Deliveries lists a target's latest deliveries, newest first: a webhook's
+// delivery log.
+func (db *DB) Deliveries(ctx context.Context, channel string, targetID int64, limit int) ([]Delivery, error) {
+	var ds []Delivery
+	err := db.each(ctx, `SELECT `+deliveryColumns+` FROM outbox WHERE channel = ? AND target_id = ? ORDER BY id DESC LIMIT ?`,
+		[]any{channel, targetID, limit}, func(row rowScanner) error {
+			d, err := scanDelivery(row)
+			ds = append(ds, d)
+			return err
+		})
+	return ds, err
+}
+
+// truncate cuts s to at most n bytes, on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xc0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
