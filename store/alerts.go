@@ -55,15 +55,15 @@ type Alert struct {
 	// EscalationAt).
 	EscalationStep int
 	Language       string // the diner's, from Accept-Language; "" in person
-	AckBy        string // staff name
-	AckAt        time.Time
-	ResolvedBy   string
-	ResolvedAt   time.Time
-	Outcome      string
-	Amount       Money // given back, for a comp or a discount
-	FollowUpAt   time.Time
-	FollowUpWho  string
-	Note         string // the resolution note
+	AckBy          string // staff name
+	AckAt          time.Time
+	ResolvedBy     string
+	ResolvedAt     time.Time
+	Outcome        string
+	Amount         Money // given back, for a comp or a discount
+	FollowUpAt     time.Time
+	FollowUpWho    string
+	Note           string // the resolution note
 }
 
 // alertFields and alertJoins read an alert (as a) with everything the floor

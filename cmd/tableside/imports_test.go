@@ -16,9 +16,12 @@ func TestImports(t *testing.T) {
 		"static":                        nil,
 		"views":                         {"store"},
 		"handlers":                      {"store", "views", "static"},
-		"cmd/tableside/internal/digest": {"store", "views", "static"},
-		"cmd/tableside":                 {"handlers", "store", "cmd/tableside/internal/digest"},
-		"cmd/tableside-load":            {"store"},
+		"cmd/tableside/internal/mailer": nil,
+		"cmd/tableside/internal/digest": {"store", "views", "static", "cmd/tableside/internal/mailer"},
+		"cmd/tableside/internal/notify": {"store", "views", "cmd/tableside/internal/mailer"},
+		"cmd/tableside": {"handlers", "store", "cmd/tableside/internal/digest", "cmd/tableside/internal/notify",
+			"cmd/tableside/internal/mailer"},
+		"cmd/tableside-load": {"store"},
 	}
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}:{{join .Imports " "}}`, mod+"...").Output()
 	if err != nil {

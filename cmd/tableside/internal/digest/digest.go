@@ -45,10 +45,10 @@ type Email struct {
 
 // Sender renders weekly digests and, with SMTP configured, mails them.
 type Sender struct {
-	cfg  Config
-	db   *store.DB
-	log  *slog.Logger
-	css  string
+	cfg    Config
+	db     *store.DB
+	log    *slog.Logger
+	css    string
 	mailer *mailer.Mailer // nil without SMTP
 }
 
