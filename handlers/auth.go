@@ -69,7 +69,7 @@ func sessionKey(ctx context.Context, cfg Config, db *store.DB) ([]byte, error) {
 // Sec-Fetch-Site header, or else a token in the form against its cookie.
 func (h *Handler) csrf() echo.MiddlewareFunc {
 	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:csrf",
+		TokenLookup:    "header:X-CSRF-Token,form:csrf", // scripts send JSON with the header
 		CookieName:     "_csrf",
 		CookiePath:     "/",
 		CookieHTTPOnly: true,

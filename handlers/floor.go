@@ -68,12 +68,21 @@ func (h *Handler) Floor(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderFloor(c, http.StatusOK, r, nil, views.InPersonForm{})
+	return h.renderFloor(c, http.StatusOK, r, floorForms{})
 }
 
-// renderFloor renders the floor page; failed, when set, is the card whose
-// resolve form comes back with an error.
-func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, failed *views.AlertCard, inPerson views.InPersonForm) error {
+// floorForms are the floor's forms as they come back with a mistake: the
+// card whose resolve form failed, the in-person form, the notification
+// settings. Unset, each is fresh.
+type floorForms struct {
+	failed   *views.AlertCard
+	inPerson views.InPersonForm
+	notify   *views.NotifyForm
+}
+
+// renderFloor renders the floor page, with forms as typed.
+func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, forms floorForms) error {
+	failed, inPerson := forms.failed, forms.inPerson
 	ctx := c.Request().Context()
 	// The last event first: the page's stream resumes from it, so a change
 	// made while the page is read reaches it once more rather than not at all.
@@ -137,6 +146,15 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fa
 		f.Recent = append(f.Recent, views.RecentResponse{Time: views.WeekdayTime(resp.CreatedAt.In(loc)), Table: resp.TableLabel,
 			Rating: resp.Rating, Tags: views.TagLabels(resp.Tags), Comment: resp.Comment, AtTable: resp.AtTable})
 	}
+	if forms.notify != nil {
+		f.Notify = *forms.notify
+	} else {
+		prefs, err := h.db.NotifyPrefsOf(ctx, staffOf(c).user.ID, r.ID)
+		if err != nil {
+			return err
+		}
+		f.Notify = notifyForm(r, prefs, "", "", "")
+	}
 	f.Title = "Floor — " + r.Name
 	p := h.staffPage(c, views.FloorTitle(f.Title, len(f.Cards)), r, "Floor")
 	p.Scripts = []string{h.assets.URL("floor.js")}
@@ -146,6 +164,7 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fa
 }
 
 var floorDone = map[string]string{
+	"notify":    "Saved: this is what your phone will be told.",
 	"logged":    "Complaint logged. It counts in this week's numbers; resolve it below when it's dealt with.",
 	"follow-up": "Follow-up marked done.",
 }
@@ -283,7 +302,7 @@ func (h *Handler) Resolve(c echo.Context) error {
 	if wantsJSON(c) {
 		return c.JSON(http.StatusUnprocessableEntity, actionResult{Alert: id, Error: form.Error})
 	}
-	return h.renderFloor(c, http.StatusUnprocessableEntity, r, &views.AlertCard{ID: id, Resolve: form}, views.InPersonForm{})
+	return h.renderFloor(c, http.StatusUnprocessableEntity, r, floorForms{failed: &views.AlertCard{ID: id, Resolve: form}})
 }
 
 // InPerson logs a complaint a guest told a manager: POST /floor/in-person?r=SLUG.
@@ -301,7 +320,7 @@ func (h *Handler) InPerson(c echo.Context) error {
 	_, err = h.db.LogInPerson(c.Request().Context(), r.ID, tableID, staffOf(c).user.ID, in.Key, in.Tags, in.Note)
 	if store.ErrorCode(err) == store.EInvalid {
 		in.Error = store.ErrorMessage(err)
-		return h.renderFloor(c, http.StatusUnprocessableEntity, r, nil, in)
+		return h.renderFloor(c, http.StatusUnprocessableEntity, r, floorForms{inPerson: in})
 	}
 	if err != nil {
 		return err

@@ -49,6 +49,10 @@ type Config struct {
 	// Shutdown, closed when the server begins to shut down, ends every live
 	// stream (each client is told, and reconnects to the next server).
 	Shutdown <-chan struct{}
+	// Notifier gives the key phones subscribe with, checks where push
+	// endpoints and webhooks may point, and test-sends webhooks; nil: none
+	// runs (only the form of URLs is checked, and nothing is sent).
+	Notifier Notifier
 	// Streams counts the live streams running outside the HTTP server's
 	// requests (serveStream): wait on it after Shutdown, so that each has
 	// told its client before the process exits. Nil: the handler's own.
@@ -74,6 +78,7 @@ type Handler struct {
 	streams   *streamCaps
 	// streamsRunning is Config.Streams.
 	streamsRunning *sync.WaitGroup
+	notifier       Notifier
 }
 
 // New builds the Echo router with every route and middleware.
@@ -91,6 +96,13 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 	}
 	if h.pingEvery <= 0 {
 		h.pingEvery = 20 * time.Second
+	}
+	if h.notifier = cfg.Notifier; h.notifier == nil {
+		keys, err := db.VAPIDKeys(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		h.notifier = noNotifier{key: keys.Public}
 	}
 	if h.streamsRunning = cfg.Streams; h.streamsRunning == nil {
 		h.streamsRunning = new(sync.WaitGroup)
@@ -166,6 +178,11 @@ func (h *Handler) routes(e *echo.Echo) {
 	floor.POST("/alerts/:id/resolve", h.Resolve)
 	floor.POST("/in-person", h.InPerson)
 	floor.POST("/follow-ups/:id/done", h.FollowUpDone)
+	// This person's phone: Web Push, and what it is told.
+	floor.GET("/push/key", h.PushKey)
+	floor.POST("/push/subscribe", h.PushSubscribe)
+	floor.POST("/push/unsubscribe", h.PushUnsubscribe)
+	floor.POST("/notifications", h.SaveNotifyPrefs)
 
 	// Guests served per day, for the response rate: managers and owners.
 	e.GET("/covers", h.CoversForm, csrf, h.requireStaff)

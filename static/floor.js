@@ -30,9 +30,70 @@
     }
   }
 
-  // Installable as an app: the service worker answers when the network is gone.
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/sw.js", { scope: "/floor" }).catch(function () {});
+  // Installable as an app: the service worker answers when the network is
+  // gone, and shows pushes.
+  var worker = "serviceWorker" in navigator ?
+    navigator.serviceWorker.register("/sw.js", { scope: "/floor" }).then(function () { return navigator.serviceWorker.ready; }) :
+    null;
+  if (worker) worker.catch(function () {});
+
+  // "Notify this phone": Web Push. The browser asks for permission only when
+  // the switch is tapped; the subscription is sent with the CSRF token in a
+  // header.
+  var notifyButton = document.getElementById("notify");
+  function csrf() {
+    var el = document.querySelector("input[name=csrf]");
+    return el ? el.value : "";
+  }
+  function showNotify(on, text) {
+    notifyButton.hidden = false;
+    notifyButton.setAttribute("aria-pressed", on ? "true" : "false");
+    notifyButton.classList.toggle("warn", !on);
+    notifyButton.textContent = text || (on ? "\u2713 This phone is notified" : "Notify this phone");
+  }
+  function keyBytes(b64) {
+    var s = atob(b64.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((b64.length + 3) % 4));
+    return Uint8Array.from(s, function (c) { return c.charCodeAt(0); });
+  }
+  function postJSON(url, body) {
+    return fetch(url, { method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf(), Accept: "application/json" } })
+      .then(function (res) {
+        return res.json().then(function (b) { if (!res.ok) throw new Error(b.error || res.status); return b; });
+      });
+  }
+  if (notifyButton) {
+    if (!worker || !window.PushManager || !window.Notification) {
+      showNotify(false, "This browser cannot notify");
+      notifyButton.disabled = true;
+    } else {
+      worker.then(function (reg) { return reg.pushManager.getSubscription(); }).then(function (sub) {
+        showNotify(!!sub && Notification.permission === "granted");
+      }, function () { showNotify(false); });
+      notifyButton.addEventListener("click", function () {
+        var on = notifyButton.getAttribute("aria-pressed") === "true";
+        notifyButton.disabled = true;
+        var done = function () { notifyButton.disabled = false; };
+        if (on) {
+          worker.then(function (reg) { return reg.pushManager.getSubscription(); }).then(function (sub) {
+            if (!sub) return;
+            return postJSON(notifyButton.dataset.unsubscribe, { endpoint: sub.endpoint }).then(function () { return sub.unsubscribe(); });
+          }).then(function () { showNotify(false); }, function (err) { showNotify(true, "Could not turn off: " + err.message); }).then(done);
+          return;
+        }
+        Notification.requestPermission().then(function (permission) {
+          if (permission !== "granted") throw new Error("blocked");
+          return Promise.all([worker, fetch(notifyButton.dataset.key, { credentials: "same-origin" }).then(function (r) { return r.text(); })]);
+        }).then(function (both) {
+          return both[0].pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(both[1].trim()) });
+        }).then(function (sub) {
+          return postJSON(notifyButton.dataset.subscribe, sub.toJSON());
+        }).then(function () { showNotify(true); }, function (err) {
+          showNotify(false, err.message === "blocked" ? "Notifications are blocked: allow them in this browser's settings" :
+            "Could not turn on: " + err.message);
+        }).then(done);
+      });
+    }
   }
 
   // The open count in the title, so a tablet on another app still shows it.
@@ -316,6 +377,12 @@
   bind(document);
   count();
   tick();
+  // Opened from a notification: go to its alert.
+  var target = location.hash && document.getElementById(location.hash.slice(1));
+  if (target && target.classList.contains("card-alert")) {
+    target.scrollIntoView({ block: "center" });
+    target.classList.add("flash");
+  }
   setInterval(tick, 1000);
   connect();
 })();

@@ -21,3 +21,32 @@ self.addEventListener("fetch", function (e) {
     return new Response(OFFLINE, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
   }));
 });
+
+// A push is a call for help: show it with the table and the reason, keep an
+// urgent one on screen until it is dealt with, and replace an alert's older
+// notification (same tag) rather than pile them up.
+self.addEventListener("push", function (e) {
+  var m = {};
+  try { m = e.data ? e.data.json() : {}; } catch (err) { m = { title: "Tableside", body: e.data ? e.data.text() : "" }; }
+  e.waitUntil(self.registration.showNotification(m.title || "Tableside: a guest needs you", {
+    body: m.body || "",
+    tag: m.tag || undefined,
+    renotify: !!m.tag,
+    requireInteraction: !!m.urgent,
+    icon: m.icon || undefined,
+    data: { url: m.url || "/floor" }
+  }));
+});
+
+// A tap opens the floor on that alert: an open floor tab is brought forward
+// and moved there, or a new one opened.
+self.addEventListener("notificationclick", function (e) {
+  e.notification.close();
+  var url = new URL((e.notification.data && e.notification.data.url) || "/floor", self.location.origin);
+  if (url.origin !== self.location.origin) url = new URL("/floor", self.location.origin);
+  e.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (list) {
+    var floor = list.find(function (c) { return new URL(c.url).pathname === "/floor"; });
+    if (floor) return floor.focus().then(function (c) { return (c || floor).navigate(url.href); });
+    return self.clients.openWindow(url.href);
+  }));
+});

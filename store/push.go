@@ -52,6 +52,8 @@ func (s PushSubscription) Check() error {
 	}
 	if k, err := decodeKey(s.P256dh); err != nil || len(k) != 65 || k[0] != 4 {
 		return bad
+	} else if _, err := ecdh.P256().NewPublicKey(k); err != nil {
+		return bad // not a point on the curve: nothing could be encrypted to it
 	}
 	if a, err := decodeKey(s.Auth); err != nil || len(a) != 16 {
 		return bad

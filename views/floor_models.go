@@ -22,6 +22,7 @@ type Floor struct {
 	// stream (pings included) before it takes it for dead and reconnects.
 	StaleAfterMs int64
 	InPerson     InPersonForm
+	Notify       NotifyForm
 	FollowUps    []FollowUp
 	Flash        string
 }
@@ -164,4 +165,23 @@ type StaffRow struct {
 	Email     string
 	Role      string
 	RemoveURL string // empty for owners
+}
+
+// NotifyForm is what one person has pushed to their phone about the
+// restaurant: the "Notify this phone" switch (the script's, with where it
+// gets the key and subscribes) and the settings form.
+type NotifyForm struct {
+	Action                               string
+	KeyURL, SubscribeURL, UnsubscribeURL string
+	Level                                string // store.NotifyLevel
+	QuietFrom, QuietTo                   string // "22:00", or "" for none
+	Error                                string
+}
+
+// NotifyLevels are the choices of what to be told, in words.
+var NotifyLevels = []Option{
+	{Value: string(store.NotifyAll), Label: "Every alert, as it comes"},
+	{Value: string(store.NotifyUrgent), Label: "Urgent alerts, and any nobody has taken"},
+	{Value: string(store.NotifyEscalated), Label: "Only alerts nobody has taken in time"},
+	{Value: string(store.NotifyOff), Label: "Nothing"},
 }

@@ -19,7 +19,7 @@ func TestImports(t *testing.T) {
 		"cmd/tableside/internal/mailer": nil,
 		"cmd/tableside/internal/digest": {"store", "views", "static", "cmd/tableside/internal/mailer"},
 		"cmd/tableside/internal/notify": {"store", "views", "cmd/tableside/internal/mailer"},
-		"cmd/tableside": {"handlers", "store", "cmd/tableside/internal/digest", "cmd/tableside/internal/notify",
+		"cmd/tableside": {"handlers", "store", "static", "cmd/tableside/internal/digest", "cmd/tableside/internal/notify",
 			"cmd/tableside/internal/mailer"},
 		"cmd/tableside-load": {"store"},
 	}

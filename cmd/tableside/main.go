@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/mail"
 	"os"
 	"os/signal"
 	"slices"
@@ -29,7 +30,10 @@ import (
 	_ "time/tzdata" // restaurants' time zones work on a machine without zoneinfo
 
 	"github.com/tableside/tableside/cmd/tableside/internal/digest"
+	"github.com/tableside/tableside/cmd/tableside/internal/mailer"
+	"github.com/tableside/tableside/cmd/tableside/internal/notify"
 	"github.com/tableside/tableside/handlers"
+	"github.com/tableside/tableside/static"
 	"github.com/tableside/tableside/store"
 )
 
@@ -86,6 +90,12 @@ type Config struct {
 	ReceiptStreamsPerAddress, ReceiptStreams int
 	SessionKey                               string // hex, from TABLESIDE_SESSION_KEY only: a flag would show it in ps
 	Digest                                   digest.Config
+	// VAPIDSubject is the contact push services may write to about this
+	// server (default: mailto: the digest's sender address).
+	VAPIDSubject string
+	// AllowPrivateHooks lets webhooks and push endpoints point at private or
+	// local addresses (a relay on the restaurant's LAN; tests).
+	AllowPrivateHooks bool
 }
 
 // Main is the running program: a test can start it on :0 with a temporary
@@ -168,6 +178,8 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.IntVar(&c.ReceiptStreams, "receipt-streams", c.ReceiptStreams,
 		"live receipt streams open at once in all; staff streams are not counted (TABLESIDE_RECEIPT_STREAMS)")
 	digestFlags(fs, &c.Digest)
+	fs.StringVar(&c.VAPIDSubject, "vapid-subject", c.VAPIDSubject, "contact for push services, mailto: or https: (TABLESIDE_VAPID_SUBJECT; default mailto: the mail-from address)")
+	fs.BoolVar(&c.AllowPrivateHooks, "allow-private-hooks", c.AllowPrivateHooks, "let webhooks and push endpoints point at private or local addresses (TABLESIDE_ALLOW_PRIVATE_HOOKS)")
 	c.SessionKey = env("SESSION_KEY", c.SessionKey)
 	if err := envFlags(fs); err != nil {
 		return err
@@ -213,6 +225,30 @@ func (m *Main) Run(ctx context.Context) error {
 			return errors.New("TABLESIDE_SESSION_KEY must be at least 64 bytes, hex-encoded (openssl rand -hex 64)")
 		}
 	}
+	assets, err := static.New()
+	if err != nil {
+		return err
+	}
+	if m.Config.Digest.From == "" {
+		m.Config.Digest.From = digest.DefaultFrom(m.Config.BaseURL)
+	}
+	if m.Config.VAPIDSubject == "" {
+		addr, err := mail.ParseAddress(m.Config.Digest.From)
+		if err != nil {
+			return fmt.Errorf("the mail-from address %q: %w", m.Config.Digest.From, err)
+		}
+		m.Config.VAPIDSubject = "mailto:" + addr.Address
+	}
+	mail, err := mailer.New(m.Config.Digest.SMTP, m.Config.Digest.From)
+	if err != nil {
+		return err
+	}
+	notifier, err := notify.New(ctx, notify.Config{Subject: m.Config.VAPIDSubject, BaseURL: m.Config.BaseURL,
+		Icon: assets.URL("icon-192.png"), Guard: notify.Guard{AllowPrivate: m.Config.AllowPrivateHooks}, Mailer: mail},
+		db, m.Logger, m.Now)
+	if err != nil {
+		return err
+	}
 	shutdown := make(chan struct{})
 	m.streams = new(sync.WaitGroup)
 	e, err := handlers.New(handlers.Config{
@@ -223,6 +259,7 @@ func (m *Main) Run(ctx context.Context) error {
 		SecureCookies:            m.Config.SecureCookies,
 		SessionKey:               key,
 		Now:                      m.Now,
+		Notifier:                 notifier,
 		Shutdown:                 shutdown,
 		Streams:                  m.streams,
 		ReceiptStreamsPerAddress: m.Config.ReceiptStreamsPerAddress,
@@ -243,6 +280,7 @@ func (m *Main) Run(ctx context.Context) error {
 		db.RunEscalation(bg, 5*time.Second, m.Now, func(err error) { m.Logger.Error("escalation", "err", err) })
 	})
 	wg.Go(func() { digests.Run(bg, time.Minute, m.Now) })
+	wg.Go(func() { notifier.Run(bg) })
 	go func() { wg.Wait(); close(m.bg) }()
 	m.server = &http.Server{
 		Handler:           e,

@@ -67,11 +67,7 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Sender, error) {
 		return nil, errors.New("the digest time must be within the day, such as 08:00")
 	}
 	if cfg.From == "" {
-		host := "localhost"
-		if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" {
-			host = u.Hostname()
-		}
-		cfg.From = "Tableside <tableside@" + host + ">"
+		cfg.From = DefaultFrom(cfg.BaseURL)
 	}
 	d := &Sender{cfg: cfg, db: db, log: log, css: string(css)}
 	if d.mailer, err = mailer.New(cfg.SMTP, cfg.From); err != nil {
@@ -237,4 +233,13 @@ func (d *Sender) Run(ctx context.Context, every time.Duration, now func() time.T
 		case <-t.C:
 		}
 	}
+}
+
+// DefaultFrom is the sender when none is set: tableside@ the base URL's host.
+func DefaultFrom(baseURL string) string {
+	host := "localhost"
+	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	return "Tableside <tableside@" + host + ">"
 }

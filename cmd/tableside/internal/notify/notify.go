@@ -26,9 +26,10 @@ type Config struct {
 	// Subject is the VAPID contact push services may write to about this
 	// server: "mailto:…" or an https URL.
 	Subject string
-	// BaseURL makes links in emails absolute.
-	BaseURL string
-	Guard   Guard
+	// BaseURL makes links in emails absolute; Icon is the URL of the icon a
+	// phone shows beside a push (the site's hashed icon-192.png).
+	BaseURL, Icon string
+	Guard         Guard
 	// Mailer sends escalation emails to owners with no phone; nil, none.
 	Mailer *mailer.Mailer
 	// Timeout bounds one delivery (default 10 s); Workers is how many are
@@ -184,7 +185,7 @@ func (p *planner) plan(ctx context.Context, e store.Event) ([]store.Delivery, er
 	}
 	// Phones hear of calls for help, while nobody has taken them yet.
 	if (e.Kind == "raised" || e.Kind == "escalated") && e.Alert.State == store.StateOpen {
-		msg, err := json.Marshal(pushFor(e, r, now))
+		msg, err := json.Marshal(pushFor(e, r, now, p.n.cfg.Icon))
 		if err != nil {
 			return nil, err
 		}

@@ -23,6 +23,7 @@ type pushMessage struct {
 	Urgent bool   `json:"urgent"`
 	Alert  int64  `json:"alert"`
 	Kind   string `json:"kind"`
+	Icon   string `json:"icon,omitempty"`
 }
 
 // urgent reports whether an event calls for someone now: an urgent tag, or
@@ -55,10 +56,11 @@ func escalationWords(step int) string {
 	return "still nobody on the way; everyone has been told"
 }
 
-// pushFor is the push of an event, at now.
-func pushFor(e store.Event, r store.Restaurant, now time.Time) pushMessage {
+// pushFor is the push of an event, at now, with the icon a notification
+// shows.
+func pushFor(e store.Event, r store.Restaurant, now time.Time, icon string) pushMessage {
 	a := e.Alert
-	m := pushMessage{Title: headline(a), Tag: "alert-" + strconv.FormatInt(a.ID, 10), Urgent: urgent(e), Alert: a.ID, Kind: e.Kind,
+	m := pushMessage{Title: headline(a), Tag: "alert-" + strconv.FormatInt(a.ID, 10), Urgent: urgent(e), Alert: a.ID, Kind: e.Kind, Icon: icon,
 		URL: "/floor?r=" + url.QueryEscape(r.Slug) + "#alert-" + strconv.FormatInt(a.ID, 10)}
 	parts := []string{"waiting " + views.Waiting(a.CreatedAt, now)}
 	if e.Kind == "escalated" {
