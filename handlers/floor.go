@@ -57,6 +57,7 @@ func (h *Handler) staffPage(c echo.Context, title string, r store.Restaurant, cu
 		add("Tables", base+"/tables")
 		add("Settings", base+"/settings")
 		add("Staff", base+"/staff")
+		add("Webhooks", base+"/webhooks")
 	}
 	p.Nav = nav
 	return p

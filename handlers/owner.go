@@ -44,6 +44,7 @@ func (h *Handler) Overview(c echo.Context) error {
 		{Label: "Print table cards", URL: base + "/tables/cards"},
 		{Label: "Settings: alerts and the summary", URL: base + "/settings"},
 		{Label: "Staff", URL: base + "/staff"},
+		{Label: "Webhooks: alerts to Slack and other tools", URL: base + "/webhooks"},
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.render(c, http.StatusOK, views.OverviewPage(h.staffPage(c, r.Name, r, "Overview"), o))

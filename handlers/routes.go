@@ -209,6 +209,10 @@ func (h *Handler) routes(e *echo.Echo) {
 	owner.GET("/staff", h.StaffList)
 	owner.POST("/staff", h.StaffInvite)
 	owner.POST("/staff/:id/remove", h.StaffRemove)
+	owner.GET("/webhooks", h.WebhooksList)
+	owner.POST("/webhooks", h.WebhookAdd)
+	owner.POST("/webhooks/:id/test", h.WebhookTest)
+	owner.POST("/webhooks/:id/remove", h.WebhookRemove)
 }
 
 // surveyLimiter limits survey submissions per client address. Guests of one

@@ -81,11 +81,17 @@
           }).then(function () { showNotify(false); }, function (err) { showNotify(true, "Could not turn off: " + err.message); }).then(done);
           return;
         }
+        notifyButton.textContent = "Turning on\u2026";
         Notification.requestPermission().then(function (permission) {
           if (permission !== "granted") throw new Error("blocked");
           return Promise.all([worker, fetch(notifyButton.dataset.key, { credentials: "same-origin" }).then(function (r) { return r.text(); })]);
         }).then(function (both) {
-          return both[0].pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(both[1].trim()) });
+          // The browser's push service may be out of reach (no signal, a
+          // blocked network): say so rather than wait for ever.
+          return Promise.race([
+            both[0].pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(both[1].trim()) }),
+            new Promise(function (_, fail) { setTimeout(function () { fail(new Error("this browser's push service did not answer; try again")); }, 20000); })
+          ]);
         }).then(function (sub) {
           return postJSON(notifyButton.dataset.subscribe, sub.toJSON());
         }).then(function () { showNotify(true); }, function (err) {

@@ -2,7 +2,9 @@ package views
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -134,3 +136,43 @@ func DayTime(t time.Time) string { return t.Format("Mon 2 Jan 15:04") }
 
 // WeekdayTime writes a time this week: "Mon 15:04".
 func WeekdayTime(t time.Time) string { return t.Format("Mon 15:04") }
+
+// NewDeliveryRow describes a delivery for the owner's log, in the
+// restaurant's zone: when, what it told, and how it went.
+func NewDeliveryRow(d store.Delivery, loc *time.Location) DeliveryRow {
+	row := DeliveryRow{When: DayTime(d.CreatedAt.In(loc)), What: deliveryWhat(d.Payload)}
+	answer := d.LastError
+	if d.LastCode != 0 {
+		answer = strings.TrimSpace("HTTP " + strconv.Itoa(d.LastCode) + " " + http.StatusText(d.LastCode) + ". " + d.LastError)
+	}
+	switch {
+	case d.Status == store.DeliverySent:
+		row.Status, row.Class = "Delivered", "sent"
+	case d.Status == store.DeliveryFailed:
+		row.Status, row.Class = "Gave up after "+Count(d.Attempts)+" attempts", "failed"
+	case d.Status == store.DeliveryGone:
+		row.Status, row.Class = "Not sent: its target was removed", "failed"
+	case d.Attempts == 0:
+		row.Status, row.Class = "Waiting to be sent", "waiting"
+	default:
+		row.Status, row.Class = "Failed "+Count(d.Attempts)+"×; trying again at "+d.NextAt.In(loc).Format("15:04:05"), "waiting"
+	}
+	row.Detail = strings.TrimSuffix(answer, ".")
+	return row
+}
+
+// deliveryWhat is what a delivery told: its event type, or a Slack
+// message's first words.
+func deliveryWhat(payload string) string {
+	var m struct{ Type, Text string }
+	if json.Unmarshal([]byte(payload), &m) != nil {
+		return ""
+	}
+	if m.Type != "" {
+		return m.Type
+	}
+	if r := []rune(m.Text); len(r) > 80 {
+		return string(r[:79]) + "…"
+	}
+	return m.Text
+}

@@ -185,3 +185,44 @@ var NotifyLevels = []Option{
 	{Value: string(store.NotifyEscalated), Label: "Only alerts nobody has taken in time"},
 	{Value: string(store.NotifyOff), Label: "Nothing"},
 }
+
+// Webhooks is an owner's page of the tools that hear of alerts: each with
+// its latest deliveries, and the form to add one.
+type Webhooks struct {
+	Restaurant string
+	AddURL     string
+	Hooks      []WebhookRow
+	URL        string // the add form as typed
+	Format     string
+	Error      string
+	// Added is the webhook just added, with its secret shown this once.
+	Added  string
+	Secret string
+	Flash  string
+}
+
+// WebhookRow is one webhook and its delivery log.
+type WebhookRow struct {
+	ID         int64
+	URL        string
+	Format     string // in words
+	Added      string
+	TestURL    string
+	RemoveURL  string
+	Deliveries []DeliveryRow
+}
+
+// DeliveryRow is one delivery to a webhook, in words.
+type DeliveryRow struct {
+	When   string
+	What   string
+	Status string
+	Class  string // "sent", "waiting" or "failed"
+	Detail string // the receiver's answer or the error
+}
+
+// WebhookFormats are the formats an owner may choose, in words.
+var WebhookFormats = []Option{
+	{Value: store.FormatJSON, Label: "Signed JSON (Standard Webhooks), for your own tools, Zapier, n8n"},
+	{Value: store.FormatSlack, Label: "Slack or Mattermost incoming webhook"},
+}
