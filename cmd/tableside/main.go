@@ -60,6 +60,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runDigest(ctx, args[1:], stdout, stderr)
 		case "backup":
 			return runBackup(ctx, args[1:], stdout, stderr)
+		case "webhook":
+			return runWebhook(ctx, args[1:], stdout, stderr)
 		}
 	}
 	m := NewMain(stderr)

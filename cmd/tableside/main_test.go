@@ -31,6 +31,34 @@ func startMain(t *testing.T, db string, args ...string) *Main {
 
 var keyField = regexp.MustCompile(`name="key" value="([A-Za-z0-9_-]+)"`)
 
+// submitSurvey opens a table's survey as a phone would, sends form with the
+// page's key, and returns the receipt's path.
+func submitSurvey(t *testing.T, surveyURL string, form url.Values) string {
+	t.Helper()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Get(surveyURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	key := keyField.FindSubmatch(page)
+	if res.StatusCode != http.StatusOK || key == nil || !bytes.Contains(page, []byte("Demo Bistro")) {
+		t.Fatalf("survey: %d\n%s", res.StatusCode, page)
+	}
+	form.Set("key", string(key[1]))
+	res, err = client.PostForm(surveyURL, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	receipt := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(receipt, "/r/") {
+		t.Fatalf("submit: %d %q", res.StatusCode, receipt)
+	}
+	return receipt
+}
+
 // TestMainEndToEnd starts the real program with -demo, finds a table with
 // `tableside tables`, submits its survey over HTTP, reads the receipt, and
 // finds the response again after a restart.
@@ -56,34 +84,15 @@ func TestMainEndToEnd(t *testing.T) {
 	}
 	surveyURL := fields[2]
 
-	res, err := client.Get(surveyURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	key := keyField.FindSubmatch(page)
-	if res.StatusCode != http.StatusOK || key == nil || !bytes.Contains(page, []byte("Demo Bistro")) {
-		t.Fatalf("survey: %d\n%s", res.StatusCode, page)
-	}
-	form := url.Values{"key": {string(key[1])}, "rating": {"1"}, "tag": {"foreign-object"},
-		"comment": {"There was a hair in my salad."}, "at_table": {"1"}}
-	res, err = client.PostForm(surveyURL, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	receipt := res.Header.Get("Location")
-	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(receipt, "/r/") {
-		t.Fatalf("submit: %d %q", res.StatusCode, receipt)
-	}
+	receipt := submitSurvey(t, surveyURL, url.Values{"rating": {"1"}, "tag": {"foreign-object"},
+		"comment": {"There was a hair in my salad."}, "at_table": {"1"}})
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
 	}
 
 	m = startMain(t, db, "-demo") // the demo is not seeded twice; the response survives
 	defer m.Close()
-	res, err = client.Get(m.URL() + receipt)
+	res, err := client.Get(m.URL() + receipt)
 	if err != nil {
 		t.Fatal(err)
 	}
