@@ -230,7 +230,7 @@ func TestBrowserWebhooksPage(t *testing.T) {
 		d("msg_2", "Table 1 needs someone: low rating (1★), cold food. Waiting since 19:44.")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.db.ClaimDeliveries(ctx0, time.Now(), time.Minute, 10); err != nil {
+	if _, err := a.db.ClaimDeliveries(ctx0, time.Now(), time.Minute, 10, 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	ds, _ := a.db.Deliveries(ctx0, store.ChannelWebhook, hooks[0].ID, 10)

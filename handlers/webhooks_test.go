@@ -71,7 +71,7 @@ func TestOwnerWebhooks(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if claimed, err := a.db.ClaimDeliveries(ctx, now, time.Minute, 10); err != nil || len(claimed) != 2 {
+	if claimed, err := a.db.ClaimDeliveries(ctx, now, time.Minute, 10, 0, nil); err != nil || len(claimed) != 2 {
 		t.Fatalf("claimed %d: %v", len(claimed), err)
 	}
 	ds, _ := a.db.Deliveries(ctx, store.ChannelWebhook, w.ID, 10)

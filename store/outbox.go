@@ -1,7 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -86,15 +89,57 @@ func scanDelivery(row rowScanner) (Delivery, error) {
 	return d, err
 }
 
+// Target is where deliveries go: a channel and the ID of a subscription,
+// webhook or user.
+type Target struct {
+	Channel string
+	ID      int64
+}
+
 // ClaimDeliveries takes up to limit pending deliveries due at now, counting
 // an attempt for each and putting them off by lease: a process that dies
-// while sending leaves them to be tried again once the lease is over.
-func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Delivery, error) {
+// while sending leaves them to be tried again once the lease is over. With
+// perTarget > 0 it takes no more for a target than perTarget less those
+// already being sent to it (busy), so that a receiver that hangs holds up
+// only its own deliveries, never the others'.
+func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit, perTarget int, busy map[Target]int) ([]Delivery, error) {
 	var ds []Delivery
 	err := db.update(ctx, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = ?
-			WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?)
-			RETURNING `+deliveryColumns, now.Add(lease).UnixMilli(), now.UnixMilli(), limit)
+		cap := perTarget
+		if cap <= 0 {
+			cap = limit
+		}
+		// Each target's due deliveries, in order, numbered: at most cap of
+		// each are candidates.
+		rows, err := tx.QueryContext(ctx, `SELECT id, channel, target_id, n FROM (
+				SELECT id, channel, target_id, next_at, row_number() OVER (PARTITION BY channel, target_id ORDER BY next_at, id) AS n
+				FROM outbox WHERE status = 'pending' AND next_at <= ?) due
+			WHERE n <= ? ORDER BY next_at, id`, now.UnixMilli(), cap)
+		if err != nil {
+			return err
+		}
+		var ids []any
+		for rows.Next() && len(ids) < limit {
+			var id int64
+			var t Target
+			var n int
+			if err := rows.Scan(&id, &t.Channel, &t.ID, &n); err != nil {
+				rows.Close()
+				return err
+			}
+			if perTarget <= 0 || n+busy[t] <= perTarget {
+				ids = append(ids, id)
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		rows, err = tx.QueryContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = ?
+			WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) RETURNING `+deliveryColumns,
+			append([]any{now.Add(lease).UnixMilli()}, ids...)...)
 		if err != nil {
 			return err
 		}
@@ -108,6 +153,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Dur
 		}
 		return rows.Err()
 	})
+	slices.SortFunc(ds, func(a, b Delivery) int { return cmp.Compare(a.ID, b.ID) })
 	return ds, err
 }
 

@@ -103,7 +103,7 @@ func (c *child) kill() {
 // startOne sets up one restaurant of tables tables and its manager in the
 // database file, and starts the server on it. The store stays open for the
 // caller to check what was stored; both must be closed.
-func startOne(ctx context.Context, binary, file string, tables int) (*store.DB, rushSite, *child, error) {
+func startOne(ctx context.Context, binary, file string, tables int, extra ...string) (*store.DB, rushSite, *child, error) {
 	db, err := store.Open(ctx, file)
 	if err != nil {
 		return nil, rushSite{}, nil, err
@@ -113,7 +113,7 @@ func startOne(ctx context.Context, binary, file string, tables int) (*store.DB, 
 		db.Close()
 		return nil, rushSite{}, nil, err
 	}
-	srv, err := startChild(ctx, binary, file)
+	srv, err := startChild(ctx, binary, file, extra...)
 	if err != nil {
 		db.Close()
 		return nil, rushSite{}, nil, err

@@ -1,7 +1,8 @@
 // Command tableside-load measures a Tableside server on 127.0.0.1, apart
 // from the server's own binary: a dinner rush (the default), raw throughput
 // (-throughput), alert delivery to many tablets (-alerts), the memory of many
-// idle floor streams (-streams N), and crash safety (-crash N: SIGKILL the
+// idle floor streams (-streams N), alerts pushed to N phones and a webhook
+// and the diner's latency when they hang (-push N), and crash safety (-crash N: SIGKILL the
 // server N times during a rush). It starts the server it measures as a child
 // process (built from this module, or -server PATH), or rushes -target. It
 // never sends traffic anywhere but the loopback address, and every run is
@@ -11,6 +12,7 @@
 //	go run ./cmd/tableside-load -throughput -duration 15s -workers 32
 //	go run ./cmd/tableside-load -alerts -tablets 50 -rate 100 -duration 10s
 //	go run ./cmd/tableside-load -streams 10000
+//	go run ./cmd/tableside-load -push 20 -rate 10 -duration 20s
 //	go run ./cmd/tableside-load -crash 100 [-seed N]
 package main
 
@@ -71,6 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	workers := fs.Int("workers", 32, "with -throughput: concurrent clients (1–512)")
 	alerts := fs.Bool("alerts", false, "measure alert delivery to -tablets tablets at -rate complaints per second")
 	streams := fs.Int("streams", 0, "measure the server's memory with this many idle floor streams open (1–15000), and one alert's fan-out to them")
+	push := fs.Int("push", 0, "measure Web Push to this many phones (1–100) and a webhook, at -rate complaints per second for -duration, then the diner's latency with them hanging")
 	crash := fs.Int("crash", 0, "kill the server with SIGKILL this many times during rushes (1–1000) and check that nothing answered was lost")
 	seed := fs.Uint64("seed", 0, "with -crash: the random seed of the kill times, to replay a run (default: from the clock, and printed)")
 	if err := fs.Parse(args); err != nil {
@@ -87,6 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("-streams must be in [1, 15000]")
 	case *crash < 0 || *crash > 1000:
 		return fmt.Errorf("-crash must be in [1, 1000]")
+	case *push < 0 || *push > 100:
+		return fmt.Errorf("-push must be in [1, 100]")
 	}
 	if *target != "" {
 		return runRush(ctx, stdout, rushFlags{target: *target, db: *dbPath, restaurants: *restaurants, tables: *tables,
@@ -111,18 +116,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	case *streams > 0:
 		return runStreams(ctx, stdout, binary, filepath.Join(dir, "streams.db"), *streams)
-	case !*throughput && !*alerts:
+	case !*throughput && !*alerts && *push == 0:
 		return runRush(ctx, stdout, rushFlags{binary: binary, db: filepath.Join(dir, "rush.db"), restaurants: *restaurants,
 			tables: *tables, tablets: *tablets, rate: *rate, duration: *duration, maxRequests: *maxRequests})
 	}
 
 	file := filepath.Join(dir, "load.db")
-	db, site, srv, err := startOne(ctx, binary, file, *tables)
+	var extra []string
+	if *push > 0 {
+		extra = []string{"-allow-private-hooks"} // the push service and the webhook are on 127.0.0.1
+	}
+	db, site, srv, err := startOne(ctx, binary, file, *tables, extra...)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	defer srv.stop()
+	if *push > 0 {
+		l := &pushLoad{base: srv.URL, db: db, site: site, phones: *push, rate: *rate, duration: *duration}
+		return l.run(ctx, stdout)
+	}
 	if *alerts {
 		l := &alertLoad{base: srv.URL, site: site, tablets: *tablets, rate: *rate, duration: *duration}
 		return l.run(ctx, stdout)

@@ -169,3 +169,21 @@ func TestShutdownWithStreamsOpen(t *testing.T) {
 		}
 	}
 }
+
+// TestPushLoad runs the push measurement briefly: every push arrives,
+// encrypted, signed and with its Topic, while everything answers and while
+// the webhook hangs; no diner's post fails while both hang.
+func TestPushLoad(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"-push", "3", "-rate", "20", "-duration", "1s", "-server", buildServer(t)}, &out, io.Discard)
+	t.Log("\n" + out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"everything answers: 20 posted, 0 failed", "the webhook hangs: 20 posted, 0 failed",
+		"push service and webhook hang: 20 posted, 0 failed", "; 60 of 60 arrived", "0 malformed pushes"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the report does not say %q", want)
+		}
+	}
+}

@@ -57,6 +57,8 @@ type Notifier struct {
 	kick   chan struct{}
 	slots  chan struct{}
 	sends  sync.WaitGroup
+	mu     sync.Mutex
+	busy   map[store.Target]int // deliveries being sent, by target
 }
 
 // New loads the VAPID keys (made on the first start) and checks the
@@ -79,7 +81,7 @@ func New(ctx context.Context, cfg Config, db *store.DB, log *slog.Logger, now fu
 		return nil, err
 	}
 	return &Notifier{cfg: cfg, db: db, log: log, now: now, keys: keys, client: cfg.Guard.Client(cfg.Timeout),
-		kick: make(chan struct{}, 1), slots: make(chan struct{}, cfg.Workers)}, nil
+		kick: make(chan struct{}, 1), slots: make(chan struct{}, cfg.Workers), busy: map[store.Target]int{}}, nil
 }
 
 // PublicKey is the VAPID public key browsers subscribe with.

@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -151,7 +152,7 @@ func TestPushReachesAPhone(t *testing.T) {
 	if !strings.Contains(m.Body, "hair in my soup") || !strings.Contains(m.Body, "Something in my food") || !strings.Contains(m.Body, "waiting") {
 		t.Errorf("the body %q", m.Body)
 	}
-	if !m.Urgent || m.Urgency != "high" || m.Alert != a.ID || m.Tag == "" || !strings.Contains(m.URL, "/floor?r=harbour#alert-") {
+	if !m.Urgent || m.Urgency != "high" || m.Alert != a.ID || m.Tag == "" || m.Topic != m.Tag || !strings.Contains(m.URL, "/floor?r=harbour#alert-") {
 		t.Errorf("message %+v", m)
 	}
 	// An ordinary complaint is not urgent.
@@ -366,6 +367,42 @@ func TestSlowReceiverDelaysNobody(t *testing.T) {
 	var msg map[string]string
 	if err := json.Unmarshal(fast.got()[0].Body, &msg); err != nil || !strings.Contains(msg["text"], "Table 4") {
 		t.Fatalf("the Slack message %s", fast.got()[0].Body)
+	}
+}
+
+// TestDeadReceiverHoldsUpOnlyItself: with a webhook that never answers and
+// more alerts than workers, the other webhook still hears of every alert at
+// once, and the dead one holds at most two workers. (Before each target was
+// capped, the dead webhook took every worker within a few alerts.)
+func TestDeadReceiverHoldsUpOnlyItself(t *testing.T) {
+	w := newWorld(t, notify.Config{Timeout: 30 * time.Second, Workers: 4})
+	dead, alive := newHookReceiver(t, w.clock.now), newHookReceiver(t, w.clock.now)
+	dead.hang = make(chan struct{})
+	defer close(dead.hang)
+	for _, h := range []*hookReceiver{dead, alive} {
+		hook, err := w.db.AddWebhook(w.ctx, w.r.ID, h.srv.URL, store.FormatSlack)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.secret = hook.Secret
+	}
+	ctx, cancel := context.WithCancel(w.ctx)
+	done := make(chan struct{})
+	go func() { w.n.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	for i := range 12 {
+		w.complain(fmt.Sprintf("Complaint %d", i+1))
+	}
+	for deadline := time.Now().Add(5 * time.Second); len(alive.got()) < 12; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the live webhook heard of %d of 12 alerts while the other hung", len(alive.got()))
+		}
+	}
+	dead.mu.Lock()
+	most := dead.most
+	dead.mu.Unlock()
+	if most > 2 {
+		t.Fatalf("the dead webhook held %d requests at once", most)
 	}
 }
 

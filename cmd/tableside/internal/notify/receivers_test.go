@@ -55,7 +55,7 @@ type pushed struct {
 	Title, Body, Tag, URL, Kind string
 	Urgent                      bool
 	Alert                       int64
-	Urgency, TTL                string
+	Urgency, TTL, Topic         string
 	At                          time.Time
 }
 
@@ -117,7 +117,7 @@ func (p *phone) check(r *http.Request, body []byte) (pushed, error) {
 	if r.Method != http.MethodPost || r.Header.Get("Content-Encoding") != "aes128gcm" {
 		return m, fmt.Errorf("%s with Content-Encoding %q", r.Method, r.Header.Get("Content-Encoding"))
 	}
-	m.TTL, m.Urgency = r.Header.Get("TTL"), r.Header.Get("Urgency")
+	m.TTL, m.Urgency, m.Topic = r.Header.Get("TTL"), r.Header.Get("Urgency"), r.Header.Get("Topic")
 	if ttl, err := strconv.Atoi(m.TTL); err != nil || ttl <= 0 {
 		return m, fmt.Errorf("TTL %q", m.TTL)
 	}
@@ -270,6 +270,8 @@ type hookReceiver struct {
 	mu       sync.Mutex
 	fail     int // how many more attempts to answer 500
 	hang     chan struct{}
+	waiting  int // requests held by hang now, and at most
+	most     int
 	attempts []hookAttempt
 	errs     []error
 }
@@ -292,8 +294,13 @@ func (h *hookReceiver) receive(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	h.mu.Lock()
 	hang := h.hang
+	if hang != nil {
+		h.waiting++
+		h.most = max(h.most, h.waiting)
+	}
 	h.mu.Unlock()
 	if hang != nil {
+		defer func() { h.mu.Lock(); h.waiting--; h.mu.Unlock() }()
 		select {
 		case <-hang:
 		case <-r.Context().Done():

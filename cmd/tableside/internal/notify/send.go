@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -42,25 +44,52 @@ func backoff(n int) time.Duration {
 	return steps[n-1]
 }
 
-// dispatch claims what is due, as many as there are free workers, and sends
-// each on a goroutine of its own: a slow receiver holds up one worker, never
-// the others, and never a diner.
+// perTarget is how many deliveries are sent to one phone or webhook at
+// once: a receiver that hangs holds up two workers at most, never the
+// others' deliveries, and never a diner.
+const perTarget = 2
+
+// dispatch claims what is due, as many as there are free workers and at
+// most perTarget for a target, and sends each on a goroutine of its own.
 func (n *Notifier) dispatch(ctx context.Context) {
 	free := cap(n.slots) - len(n.slots)
 	if free == 0 || ctx.Err() != nil {
 		return
 	}
-	ds, err := n.db.ClaimDeliveries(ctx, n.now(), lease, free)
+	n.mu.Lock()
+	busy := maps.Clone(n.busy)
+	n.mu.Unlock()
+	ds, err := n.db.ClaimDeliveries(ctx, n.now(), lease, free, perTarget, busy)
 	if err != nil {
 		if ctx.Err() == nil {
 			n.log.Error("claiming notifications", "err", err)
 		}
 		return
 	}
+	n.start(ctx, ds, true)
+}
+
+// start sends each delivery on a goroutine of its own, counting it busy for
+// its target until it is recorded; wake, when done, runs dispatch again.
+func (n *Notifier) start(ctx context.Context, ds []store.Delivery, wake bool) {
 	for _, d := range ds {
+		t := store.Target{Channel: d.Channel, ID: d.TargetID}
+		n.mu.Lock()
+		n.busy[t]++
+		n.mu.Unlock()
 		n.slots <- struct{}{}
 		n.sends.Go(func() {
-			defer func() { <-n.slots; n.wake() }()
+			defer func() {
+				n.mu.Lock()
+				if n.busy[t]--; n.busy[t] <= 0 {
+					delete(n.busy, t)
+				}
+				n.mu.Unlock()
+				<-n.slots
+				if wake {
+					n.wake()
+				}
+			}()
 			n.deliver(ctx, d)
 		})
 	}
@@ -69,17 +98,11 @@ func (n *Notifier) dispatch(ctx context.Context) {
 // DeliverDue sends everything due now and waits for it: what Run does in
 // the background, for a command or a test.
 func (n *Notifier) DeliverDue(ctx context.Context) (int, error) {
-	ds, err := n.db.ClaimDeliveries(ctx, n.now(), lease, 1000)
+	ds, err := n.db.ClaimDeliveries(ctx, n.now(), lease, 1000, 0, nil)
 	if err != nil {
 		return 0, err
 	}
-	for _, d := range ds {
-		n.slots <- struct{}{}
-		n.sends.Go(func() {
-			defer func() { <-n.slots }()
-			n.deliver(ctx, d)
-		})
-	}
+	n.start(ctx, ds, false)
 	n.sends.Wait()
 	return len(ds), nil
 }
@@ -152,6 +175,10 @@ func byStatus(res *http.Response) outcome {
 	return outcome{status: store.DeliveryFailed, code: code, err: fmt.Errorf("%s: %s", res.Status, strings.TrimSpace(string(body)))}
 }
 
+// topicRE is what RFC 8030 allows as a Topic: up to 32 characters of the
+// URL-safe base64 alphabet.
+var topicRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+
 // push sends one Web Push message (RFC 8030), encrypted for the browser
 // (RFC 8291, aes128gcm) and signed with the server's VAPID key (RFC 8292).
 // A push service that answers 404 or 410 has forgotten the subscription.
@@ -169,11 +196,18 @@ func (n *Notifier) push(ctx context.Context, d store.Delivery) outcome {
 	if d.Urgent {
 		urgency = webpush.UrgencyHigh
 	}
+	// The alert's tag is the message's Topic (RFC 8030 §5.4): a phone that
+	// was off gets an alert's latest push, not each of its escalations.
+	var m struct{ Tag string }
+	json.Unmarshal([]byte(d.Payload), &m)
+	if !topicRE.MatchString(m.Tag) {
+		m.Tag = ""
+	}
 	res, err := webpush.SendNotificationWithContext(ctx, []byte(d.Payload),
 		&webpush.Subscription{Endpoint: sub.Endpoint, Keys: webpush.Keys{P256dh: sub.P256dh, Auth: sub.Auth}},
 		&webpush.Options{HTTPClient: n.client, Subscriber: strings.TrimPrefix(n.cfg.Subject, "mailto:"),
 			VAPIDPublicKey: n.keys.Public, VAPIDPrivateKey: n.keys.Private, TTL: int(n.cfg.PushTTL.Seconds()),
-			Urgency: urgency, Topic: "", RecordSize: 2048})
+			Urgency: urgency, Topic: m.Tag, RecordSize: 2048})
 	if err != nil {
 		return outcome{err: err}
 	}
