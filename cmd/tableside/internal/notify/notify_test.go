@@ -41,6 +41,7 @@ type world struct {
 	ctx      context.Context
 	clock    *clock
 	db       *store.DB
+	file     string
 	n        *notify.Notifier
 	r        store.Restaurant
 	table    store.Table
@@ -53,12 +54,13 @@ func newWorld(t *testing.T, cfg notify.Config) *world {
 	t.Helper()
 	ctx := context.Background()
 	c := &clock{t: time.Date(2026, 11, 27, 19, 0, 0, 0, time.UTC)}
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "n.db"), store.WithClock(c.now), store.WithPasswordCost(bcrypt.MinCost))
+	file := filepath.Join(t.TempDir(), "n.db")
+	db, err := store.Open(ctx, file, store.WithClock(c.now), store.WithPasswordCost(bcrypt.MinCost))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	w := &world{t: t, ctx: ctx, clock: c, db: db}
+	w := &world{t: t, ctx: ctx, clock: c, db: db, file: file}
 	if w.r, err = db.CreateRestaurant(ctx, store.Restaurant{Slug: "harbour", Name: "Harbour Kitchen", TimeZone: "Europe/London", Currency: "GBP"}); err != nil {
 		t.Fatal(err)
 	}
@@ -165,6 +167,56 @@ func TestPushReachesAPhone(t *testing.T) {
 	w.run()
 	if got := p.received(); len(got) != 2 {
 		t.Fatalf("%d messages after planning again", len(got))
+	}
+}
+
+// TestPendingPushesSurviveARestart: the server dies after a complaint is
+// stored but before its push is planned, and another after its push is
+// claimed but before it is sent. The next process, on the same database,
+// sends both, each once: the first at once, the claimed one when its lease
+// is over.
+func TestPendingPushesSurviveARestart(t *testing.T) {
+	w := newWorld(t, notify.Config{})
+	p := w.phone(w.manager)
+	first := w.complain("Cold soup")
+	if _, err := w.n.Plan(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if claimed, err := w.db.ClaimDeliveries(w.ctx, w.clock.now(), time.Minute, 10, 0, nil); err != nil || len(claimed) != 1 {
+		t.Fatalf("claimed %d (%v)", len(claimed), err)
+	}
+	second := w.complain("Nobody has come") // and the process dies
+
+	db, err := store.Open(w.ctx, w.file, store.WithClock(w.clock.now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	n, err := notify.New(w.ctx, notify.Config{Subject: subject, Guard: notify.Guard{AllowPrivate: true}}, db,
+		slog.New(slog.NewTextHandler(io.Discard, nil)), w.clock.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.PublicKey() != w.n.PublicKey() {
+		t.Fatal("the VAPID key changed across a restart: every phone would have to subscribe again")
+	}
+	deliver := func() {
+		if _, err := n.Plan(w.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := n.DeliverDue(w.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deliver()
+	if got := p.received(); len(got) != 1 || got[0].Alert != second.ID {
+		t.Fatalf("after the restart: %+v, want the unplanned alert's push", got)
+	}
+	w.clock.set(w.clock.now().Add(61 * time.Second))
+	deliver()
+	deliver()
+	if got := p.received(); len(got) != 2 || got[1].Alert != first.ID {
+		t.Fatalf("after the lease: %+v, want the claimed alert's push, once", got)
 	}
 }
 
