@@ -75,6 +75,19 @@ type CardViewer struct {
 	Me         int64
 }
 
+// escalationLabel says who has been told of an alert nobody has taken, after
+// its escalation steps (store.EscalationAt): every manager again, then the
+// owners, then everyone, again and again.
+func escalationLabel(step int) string {
+	switch {
+	case step <= 1:
+		return "Escalated: nobody is on the way yet · every manager told again"
+	case step == 2:
+		return "Escalated: nobody is on the way yet · the owners told"
+	}
+	return fmt.Sprintf("Escalated: nobody is on the way yet · everyone told, %d reminders", step)
+}
+
 // NewAlertCard lays out the card of an alert for a viewer, at now.
 func NewAlertCard(a store.Alert, v CardViewer, now time.Time) AlertCard {
 	r := v.Restaurant
@@ -91,6 +104,7 @@ func NewAlertCard(a store.Alert, v CardViewer, now time.Time) AlertCard {
 	if c.Table == "" {
 		c.Table = "No table"
 	}
+	c.EscLabel = escalationLabel(a.EscalationStep)
 	if !a.AckAt.IsZero() {
 		c.AckAt = a.AckAt.In(loc).Format("15:04")
 	}

@@ -48,6 +48,7 @@ type AlertCard struct {
 	Contact    string
 	State      string
 	Escalated  bool
+	EscLabel   string // how far the escalation has gone, in words
 	CreatedMs  int64  // for the live waiting time
 	Waiting    string // the waiting time when rendered, for pages without JavaScript
 	AckBy      string
