@@ -189,11 +189,11 @@ func (l *pushLoad) complaints(first, n int) (sent []time.Time, took []time.Durat
 
 // pushRun is what one run of complaints saw.
 type pushRun struct {
-	total, failed  int
-	submit         []time.Duration // POST → 303
-	perPush, last  []time.Duration // POST sent → a push arrives; → the last phone's
-	hooks          []time.Duration // POST sent → the webhook arrives
-	arrived, phone int
+	total, failed int
+	submit        []time.Duration // POST → 303
+	perPush, last []time.Duration // POST sent → a push arrives; → the last phone's
+	hooks         []time.Duration // POST sent → the webhook arrives
+	arrived       int
 }
 
 // measure posts total complaints (marked from first) and waits up to 15 s

@@ -37,17 +37,16 @@ func (c *clock) set(t time.Time) {
 // world is a restaurant with a table, a manager and an owner, a store and a
 // notifier on one clock.
 type world struct {
-	t        *testing.T
-	ctx      context.Context
-	clock    *clock
-	db       *store.DB
-	file     string
-	n        *notify.Notifier
-	r        store.Restaurant
-	table    store.Table
-	manager  store.User
-	owner    store.User
-	reserved []int64
+	t       *testing.T
+	ctx     context.Context
+	clock   *clock
+	db      *store.DB
+	file    string
+	n       *notify.Notifier
+	r       store.Restaurant
+	table   store.Table
+	manager store.User
+	owner   store.User
 }
 
 func newWorld(t *testing.T, cfg notify.Config) *world {
