@@ -367,10 +367,24 @@ func TestWebhookRetriesWithTheSameID(t *testing.T) {
 	if len(log) != 1 || log[0].Status != store.DeliverySent || log[0].Attempts != 2 {
 		t.Fatalf("delivery log %+v", log)
 	}
-	// The rest of the alert's life goes out too, with its comp in minor units.
-	w.db.Acknowledge(w.ctx, w.r.ID, a.ID, w.manager.ID)
-	w.db.Resolve(w.ctx, w.r.ID, a.ID, w.manager.ID, store.Resolution{Outcome: store.OutcomeCompedBill, Amount: store.Money{Minor: 4550, Currency: "GBP"}})
+	// The rest of the alert's life goes out too: escalated, taken, resolved
+	// with its comp in minor units and a follow-up promised, which falls due.
+	t0 := a.CreatedAt
+	w.at(t0, 3*time.Minute+time.Second)
+	if err := w.db.Acknowledge(w.ctx, w.r.ID, a.ID, w.manager.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.Resolve(w.ctx, w.r.ID, a.ID, w.manager.ID, store.Resolution{Outcome: store.OutcomeCompedBill,
+		Amount: store.Money{Minor: 4550, Currency: "GBP"}}); err != nil {
+		t.Fatal(err)
+	}
+	b := w.complain("The wine was corked")
+	if err := w.db.Resolve(w.ctx, w.r.ID, b.ID, w.manager.ID, store.Resolution{Outcome: store.OutcomeFollowUp,
+		FollowUpAt: t0.Add(24 * time.Hour), FollowUpWho: "Sam"}); err != nil {
+		t.Fatal(err)
+	}
 	w.run()
+	w.at(t0, 24*time.Hour+time.Minute)
 	got = h.got()
 	types := map[string]string{}
 	for _, a := range got[2:] {
@@ -378,8 +392,16 @@ func TestWebhookRetriesWithTheSameID(t *testing.T) {
 		json.Unmarshal(a.Body, &b)
 		types[b.Type] = string(a.Body)
 	}
-	if len(got) != 4 || types["alert.acknowledged"] == "" ||
-		!strings.Contains(types["alert.resolved"], `"comp":{"amount_minor":4550,"currency":"GBP"}`) {
+	// a: escalated, acknowledged, resolved; b: raised, resolved, follow-up due.
+	comped := false
+	for _, d := range got {
+		comped = comped || strings.Contains(string(d.Body), `"type":"alert.resolved"`) && strings.Contains(string(d.Body), `"comp":{"amount_minor":4550,"currency":"GBP"}`)
+	}
+	if !comped {
+		t.Error("no resolution with the comp in minor units and its currency")
+	}
+	if len(got) != 8 || !strings.Contains(types["alert.escalated"], `"escalation_step":1`) || types["alert.acknowledged"] == "" ||
+		!strings.Contains(types["follow_up.due"], `"follow_up_at":`) {
 		t.Fatalf("later deliveries: %d, %v", len(got), types)
 	}
 }
