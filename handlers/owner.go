@@ -45,6 +45,7 @@ func (h *Handler) Overview(c echo.Context) error {
 		{Label: "Settings: alerts and the summary", URL: base + "/settings"},
 		{Label: "Staff", URL: base + "/staff"},
 		{Label: "Webhooks: alerts to Slack and other tools", URL: base + "/webhooks"},
+		{Label: "Add another restaurant", URL: "/restaurants/new"},
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.render(c, http.StatusOK, views.OverviewPage(h.staffPage(c, r.Name, r, "Overview"), o))
@@ -53,6 +54,7 @@ func (h *Handler) Overview(c echo.Context) error {
 func settingsModel(r store.Restaurant) views.Settings {
 	return views.Settings{
 		Restaurant: r.Name, Action: restaurantPath(r) + "/settings",
+		Basics: views.Basics{Name: r.Name, TimeZone: r.TimeZone, Currency: r.Currency, Languages: r.Languages, Default: r.Languages[0]},
 		MaxRating: r.Rules.MaxRating, UrgentTags: r.Rules.UrgentTags, AtTable: r.Rules.AtTable,
 		EscalateMins: strconv.FormatFloat(r.Rules.EscalateAfter.Minutes(), 'f', -1, 64),
 		VoiceLow:     percentInput(r.VoiceRate.Low), VoiceCentral: percentInput(r.VoiceRate.Central),
@@ -68,19 +70,60 @@ func parsePercent(s string) (float64, bool) {
 	return f / 100, err == nil && !math.IsNaN(f) && f > 0 && f <= 100
 }
 
-// Settings shows the alert rules: GET /restaurants/:slug/settings.
+// basicsForm reads a restaurant's name, zone, currency and languages (and
+// slug, when asked) as typed, with what is wrong with each; the languages
+// come back with the default first.
+func basicsForm(c echo.Context, withSlug bool, errs views.FieldErrors) views.Basics {
+	form, _ := c.FormParams()
+	b := views.Basics{Name: c.FormValue("name"), TimeZone: strings.TrimSpace(c.FormValue("time_zone")),
+		Currency: strings.ToUpper(strings.TrimSpace(c.FormValue("currency"))), Languages: form["languages"],
+		Default: c.FormValue("default_language"), ShowSlug: withSlug}
+	name, err := store.CheckRestaurantName(b.Name)
+	if err != nil {
+		errs["name"] = store.ErrorMessage(err)
+	} else {
+		b.Name = name
+	}
+	if withSlug {
+		b.Slug = strings.TrimSpace(c.FormValue("slug"))
+		if b.Slug == "" {
+			b.Slug = store.Slugify(b.Name)
+		}
+		if err := store.CheckSlug(b.Slug); err != nil {
+			errs["slug"] = store.ErrorMessage(err)
+		}
+	}
+	if err := store.CheckTimeZone(b.TimeZone); err != nil {
+		errs["time_zone"] = store.ErrorMessage(err)
+	}
+	if err := store.CheckCurrency(b.Currency); err != nil {
+		errs["currency"] = store.ErrorMessage(err)
+	}
+	langs, err := store.CheckLanguages(append([]string{b.Default}, b.Languages...))
+	if err != nil {
+		errs["languages"] = store.ErrorMessage(err)
+	} else {
+		b.Languages = langs
+	}
+	return b
+}
+
+// Settings shows the restaurant's settings: GET /restaurants/:slug/settings.
 func (h *Handler) Settings(c echo.Context) error {
 	r := ownedRestaurant(c)
 	m := settingsModel(r)
 	m.Saved = c.QueryParam("saved") == "1"
+	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.render(c, http.StatusOK, views.SettingsPage(h.staffPage(c, "Settings · "+r.Name, r, "Settings"), m))
 }
 
-// SaveSettings changes the alert rules: POST /restaurants/:slug/settings.
+// SaveSettings changes the restaurant's settings, all or none:
+// POST /restaurants/:slug/settings.
 func (h *Handler) SaveSettings(c echo.Context) error {
 	r := ownedRestaurant(c)
 	m := settingsModel(r)
 	m.Errors = views.FieldErrors{}
+	m.Basics = basicsForm(c, false, m.Errors)
 	max, err := strconv.Atoi(c.FormValue("max_rating"))
 	if err != nil || max < 0 || max > 5 {
 		m.Errors["max_rating"] = "Choose a rating from the list."
@@ -112,18 +155,72 @@ func (h *Handler) SaveSettings(c echo.Context) error {
 		m.Errors["team"] = "List at most " + strconv.Itoa(store.MaxTeamNames) + " names."
 	}
 	if len(m.Errors) == 0 {
-		voice := store.Range{Low: low, Central: central, High: high}
-		if err := h.db.SetSummarySettings(c.Request().Context(), r.ID, voice, team); err != nil {
+		err := h.db.SaveSettings(c.Request().Context(), r.ID, store.RestaurantSettings{
+			Name: m.Basics.Name, TimeZone: m.Basics.TimeZone, Currency: m.Basics.Currency, Languages: m.Basics.Languages,
+			Rules: store.AlertRules{MaxRating: max, UrgentTags: m.UrgentTags, AtTable: m.AtTable,
+				EscalateAfter: time.Duration(mins * float64(time.Minute)).Round(time.Second)},
+			VoiceRate: store.Range{Low: low, Central: central, High: high}, TeamNames: team})
+		if store.ErrorCode(err) == store.EInvalid {
+			m.Errors["form"] = store.ErrorMessage(err)
+		} else if err != nil {
 			return err
+		} else {
+			return c.Redirect(http.StatusSeeOther, restaurantPath(r)+"/settings?saved=1")
 		}
-		rules := store.AlertRules{MaxRating: max, UrgentTags: m.UrgentTags, AtTable: m.AtTable,
-			EscalateAfter: time.Duration(mins * float64(time.Minute)).Round(time.Second)}
-		if err := h.db.SetAlertRules(c.Request().Context(), r.ID, rules); err != nil {
-			return err
-		}
-		return c.Redirect(http.StatusSeeOther, restaurantPath(r)+"/settings?saved=1")
 	}
+	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.render(c, http.StatusUnprocessableEntity, views.SettingsPage(h.staffPage(c, "Settings · "+r.Name, r, "Settings"), m))
+}
+
+// ownsAny reports whether the signed-in user owns a restaurant: only owners
+// add restaurants.
+func ownsAny(c echo.Context) bool {
+	for _, m := range staffOf(c).memberships {
+		if m.Role == store.RoleOwner {
+			return true
+		}
+	}
+	return false
+}
+
+// NewRestaurantForm is GET /restaurants/new: an owner adds another restaurant,
+// in their first restaurant's zone, currency and languages to begin with.
+func (h *Handler) NewRestaurantForm(c echo.Context) error {
+	if !ownsAny(c) {
+		return store.ErrNotFound
+	}
+	first := staffOf(c).memberships[0].Restaurant
+	return h.renderNewRestaurant(c, http.StatusOK, views.NewRestaurant{Basics: views.Basics{TimeZone: first.TimeZone,
+		Currency: first.Currency, Languages: first.Languages, Default: first.Languages[0], ShowSlug: true}})
+}
+
+func (h *Handler) renderNewRestaurant(c echo.Context, status int, n views.NewRestaurant) error {
+	n.Action = "/restaurants/new"
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return h.render(c, status, views.NewRestaurantPage(h.staffPage(c, "Add a restaurant", staffOf(c).memberships[0].Restaurant, ""), n))
+}
+
+// NewRestaurant adds a restaurant with the signed-in owner as its owner:
+// POST /restaurants/new.
+func (h *Handler) NewRestaurant(c echo.Context) error {
+	if !ownsAny(c) {
+		return store.ErrNotFound
+	}
+	n := views.NewRestaurant{Errors: views.FieldErrors{}}
+	n.Basics = basicsForm(c, true, n.Errors)
+	if len(n.Errors) > 0 {
+		return h.renderNewRestaurant(c, http.StatusUnprocessableEntity, n)
+	}
+	r, err := h.db.CreateRestaurantFor(c.Request().Context(), staffOf(c).user.ID, store.Restaurant{Slug: n.Basics.Slug,
+		Name: n.Basics.Name, TimeZone: n.Basics.TimeZone, Currency: n.Basics.Currency, Languages: n.Basics.Languages})
+	if code := store.ErrorCode(err); code == store.EConflict || code == store.EInvalid {
+		n.Errors["slug"] = store.ErrorMessage(err)
+		return h.renderNewRestaurant(c, http.StatusUnprocessableEntity, n)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, restaurantPath(r))
 }
 
 func (h *Handler) renderStaff(c echo.Context, status int, r store.Restaurant, m views.Staff) error {

@@ -196,6 +196,8 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.GET("/responses.csv", h.ResponsesCSV, csrf, h.requireStaff)
 
 	// A restaurant's setup: its owners only; for anyone else it does not exist.
+	e.GET("/restaurants/new", h.NewRestaurantForm, csrf, h.requireStaff)
+	e.POST("/restaurants/new", h.NewRestaurant, csrf, h.requireStaff)
 	owner := e.Group("/restaurants/:slug", csrf, h.requireStaff, h.requireOwner)
 	owner.GET("", h.Overview)
 	owner.GET("/tables", h.TablesList)

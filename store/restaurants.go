@@ -12,6 +12,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Restaurant is one venue; its time zone decides what "today" and "this week"
@@ -28,6 +32,9 @@ type Restaurant struct {
 	VoiceRate Range
 	// TeamNames are first names of the team, counted when praise names them.
 	TeamNames []string
+	// Languages are the languages offered to diners (tags of
+	// DinerLanguages), the default first.
+	Languages []string
 
 	// loc is TimeZone loaded, when the restaurant was read or made.
 	loc *time.Location
@@ -35,7 +42,7 @@ type Restaurant struct {
 
 // restaurantColumns reads a Restaurant with scanRestaurant.
 const restaurantColumns = `id, slug, name, time_zone, currency, ` + rulesColumns +
-	`, voice_low_bp, voice_central_bp, voice_high_bp, team_names`
+	`, voice_low_bp, voice_central_bp, voice_high_bp, team_names, languages`
 
 const rulesColumns = `alert_max_rating, alert_urgent_tags, alert_at_table, escalate_after_s`
 
@@ -58,15 +65,16 @@ func (db *DB) scanRestaurant(row rowScanner) (Restaurant, error) {
 // zone this build does not know is an error, not UTC.
 func (db *DB) scanRestaurantAfter(row rowScanner, r *Restaurant, leading ...any) error {
 	var secs, low, central, high int64
-	var team string
+	var team, langs string
 	err := row.Scan(append(leading, &r.ID, &r.Slug, &r.Name, &r.TimeZone, &r.Currency,
-		&r.Rules.MaxRating, &r.Rules.UrgentTags, &r.Rules.AtTable, &secs, &low, &central, &high, &team)...)
+		&r.Rules.MaxRating, &r.Rules.UrgentTags, &r.Rules.AtTable, &secs, &low, &central, &high, &team, &langs)...)
 	if err != nil {
 		return dbError(err)
 	}
 	r.Rules.EscalateAfter = time.Duration(secs) * time.Second
 	r.VoiceRate = Range{Low: float64(low) / 10000, Central: float64(central) / 10000, High: float64(high) / 10000}
 	r.TeamNames = splitNames(team)
+	r.Languages = strings.Split(langs, ",")
 	return db.setLocation(r)
 }
 
@@ -143,6 +151,61 @@ var (
 	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
+// reservedSlugs are paths under /restaurants/ that are pages, not restaurants.
+var reservedSlugs = []string{"new"}
+
+// Slugify makes a slug from a restaurant's name: "Café Lumière" gives
+// "cafe-lumiere". A name with no Latin letters or digits gives "".
+func Slugify(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFKD.String(strings.ToLower(name)) {
+		switch {
+		case unicode.Is(unicode.Mn, r): // an accent, taken off its letter
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+	}
+	s := b.String()
+	if len(s) > 40 {
+		s = strings.TrimRight(s[:40], "-")
+	}
+	return s
+}
+
+// DinerLanguages are the languages a diner may read the survey in, as
+// BCP 47 tags.
+var DinerLanguages = []string{"en", "es", "fr", "de", "it", "pt", "zh-CN", "ja", "ko", "ar"}
+
+// CheckLanguages reads a list of languages offered to diners (the default
+// first), such as "en,fr": each must be one of DinerLanguages, once.
+func CheckLanguages(tags []string) ([]string, error) {
+	var out []string
+	for _, t := range tags {
+		t = strings.TrimSpace(t)
+		if t == "" {
+			continue
+		}
+		i := slices.IndexFunc(DinerLanguages, func(l string) bool { return strings.EqualFold(l, t) })
+		if i < 0 {
+			return nil, Errorf(EInvalid, "%q is not a language Tableside offers diners; choose from %s.", t, strings.Join(DinerLanguages, ", "))
+		}
+		if !slices.Contains(out, DinerLanguages[i]) {
+			out = append(out, DinerLanguages[i])
+		}
+	}
+	if len(out) == 0 {
+		return nil, Errorf(EInvalid, "Offer diners at least one language.")
+	}
+	return out, nil
+}
+
 // CreateRestaurant stores a new restaurant and returns it with its id.
 func (db *DB) CreateRestaurant(ctx context.Context, r Restaurant) (Restaurant, error) {
 	err := db.update(ctx, func(tx *Tx) error {
@@ -153,29 +216,127 @@ func (db *DB) CreateRestaurant(ctx context.Context, r Restaurant) (Restaurant, e
 	return r, err
 }
 
-func (db *DB) createRestaurant(ctx context.Context, tx *Tx, r Restaurant) (Restaurant, error) {
-	r.Name = strings.TrimSpace(r.Name)
+// CheckRestaurantName tidies a restaurant's name (spaces) and refuses an
+// empty one, one over 80 characters, or one with control characters.
+func CheckRestaurantName(name string) (string, error) {
+	if strings.ContainsFunc(name, unicode.IsControl) {
+		return name, Errorf(EInvalid, "A restaurant's name is one line, without control characters.")
+	}
+	name = strings.Join(strings.Fields(name), " ")
 	switch {
-	case !slugRE.MatchString(r.Slug):
-		return r, Errorf(EInvalid, "A slug is 1–40 lower-case letters, digits or dashes.")
-	case r.Name == "":
-		return r, Errorf(EInvalid, "A restaurant needs a name.")
+	case name == "":
+		return name, Errorf(EInvalid, "A restaurant needs a name.")
+	case utf8.RuneCountInString(name) > 80:
+		return name, Errorf(EInvalid, "A restaurant's name is at most 80 characters.")
+	}
+	return name, nil
+}
+
+// CheckSlug refuses what cannot be a new restaurant's slug.
+func CheckSlug(slug string) error {
+	if !slugRE.MatchString(slug) || slices.Contains(reservedSlugs, slug) {
+		return Errorf(EInvalid, "A slug is 1–40 lower-case letters, digits or dashes, starting with a letter or digit (not %q).", slug)
+	}
+	return nil
+}
+
+// CheckTimeZone refuses a name that is not an IANA time zone.
+func CheckTimeZone(name string) error {
+	var z zones
+	_, err := z.load(name)
+	return err
+}
+
+// checkBasics checks and tidies what a restaurant is called and where it
+// is: its name, time zone (loaded into r), currency and languages.
+func (db *DB) checkBasics(r *Restaurant) error {
+	name, err := CheckRestaurantName(r.Name)
+	if err != nil {
+		return err
+	}
+	r.Name = name
+	if err := CheckCurrency(r.Currency); err != nil {
+		return err
+	}
+	langs, err := CheckLanguages(r.Languages)
+	if err != nil {
+		return err
+	}
+	r.Languages = langs
+	return db.setLocation(r)
+}
+
+func (db *DB) createRestaurant(ctx context.Context, tx *Tx, r Restaurant) (Restaurant, error) {
+	if r.Slug == "" {
+		r.Slug = Slugify(r.Name)
+	}
+	if err := CheckSlug(r.Slug); err != nil {
+		return r, err
 	}
 	r.TimeZone, r.Currency = cmp.Or(r.TimeZone, "UTC"), cmp.Or(r.Currency, "USD")
-	if err := CheckCurrency(r.Currency); err != nil {
+	if len(r.Languages) == 0 {
+		r.Languages = []string{"en"}
+	}
+	if err := db.checkBasics(&r); err != nil {
 		return r, err
 	}
-	if err := db.setLocation(&r); err != nil {
-		return r, err
-	}
-	err := tx.QueryRowContext(ctx, `INSERT INTO restaurants (slug, name, time_zone, currency, created_at)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id`,
-		r.Slug, r.Name, r.TimeZone, r.Currency, tx.nowMillis()).Scan(&r.ID)
+	err := tx.QueryRowContext(ctx, `INSERT INTO restaurants (slug, name, time_zone, currency, languages, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+		r.Slug, r.Name, r.TimeZone, r.Currency, strings.Join(r.Languages, ","), tx.nowMillis()).Scan(&r.ID)
 	r.Rules, r.VoiceRate = DefaultAlertRules(), DefaultVoiceRate
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, Errorf(EConflict, "A restaurant with the slug %q exists already.", r.Slug)
 	}
 	return r, err
+}
+
+// CreateRestaurantFor makes a restaurant with the user as its owner, in one
+// transaction.
+func (db *DB) CreateRestaurantFor(ctx context.Context, ownerID int64, r Restaurant) (Restaurant, error) {
+	err := db.update(ctx, func(tx *Tx) error {
+		var err error
+		if r, err = db.createRestaurant(ctx, tx, r); err != nil {
+			return err
+		}
+		_, err = addMembership(ctx, tx, ownerID, r.ID, RoleOwner, "")
+		return err
+	})
+	return r, err
+}
+
+// RestaurantSettings is everything an owner sets on the settings page.
+type RestaurantSettings struct {
+	Name, TimeZone, Currency string
+	Languages                []string // the default first
+	Rules                    AlertRules
+	VoiceRate                Range
+	TeamNames                []string
+}
+
+// SaveSettings changes a restaurant's name, zone, currency, languages, alert
+// rules and summary settings together, or none of them.
+func (db *DB) SaveSettings(ctx context.Context, restaurantID int64, s RestaurantSettings) error {
+	r := Restaurant{Name: s.Name, TimeZone: s.TimeZone, Currency: s.Currency, Languages: s.Languages}
+	if err := db.checkBasics(&r); err != nil {
+		return err
+	}
+	if err := checkRules(s.Rules); err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE restaurants SET name = ?, time_zone = ?, currency = ?, languages = ? WHERE id = ?`,
+			r.Name, r.TimeZone, r.Currency, strings.Join(r.Languages, ","), restaurantID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		if err := setAlertRules(ctx, tx, restaurantID, s.Rules); err != nil {
+			return err
+		}
+		return setSummarySettings(ctx, tx, restaurantID, s.VoiceRate, s.TeamNames)
+	})
 }
 
 // RestaurantByID finds a restaurant by its id.
@@ -190,6 +351,13 @@ func (db *DB) RestaurantBySlug(ctx context.Context, slug string) (Restaurant, er
 
 // SetAlertRules changes a restaurant's alert rules.
 func (db *DB) SetAlertRules(ctx context.Context, restaurantID int64, r AlertRules) error {
+	if err := checkRules(r); err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *Tx) error { return setAlertRules(ctx, tx, restaurantID, r) })
+}
+
+func checkRules(r AlertRules) error {
 	secs := int64(r.EscalateAfter / time.Second)
 	switch {
 	case r.MaxRating < 0 || r.MaxRating > 5:
@@ -197,17 +365,19 @@ func (db *DB) SetAlertRules(ctx context.Context, restaurantID int64, r AlertRule
 	case secs < 30 || secs > 3600:
 		return Errorf(EInvalid, "Escalate after between half a minute and an hour.")
 	}
-	return db.update(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE restaurants SET alert_max_rating = ?, alert_urgent_tags = ?, alert_at_table = ?,
-			escalate_after_s = ? WHERE id = ?`, r.MaxRating, r.UrgentTags, r.AtTable, secs, restaurantID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return nil
-	})
+	return nil
+}
+
+func setAlertRules(ctx context.Context, tx *Tx, restaurantID int64, r AlertRules) error {
+	res, err := tx.ExecContext(ctx, `UPDATE restaurants SET alert_max_rating = ?, alert_urgent_tags = ?, alert_at_table = ?,
+		escalate_after_s = ? WHERE id = ?`, r.MaxRating, r.UrgentTags, r.AtTable, int64(r.EscalateAfter/time.Second), restaurantID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // Restaurants lists every restaurant by name.

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/tableside/tableside/store"
@@ -132,10 +133,38 @@ type Overview struct {
 	Links      []NavLink
 }
 
-// Settings is the owner's alert settings page.
+// Basics is what a restaurant is called and where it is, as typed: on the
+// settings page and the new-restaurant page.
+type Basics struct {
+	Name, Slug, TimeZone, Currency string
+	Languages                      []string // offered to diners
+	Default                        string   // the default language
+	// ShowSlug asks for the slug too (a new restaurant's; it never changes).
+	ShowSlug bool
+}
+
+// Offers reports whether the language is offered.
+func (b Basics) Offers(tag string) bool { return slices.Contains(b.Languages, tag) }
+
+// LanguageName is a diner language in its own words and in English.
+var LanguageName = map[string]string{
+	"en": "English", "es": "Español — Spanish", "fr": "Français — French", "de": "Deutsch — German",
+	"it": "Italiano — Italian", "pt": "Português — Portuguese", "zh-CN": "简体中文 — Chinese (simplified)",
+	"ja": "日本語 — Japanese", "ko": "한국어 — Korean", "ar": "العربية — Arabic",
+}
+
+// NewRestaurant is the page where an owner adds another restaurant.
+type NewRestaurant struct {
+	Action string
+	Basics Basics
+	Errors FieldErrors
+}
+
+// Settings is the owner's settings page.
 type Settings struct {
 	Restaurant   string
 	Action       string
+	Basics       Basics
 	MaxRating    int
 	UrgentTags   bool
 	AtTable      bool

@@ -31,19 +31,33 @@ func newCommand(name string, stderr io.Writer, env ...string) *command {
 // needs), and opens the database, which must exist: a typo in -db must not
 // create an empty one.
 func (c *command) open(ctx context.Context, args []string, check func() error) (*store.DB, error) {
-	if err := envFlags(c.FlagSet, c.env...); err != nil {
+	if err := c.parse(args, check); err != nil {
 		return nil, err
-	}
-	if err := c.Parse(args); err != nil {
-		return nil, err
-	}
-	if check != nil {
-		if err := check(); err != nil {
-			return nil, err
-		}
 	}
 	if _, err := os.Stat(*c.db); err != nil {
 		return nil, fmt.Errorf("no database at %s: %w", *c.db, err)
 	}
 	return store.Open(ctx, *c.db)
+}
+
+// create is open for the command that starts a new server's database: it
+// makes the file when there is none.
+func (c *command) create(ctx context.Context, args []string, check func() error) (*store.DB, error) {
+	if err := c.parse(args, check); err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, *c.db)
+}
+
+func (c *command) parse(args []string, check func() error) error {
+	if err := envFlags(c.FlagSet, c.env...); err != nil {
+		return err
+	}
+	if err := c.Parse(args); err != nil {
+		return err
+	}
+	if check != nil {
+		return check()
+	}
+	return nil
 }

@@ -62,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runBackup(ctx, args[1:], stdout, stderr)
 		case "webhook":
 			return runWebhook(ctx, args[1:], stdout, stderr)
+		case "restaurant":
+			return runRestaurant(ctx, args[1:], stdout, stderr)
 		}
 	}
 	m := NewMain(stderr)
