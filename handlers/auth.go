@@ -2,6 +2,9 @@ package handlers
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/url"
@@ -20,16 +23,17 @@ import (
 
 const (
 	sessionName = "tableside"
-	// sessionAge is how long a login lasts: a floor tablet stays signed in
-	// through a month of shifts.
-	sessionAge = 30 * 24 * time.Hour
-	staffKey   = "staff" // echo.Context key of the signed-in *staff
+	staffKey    = "staff" // echo.Context key of the signed-in *staff
+	// anonCookie binds the CSRF token of forms filled in before signing in
+	// (the login form) to this browser.
+	anonCookie = "_csrf"
 )
 
-// staff is the signed-in user and where they work, loaded on every staff
-// request so that a removed manager loses access at once.
+// staff is the signed-in user, their session and where they work, loaded
+// on every staff request so that a removed manager loses access at once.
 type staff struct {
 	user        store.User
+	session     store.Session
 	memberships []store.Membership
 }
 
@@ -44,12 +48,13 @@ func (s *staff) role(slug string) (store.Membership, bool) {
 }
 
 // newSessionStore signs and encrypts session cookies with key (64 bytes: 32 to
-// sign, 32 to encrypt).
+// sign, 32 to encrypt). The cookie holds only the session's token; the
+// session itself is a row (store.Session).
 func newSessionStore(key []byte, secure bool) *sessions.CookieStore {
 	s := sessions.NewCookieStore(key[:32], key[32:64])
-	s.Options = &sessions.Options{Path: "/", MaxAge: int(sessionAge / time.Second), HttpOnly: true,
+	s.Options = &sessions.Options{Path: "/", MaxAge: int(store.SessionMax / time.Second), HttpOnly: true,
 		Secure: secure, SameSite: http.SameSiteLaxMode}
-	s.MaxAge(int(sessionAge / time.Second))
+	s.MaxAge(int(store.SessionMax / time.Second))
 	return s
 }
 
@@ -65,21 +70,78 @@ func sessionKey(ctx context.Context, cfg Config, db *store.DB) ([]byte, error) {
 	return db.Secret(ctx, "session", 64)
 }
 
-// csrf protects every staff form: Echo's middleware checks the browser's
-// Sec-Fetch-Site header, or else a token in the form against its cookie.
+// session loads the signed-in staff member when the request's cookie names a
+// live session; requireStaff then insists on one.
+func (h *Handler) session(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		sess, _ := h.sessions.Get(c.Request(), sessionName) // a bad cookie is no session
+		token, _ := sess.Values["sid"].(string)
+		if token == "" {
+			return next(c)
+		}
+		ctx := c.Request().Context()
+		s, u, err := h.db.SessionByToken(ctx, token, c.RealIP())
+		if errors.Is(err, store.ErrNotFound) {
+			return next(c)
+		}
+		if err != nil {
+			return err
+		}
+		ms, err := h.db.Memberships(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		c.Set(staffKey, &staff{user: u, session: s, memberships: ms})
+		return next(c)
+	}
+}
+
+// csrf protects every staff form with a token bound to the session (to an
+// anonymous cookie of its own before signing in): an HMAC of its id under
+// the server's key, so that a cookie planted from a sibling host cannot make
+// a token that passes. Requests the browser says come from another site,
+// even a sibling (Sec-Fetch-Site), are refused outright.
 func (h *Handler) csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "header:X-CSRF-Token,form:csrf", // scripts send JSON with the header
-		CookieName:     "_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSecure:   h.secure,
-		CookieSameSite: http.SameSiteLaxMode,
-		CookieMaxAge:   int(sessionAge / time.Second),
-		ErrorHandler: func(err error, c echo.Context) error {
-			return echo.NewHTTPError(http.StatusForbidden).SetInternal(err)
-		},
-	})
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			var bound string
+			if s, ok := c.Get(staffKey).(*staff); ok {
+				bound = "session " + s.session.ID
+			} else {
+				bound = "anonymous " + h.anonID(c)
+			}
+			mac := hmac.New(sha256.New, h.csrfKey)
+			mac.Write([]byte(bound))
+			token := base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+			c.Set("csrf", token)
+			switch c.Request().Method {
+			case http.MethodGet, http.MethodHead, http.MethodOptions:
+				return next(c)
+			}
+			if site := c.Request().Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+				return echo.NewHTTPError(http.StatusForbidden).SetInternal(errors.New("csrf: a request from " + site))
+			}
+			sent := c.Request().Header.Get("X-CSRF-Token") // scripts send JSON with the header
+			if sent == "" {
+				sent = c.FormValue("csrf")
+			}
+			if !hmac.Equal([]byte(sent), []byte(token)) {
+				return echo.NewHTTPError(http.StatusForbidden).SetInternal(errors.New("csrf: the token does not match"))
+			}
+			return next(c)
+		}
+	}
+}
+
+// anonID is this browser's anonymous id, from its cookie or made now.
+func (h *Handler) anonID(c echo.Context) string {
+	if ck, err := c.Cookie(anonCookie); err == nil && keyRE.MatchString(ck.Value) {
+		return ck.Value
+	}
+	id := store.NewToken()
+	c.SetCookie(&http.Cookie{Name: anonCookie, Value: id, Path: "/", HttpOnly: true, Secure: h.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(24 * time.Hour / time.Second)})
+	return id
 }
 
 // csrfToken is the token a form of this request must carry.
@@ -92,24 +154,9 @@ func csrfToken(c echo.Context) string {
 // login page, remembering where they were going.
 func (h *Handler) requireStaff(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		sess, _ := h.sessions.Get(c.Request(), sessionName) // a bad cookie is a new session
-		id, _ := sess.Values["user"].(int64)
-		if id == 0 {
+		if _, ok := c.Get(staffKey).(*staff); !ok {
 			return h.toLogin(c)
 		}
-		ctx := c.Request().Context()
-		u, err := h.db.UserByID(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return h.toLogin(c)
-		}
-		if err != nil {
-			return err
-		}
-		ms, err := h.db.Memberships(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		c.Set(staffKey, &staff{user: u, memberships: ms})
 		return next(c)
 	}
 }
@@ -186,7 +233,8 @@ func (h *Handler) LoginForm(c echo.Context) error {
 // cookie planted before the login can ride on it.
 func (h *Handler) Login(c echo.Context) error {
 	email := strings.TrimSpace(c.FormValue("email"))
-	u, err := h.db.CheckPassword(c.Request().Context(), email, c.FormValue("password"))
+	ctx := c.Request().Context()
+	u, err := h.db.CheckPassword(ctx, email, c.FormValue("password"))
 	if errors.Is(err, store.ErrNotFound) {
 		return h.renderLogin(c, http.StatusUnauthorized, email, "That email and password don't match an account.")
 	}
@@ -197,12 +245,16 @@ func (h *Handler) Login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sess := sessions.NewSession(h.sessions, sessionName)
-	opts := *h.sessions.Options
-	sess.Options, sess.IsNew = &opts, true
-	sess.Values["user"] = u.ID
-	sess.Values["at"] = h.now().Unix()
-	if err := sess.Save(c.Request(), c.Response()); err != nil {
+	if old, ok := c.Get(staffKey).(*staff); ok {
+		if err := h.db.EndSession(ctx, old.session.ID); err != nil {
+			return err
+		}
+	}
+	token, _, err := h.db.CreateSession(ctx, u.ID, c.Request().UserAgent(), c.RealIP())
+	if err != nil {
+		return err
+	}
+	if err := h.saveSessionCookie(c, token); err != nil {
 		return err
 	}
 	next := localPath(c.FormValue("next"))
@@ -212,13 +264,28 @@ func (h *Handler) Login(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
-// Logout ends the session: POST /logout.
-func (h *Handler) Logout(c echo.Context) error {
+// saveSessionCookie sets the session cookie to token, or expires it ("").
+func (h *Handler) saveSessionCookie(c echo.Context, token string) error {
 	sess := sessions.NewSession(h.sessions, sessionName)
 	opts := *h.sessions.Options
-	opts.MaxAge = -1
-	sess.Options = &opts
-	if err := sess.Save(c.Request(), c.Response()); err != nil {
+	sess.Options, sess.IsNew = &opts, true
+	if token == "" {
+		opts.MaxAge = -1
+	} else {
+		sess.Values["sid"] = token
+	}
+	return sess.Save(c.Request(), c.Response())
+}
+
+// Logout ends the session, on the server too, so a copy of the cookie no
+// longer works: POST /logout.
+func (h *Handler) Logout(c echo.Context) error {
+	if s, ok := c.Get(staffKey).(*staff); ok {
+		if err := h.db.EndSession(c.Request().Context(), s.session.ID); err != nil {
+			return err
+		}
+	}
+	if err := h.saveSessionCookie(c, ""); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/login")

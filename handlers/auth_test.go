@@ -239,7 +239,7 @@ func TestLoginLockout(t *testing.T) {
 	cl.get("/login")
 	for i := range store.MaxLoginFailures {
 		// Each guess from another address: the per-address limit never bites.
-		req := httptestPost("/login", url.Values{"email": {"sam@test.example"}, "password": {"guess"}, "csrf": {cl.jar["_csrf"].Value}})
+		req := httptestPost("/login", url.Values{"email": {"sam@test.example"}, "password": {"guess"}, "csrf": {cl.csrf()}})
 		req.RemoteAddr = "203.0.113." + strconv.Itoa(i+1) + ":40000"
 		if rec := cl.request(req); rec.Code != http.StatusUnauthorized {
 			t.Fatalf("guess %d: %d", i+1, rec.Code)

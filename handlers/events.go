@@ -67,13 +67,32 @@ func (h *Handler) FloorEvents(c echo.Context) error {
 		sub.Close()
 		return err
 	}
-	viewer := views.CardViewer{Restaurant: r, CSRF: csrfToken(c), Staff: staff, Me: staffOf(c).user.ID}
+	me := staffOf(c)
+	viewer := views.CardViewer{Restaurant: r, CSRF: csrfToken(c), Staff: staff, Me: me.user.ID}
+	gen := h.db.AccessGeneration()
 	return h.serveStream(c, sub.Close, func(s *stream) {
 		if behind > maxReplay {
 			s.send(0, "reload", map[string]int{"missed": behind})
 			return
 		}
 		h.follow(s, sub, func() (bool, error) {
+			// Someone may have lost access since the stream began (signed
+			// out, removed): if it is this viewer, the stream ends here and
+			// the page reloads, to the login page or a "not found".
+			if g := h.db.AccessGeneration(); g != gen {
+				gen = g
+				live, err := h.db.SessionLive(s.ctx, me.session.ID)
+				if err != nil {
+					return false, err
+				}
+				isStaff, err := h.db.IsStaff(s.ctx, me.user.ID, r.ID)
+				if err != nil {
+					return false, err
+				}
+				if !live || !isStaff {
+					return true, s.send(0, "reload", map[string]string{"reason": "access ended"})
+				}
+			}
 			for {
 				evs, err := h.db.EventsAfter(s.ctx, r.ID, last, eventBatch)
 				if err != nil {

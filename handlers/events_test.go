@@ -291,7 +291,7 @@ func TestFloorActionsForTheScript(t *testing.T) {
 	}
 	jsonPost := func(target string, form url.Values) (int, map[string]any) {
 		t.Helper()
-		form.Set("csrf", cl.jar["_csrf"].Value)
+		form.Set("csrf", cl.csrf())
 		req := httptestPost(target, form)
 		req.Header.Set("Accept", "application/json")
 		rec := cl.request(req)
@@ -348,7 +348,7 @@ func TestHungUpRequestsStillReachTheFloor(t *testing.T) {
 	var answered int
 	for i := range n {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(i%7)*150*time.Microsecond)
-		form := url.Values{"table": {table}, "note": {"hung up " + strconv.Itoa(i)}, "key": {store.NewToken()}, "csrf": {cl.jar["_csrf"].Value}}
+		form := url.Values{"table": {table}, "note": {"hung up " + strconv.Itoa(i)}, "key": {store.NewToken()}, "csrf": {cl.csrf()}}
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, posts.URL+"/floor/in-person?r=harbour", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Cookie", cookie)

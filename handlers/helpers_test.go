@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -100,11 +101,18 @@ func (a *app) staff(t testing.TB, r store.Restaurant, email, name string, role s
 	return u
 }
 
-// client is a browser: it keeps cookies and puts the CSRF token in its forms.
+// client is a browser: it keeps cookies and puts the CSRF token of the last
+// page it read in its forms.
 type client struct {
-	a   *app
-	jar map[string]*http.Cookie
+	a     *app
+	jar   map[string]*http.Cookie
+	token string
 }
+
+var tokenField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// csrf is the CSRF token of the last page the client read.
+func (cl *client) csrf() string { return cl.token }
 
 func (a *app) client() *client { return &client{a: a, jar: map[string]*http.Cookie{}} }
 
@@ -121,6 +129,11 @@ func (cl *client) requestTo(w http.ResponseWriter, req *http.Request) {
 		req.AddCookie(c)
 	}
 	cl.a.e.ServeHTTP(w, req)
+	if rec, ok := w.(*httptest.ResponseRecorder); ok {
+		if m := tokenField.FindStringSubmatch(rec.Body.String()); m != nil {
+			cl.token = m[1]
+		}
+	}
 	for _, c := range (&http.Response{Header: w.Header()}).Cookies() {
 		if c.MaxAge < 0 {
 			delete(cl.jar, c.Name)
@@ -138,10 +151,8 @@ func (cl *client) get(target string) *httptest.ResponseRecorder {
 // names its own.
 func (cl *client) post(target string, form url.Values) *httptest.ResponseRecorder {
 	form = cloneForm(form)
-	if _, ok := form["csrf"]; !ok {
-		if c := cl.jar["_csrf"]; c != nil {
-			form.Set("csrf", c.Value)
-		}
+	if _, ok := form["csrf"]; !ok && cl.token != "" {
+		form.Set("csrf", cl.token)
 	}
 	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -157,6 +168,7 @@ func (a *app) login(t testing.TB, email string) *client {
 	if rec.Code != http.StatusSeeOther || cl.jar["tableside"] == nil {
 		t.Fatalf("login %s: %d\n%s", email, rec.Code, rec.Body)
 	}
+	cl.get(rec.Header().Get("Location")) // a page with the session's CSRF token
 	return cl
 }
 

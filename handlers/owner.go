@@ -54,7 +54,7 @@ func (h *Handler) Overview(c echo.Context) error {
 func settingsModel(r store.Restaurant) views.Settings {
 	return views.Settings{
 		Restaurant: r.Name, Action: restaurantPath(r) + "/settings",
-		Basics: views.Basics{Name: r.Name, TimeZone: r.TimeZone, Currency: r.Currency, Languages: r.Languages, Default: r.Languages[0]},
+		Basics:    views.Basics{Name: r.Name, TimeZone: r.TimeZone, Currency: r.Currency, Languages: r.Languages, Default: r.Languages[0]},
 		MaxRating: r.Rules.MaxRating, UrgentTags: r.Rules.UrgentTags, AtTable: r.Rules.AtTable,
 		EscalateMins: strconv.FormatFloat(r.Rules.EscalateAfter.Minutes(), 'f', -1, 64),
 		VoiceLow:     percentInput(r.VoiceRate.Low), VoiceCentral: percentInput(r.VoiceRate.Central),

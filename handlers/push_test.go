@@ -51,8 +51,8 @@ func phoneKeys(t *testing.T) (p256dh, auth string) {
 func (cl *client) postJSON(target, body string, withToken bool) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	if c := cl.jar["_csrf"]; c != nil && withToken {
-		req.Header.Set("X-CSRF-Token", c.Value)
+	if withToken {
+		req.Header.Set("X-CSRF-Token", cl.csrf())
 	}
 	return cl.request(req)
 }

@@ -72,6 +72,7 @@ type Handler struct {
 	css       string
 	icon      string
 	sessions  *sessions.CookieStore
+	csrfKey   []byte // signs CSRF tokens
 	secure    bool
 	pingEvery time.Duration
 	now       func() time.Time // Config.Now
@@ -117,6 +118,9 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 		return nil, err
 	}
 	h.sessions = newSessionStore(key, h.secure)
+	if h.csrfKey, err = db.Secret(context.Background(), "csrf", 32); err != nil {
+		return nil, err
+	}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -164,14 +168,15 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.GET("/r/:receipt", h.Receipt)
 	e.GET("/r/:receipt/events", h.ReceiptEvents)
 
-	// Staff sign-in. Every staff form carries a CSRF token.
+	// Staff sign-in. Every staff form carries a CSRF token, bound to the
+	// session (or, before signing in, to a cookie of its own).
 	csrf := h.csrf()
-	e.GET("/login", h.LoginForm, csrf)
-	e.POST("/login", h.Login, h.loginLimiter(), csrf)
-	e.POST("/logout", h.Logout, csrf)
+	e.GET("/login", h.LoginForm, h.session, csrf)
+	e.POST("/login", h.Login, h.loginLimiter(), h.session, csrf)
+	e.POST("/logout", h.Logout, h.session, csrf)
 
 	// The floor: managers and owners of the restaurant.
-	floor := e.Group("/floor", csrf, h.requireStaff)
+	floor := e.Group("/floor", h.session, h.requireStaff, csrf)
 	floor.GET("", h.Floor)
 	floor.GET("/events", h.FloorEvents)
 	floor.POST("/alerts/:id/ack", h.Acknowledge)
@@ -185,20 +190,20 @@ func (h *Handler) routes(e *echo.Echo) {
 	floor.POST("/notifications", h.SaveNotifyPrefs)
 
 	// Guests served per day, for the response rate: managers and owners.
-	e.GET("/covers", h.CoversForm, csrf, h.requireStaff)
-	e.POST("/covers", h.CoversSave, csrf, h.requireStaff)
-	e.POST("/covers/import", h.CoversImport, middleware.BodyLimit(importLimit), csrf, h.requireStaff)
+	e.GET("/covers", h.CoversForm, h.session, h.requireStaff, csrf)
+	e.POST("/covers", h.CoversSave, h.session, h.requireStaff, csrf)
+	e.POST("/covers/import", h.CoversImport, middleware.BodyLimit(importLimit), h.session, h.requireStaff, csrf)
 
 	// Owners' reading: the weekly summary and its exports, for one restaurant
 	// (?r=SLUG) or all they own.
-	e.GET("/summary", h.Summary, csrf, h.requireStaff)
-	e.GET("/summary.csv", h.SummaryCSV, csrf, h.requireStaff)
-	e.GET("/responses.csv", h.ResponsesCSV, csrf, h.requireStaff)
+	e.GET("/summary", h.Summary, h.session, h.requireStaff, csrf)
+	e.GET("/summary.csv", h.SummaryCSV, h.session, h.requireStaff, csrf)
+	e.GET("/responses.csv", h.ResponsesCSV, h.session, h.requireStaff, csrf)
 
 	// A restaurant's setup: its owners only; for anyone else it does not exist.
-	e.GET("/restaurants/new", h.NewRestaurantForm, csrf, h.requireStaff)
-	e.POST("/restaurants/new", h.NewRestaurant, csrf, h.requireStaff)
-	owner := e.Group("/restaurants/:slug", csrf, h.requireStaff, h.requireOwner)
+	e.GET("/restaurants/new", h.NewRestaurantForm, h.session, h.requireStaff, csrf)
+	e.POST("/restaurants/new", h.NewRestaurant, h.session, h.requireStaff, csrf)
+	owner := e.Group("/restaurants/:slug", h.session, h.requireStaff, csrf, h.requireOwner)
 	owner.GET("", h.Overview)
 	owner.GET("/tables", h.TablesList)
 	owner.POST("/tables", h.TableAdd)

@@ -192,7 +192,7 @@ func TestSecurityOpenRedirect(t *testing.T) {
 		cl := a.client()
 		cl.get("/login?next=" + url.QueryEscape(next))
 		req := httptestPost("/login", url.Values{"email": {"owner@test.example"}, "password": {testPassword}, "next": {next},
-			"csrf": {cl.jar["_csrf"].Value}})
+			"csrf": {cl.csrf()}})
 		req.RemoteAddr = "198.51.100." + strconv.Itoa(i+1) + ":40000" // a guesser from many addresses
 		rec := cl.request(req)
 		loc := rec.Header().Get("Location")

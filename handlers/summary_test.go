@@ -170,7 +170,7 @@ func TestCoversForm(t *testing.T) {
 	// An uploaded file, as a browser sends it.
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
-	mw.WriteField("csrf", sam.jar["_csrf"].Value)
+	mw.WriteField("csrf", sam.csrf())
 	fw, _ := mw.CreateFormFile("file", "covers.csv")
 	fw.Write([]byte("2026-09-01,80\r\n2026-09-02,85\r\n"))
 	mw.Close()

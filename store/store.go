@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -58,6 +59,9 @@ type DB struct {
 	dummyOnce    sync.Once
 	dummy        []byte
 	passwordCost int
+
+	// accessGen moves on whenever someone may have lost access (sessions.go).
+	accessGen atomic.Int64
 }
 
 // statements are the queries of the survey's hot path, prepared once: SQLite's

@@ -197,10 +197,19 @@ func (db *DB) Staff(ctx context.Context, restaurantID int64) ([]StaffMember, err
 	return staff, err
 }
 
+// IsStaff reports whether a user still works at a restaurant.
+func (db *DB) IsStaff(ctx context.Context, userID, restaurantID int64) (bool, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE user_id = ? AND restaurant_id = ?`,
+		userID, restaurantID).Scan(&n)
+	return n > 0, dbError(err)
+}
+
 // RemoveMembership takes a manager out of a restaurant. Owners are not removed
 // this way, so a restaurant always keeps its owner.
+// They lose access at once: their open floor streams are told to check.
 func (db *DB) RemoveMembership(ctx context.Context, restaurantID, userID int64) error {
-	return db.update(ctx, func(tx *Tx) error {
+	err := db.update(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE restaurant_id = ? AND user_id = ? AND role = 'manager'`,
 			restaurantID, userID)
 		if err != nil {
@@ -211,4 +220,8 @@ func (db *DB) RemoveMembership(ctx context.Context, restaurantID, userID int64) 
 		}
 		return nil
 	})
+	if err == nil {
+		db.accessChanged(restaurantID)
+	}
+	return err
 }

@@ -31,7 +31,7 @@ type alertLoad struct {
 var markRE = regexp.MustCompile(`load-(\d+)-`)
 
 func (l *alertLoad) run(ctx context.Context, stdout io.Writer) error {
-	cookie, err := login(l.base, l.site.Email, rushPassword)
+	cookie, _, err := login(l.base, l.site.Email, rushPassword)
 	if err != nil {
 		return err
 	}
@@ -159,38 +159,52 @@ func followFloor(ctx context.Context, base, slug, cookie string, ready chan<- er
 	}
 }
 
-// login signs in over HTTP and returns the Cookie header of the session.
-func login(base, email, password string) (string, error) {
+// csrfField is the CSRF token in a page's forms.
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// login signs in over HTTP as a browser does and returns the Cookie header
+// of the session and the CSRF token of its forms (read from the floor page:
+// it is bound to the session).
+func login(base, email, password string) (cookie, csrf string, err error) {
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := client.Get(base + "/login")
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
+	page, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	var csrf *http.Cookie
-	for _, c := range res.Cookies() {
-		if c.Name == "_csrf" {
-			csrf = c
-		}
+	token := csrfField.FindSubmatch(page)
+	if token == nil {
+		return "", "", fmt.Errorf("login: no CSRF token on the page")
 	}
-	if csrf == nil {
-		return "", fmt.Errorf("login: no CSRF cookie")
-	}
-	form := url.Values{"email": {email}, "password": {password}, "csrf": {csrf.Value}}
+	form := url.Values{"email": {email}, "password": {password}, "csrf": {string(token[1])}}
 	req, _ := http.NewRequest(http.MethodPost, base+"/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(csrf)
+	for _, c := range res.Cookies() {
+		req.AddCookie(c)
+	}
 	res, err = client.Do(req)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	res.Body.Close()
 	if res.StatusCode != http.StatusSeeOther {
-		return "", fmt.Errorf("login: %s", res.Status)
+		return "", "", fmt.Errorf("login: %s", res.Status)
 	}
-	parts := []string{"_csrf=" + csrf.Value}
+	var parts []string
 	for _, c := range res.Cookies() {
 		parts = append(parts, c.Name+"="+c.Value)
 	}
-	return strings.Join(parts, "; "), nil
+	cookie = strings.Join(parts, "; ")
+	req, _ = http.NewRequest(http.MethodGet, base+"/floor", nil)
+	req.Header.Set("Cookie", cookie)
+	if res, err = client.Do(req); err != nil {
+		return "", "", err
+	}
+	page, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if token = csrfField.FindSubmatch(page); token == nil {
+		return "", "", fmt.Errorf("login: the floor (%s) has no CSRF token", res.Status)
+	}
+	return cookie, string(token[1]), nil
 }

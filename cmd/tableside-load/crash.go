@@ -80,7 +80,7 @@ func runCrash(ctx context.Context, binary, file string, kills int, seed uint64) 
 		url := srv.URL
 		base.Store(&url)
 		if !started {
-			if tablet.cookie, err = login(srv.URL, sites[0].Email, rushPassword); err != nil {
+			if tablet.cookie, _, err = login(srv.URL, sites[0].Email, rushPassword); err != nil {
 				srv.kill()
 				return rep, err
 			}

@@ -318,16 +318,11 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 func (r *rush) run(ctx context.Context) error {
 	r.endpoints, r.receipts, r.answered = map[string]*result{}, map[string]string{}, map[int]time.Time{}
 	for i := range r.sites {
-		cookie, err := login(r.base, r.sites[i].Email, rushPassword)
+		cookie, csrf, err := login(r.base, r.sites[i].Email, rushPassword)
 		if err != nil {
 			return err
 		}
-		r.sites[i].Cookie = cookie
-		for _, part := range strings.Split(cookie, "; ") {
-			if v, ok := strings.CutPrefix(part, "_csrf="); ok {
-				r.sites[i].csrf = v
-			}
-		}
+		r.sites[i].Cookie, r.sites[i].csrf = cookie, csrf
 	}
 	streams, stopStreams := context.WithCancel(ctx)
 	defer stopStreams()

@@ -123,7 +123,7 @@ func TestShutdownWithStreamsOpen(t *testing.T) {
 			srv.kill()
 		}
 	}()
-	cookie, err := login(srv.URL, sites[0].Email, rushPassword)
+	cookie, _, err := login(srv.URL, sites[0].Email, rushPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

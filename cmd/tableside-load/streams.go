@@ -28,7 +28,7 @@ func runStreams(ctx context.Context, stdout io.Writer, binary, file string, n in
 	}
 	db.Close()
 	defer srv.stop()
-	cookie, err := login(srv.URL, site.Email, rushPassword)
+	cookie, _, err := login(srv.URL, site.Email, rushPassword)
 	if err != nil {
 		return err
 	}

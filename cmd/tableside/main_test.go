@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -30,6 +31,40 @@ func startMain(t *testing.T, db string, args ...string) *Main {
 }
 
 var keyField = regexp.MustCompile(`name="key" value="([A-Za-z0-9_-]+)"`)
+
+// newBrowser is an HTTP client that keeps cookies and does not follow
+// redirects, so a test sees each one.
+func newBrowser(t *testing.T) *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// signIn fills in the login form as a browser does and returns the answer
+// (a redirect to next, or the form again).
+func signIn(t *testing.T, client *http.Client, base, email, password, next string) *http.Response {
+	t.Helper()
+	res, err := client.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	csrf := csrfField.FindSubmatch(page)
+	if csrf == nil {
+		t.Fatalf("no CSRF token on the login page:\n%s", page)
+	}
+	res, err = client.PostForm(base+"/login", url.Values{"email": {email}, "password": {password}, "csrf": {string(csrf[1])}, "next": {next}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
+}
 
 // submitSurvey opens a table's survey as a phone would, sends form with the
 // page's key, and returns the receipt's path.
@@ -171,39 +206,20 @@ func TestUserAdd(t *testing.T) {
 
 	m = startMain(t, db)
 	t.Cleanup(func() { m.Close() })
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := client.Get(m.URL() + "/login")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	var csrf *http.Cookie
-	for _, c := range res.Cookies() {
-		if c.Name == "_csrf" {
-			csrf = c
-		}
-	}
-	form := url.Values{"email": {"kim@demo.test"}, "password": {password}, "csrf": {csrf.Value}}
-	req, _ := http.NewRequest(http.MethodPost, m.URL()+"/login", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(csrf)
-	res, err = client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
+	client := newBrowser(t)
+	res := signIn(t, client, m.URL(), "kim@demo.test", password, "")
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/floor" {
 		t.Fatalf("login with the printed password: %d %q", res.StatusCode, res.Header.Get("Location"))
 	}
-	// A restart keeps the session: its key lives in the database.
+	// A restart keeps the session: it lives in the database.
 	cookies := res.Cookies()
 	m.Close()
 	m = startMain(t, db)
-	req, _ = http.NewRequest(http.MethodGet, m.URL()+"/floor", nil)
+	req, _ := http.NewRequest(http.MethodGet, m.URL()+"/floor", nil)
 	for _, c := range cookies {
 		req.AddCookie(c)
 	}
-	res, err = client.Do(req)
+	res, err := (&http.Client{}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -64,20 +62,12 @@ func TestRestaurantSetup(t *testing.T) {
 	}
 	m := startMain(t, db)
 	defer m.Close()
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar}
-	res, err := client.Get(m.URL() + "/login")
-	if err != nil {
-		t.Fatal(err)
+	client := newBrowser(t)
+	res := signIn(t, client, m.URL(), "amelie@lumiere.example", password[1], "/restaurants/cafe-lumiere/settings")
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/restaurants/cafe-lumiere/settings" {
+		t.Fatalf("sign in: %d %q", res.StatusCode, res.Header.Get("Location"))
 	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
-	if csrf == nil {
-		t.Fatalf("no CSRF token on the login page:\n%s", page)
-	}
-	res, err = client.PostForm(m.URL()+"/login", url.Values{"email": {"amelie@lumiere.example"}, "password": {password[1]},
-		"csrf": {string(csrf[1])}, "next": {"/restaurants/cafe-lumiere/settings"}})
+	res, err = client.Get(m.URL() + "/restaurants/cafe-lumiere/settings")
 	if err != nil {
 		t.Fatal(err)
 	}
