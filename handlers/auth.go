@@ -233,8 +233,7 @@ func (h *Handler) LoginForm(c echo.Context) error {
 // cookie planted before the login can ride on it.
 func (h *Handler) Login(c echo.Context) error {
 	email := strings.TrimSpace(c.FormValue("email"))
-	ctx := c.Request().Context()
-	u, err := h.db.CheckPassword(ctx, email, c.FormValue("password"))
+	u, err := h.db.CheckPassword(c.Request().Context(), email, c.FormValue("password"))
 	if errors.Is(err, store.ErrNotFound) {
 		return h.renderLogin(c, http.StatusUnauthorized, email, "That email and password don't match an account.")
 	}
@@ -245,6 +244,17 @@ func (h *Handler) Login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	next := localPath(c.FormValue("next"))
+	if next == "" {
+		next = "/floor"
+	}
+	return h.signIn(c, u, next)
+}
+
+// signIn starts a new session for the user in this browser (ending the one
+// it had) and goes on to next.
+func (h *Handler) signIn(c echo.Context, u store.User, next string) error {
+	ctx := c.Request().Context()
 	if old, ok := c.Get(staffKey).(*staff); ok {
 		if err := h.db.EndSession(ctx, old.session.ID); err != nil {
 			return err
@@ -256,10 +266,6 @@ func (h *Handler) Login(c echo.Context) error {
 	}
 	if err := h.saveSessionCookie(c, token); err != nil {
 		return err
-	}
-	next := localPath(c.FormValue("next"))
-	if next == "" {
-		next = "/floor"
 	}
 	return c.Redirect(http.StatusSeeOther, next)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -256,9 +257,10 @@ func TestLoginLockout(t *testing.T) {
 }
 
 // TestInvitingStaffRevealsNothingAndDemotesNoOne: an owner who invites an
-// email that already has an account elsewhere sees only what they typed, not
-// that person's name, and the person's floor still opens on the restaurant
-// they worked in first; inviting a co-owner as a manager leaves them owner.
+// email that already has an account elsewhere sees exactly what inviting a
+// new email shows (what they typed and a link), never that person's name;
+// nothing changes for the person until they accept, signed in as that
+// email; accepting as a manager leaves a co-owner owner.
 func TestInvitingStaffRevealsNothingAndDemotesNoOne(t *testing.T) {
 	a := newApp(t, handlers.Config{})
 	ctx := context.Background()
@@ -267,20 +269,90 @@ func TestInvitingStaffRevealsNothingAndDemotesNoOne(t *testing.T) {
 	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
 	a.staff(t, a.restaurant, "ada@test.example", "Ada Co-Owner", store.RoleOwner)
 	owner := a.login(t, "owner@test.example")
-	rec := owner.post("/restaurants/harbour/staff", url.Values{"email": {"kim@test.example"}})
-	if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "Secret-Surname") {
-		t.Fatalf("inviting someone with an account elsewhere: %d, shows their name: %v", rec.Code, strings.Contains(rec.Body.String(), "Secret-Surname"))
+	link := regexp.MustCompile(`/invite/[A-Za-z0-9_-]+`)
+	invite := func(email, name string) (string, string) {
+		rec := owner.post("/restaurants/harbour/staff", url.Values{"email": {email}, "name": {name}})
+		body := rec.Body.String()
+		if rec.Code != http.StatusOK || !strings.Contains(body, name) {
+			t.Fatalf("inviting %s: %d\n%s", email, rec.Code, body)
+		}
+		return link.FindString(body), strings.NewReplacer(email, "EMAIL", name, "NAME").Replace(link.ReplaceAllString(body, "LINK"))
+	}
+	kimLink, known := invite("kim@test.example", "Kim")
+	_, unknown := invite("nobody-yet@test.example", "Noor")
+	if strings.Contains(known, "Secret-Surname") || known != unknown {
+		t.Fatal("inviting an email with an account shows something inviting a new one does not")
 	}
 	kim := a.login(t, "kim@test.example")
 	if floor := kim.get("/floor").Body.String(); !strings.Contains(floor, "Aardvark Café · Floor") {
 		t.Fatal("an invitation changed where Kim's floor opens")
 	}
-	rec = owner.post("/restaurants/harbour/staff", url.Values{"email": {"ada@test.example"}})
-	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "owner of this restaurant already") {
-		t.Fatalf("inviting a co-owner: %d", rec.Code)
+	if rec := kim.get("/floor?r=harbour"); rec.Code != http.StatusNotFound {
+		t.Fatalf("Kim works at Harbour before accepting: %d", rec.Code)
+	}
+	// Someone else signed in cannot take Kim's invitation.
+	if rec := owner.post(kimLink, nil); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "This invitation is for kim@test.example") {
+		t.Fatalf("accepting someone else's invitation: %d", rec.Code)
+	}
+	kim.get(kimLink)
+	if rec := kim.post(kimLink, nil); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/floor?r=harbour" {
+		t.Fatalf("Kim accepts: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := kim.get("/floor?r=harbour"); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Harbour Kitchen · Floor") {
+		t.Fatalf("Kim's floor at Harbour after accepting: %d", rec.Code)
+	}
+	if rec := kim.post(kimLink, nil); rec.Code != http.StatusNotFound {
+		t.Fatalf("an invitation accepted twice: %d", rec.Code)
+	}
+	// Harbour knows Kim by the name the owner typed.
+	if staff := owner.get("/restaurants/harbour/staff").Body.String(); strings.Contains(staff, "Secret-Surname") || !strings.Contains(staff, "<b>Kim</b>") {
+		t.Fatal("the staff page shows Kim's own account name")
+	}
+	adaLink, _ := invite("ada@test.example", "Ada")
+	ada := a.login(t, "ada@test.example")
+	ada.get(adaLink)
+	if rec := ada.post(adaLink, nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("Ada accepts: %d", rec.Code)
 	}
 	if m, _ := a.db.Memberships(ctx, mustUser(t, a, "ada@test.example")); len(m) != 1 || m[0].Role != store.RoleOwner {
 		t.Fatalf("the co-owner is now %+v", m)
+	}
+}
+
+// TestInvitationMakesAnAccount: someone new accepts by choosing a name and a
+// password (not a common one), and is signed in at the restaurant's floor;
+// names with control characters are refused.
+func TestInvitationMakesAnAccount(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+	owner := a.login(t, "owner@test.example")
+	if rec := owner.post("/restaurants/harbour/staff", url.Values{"email": {"noor@test.example"}, "name": {"Noor\r\nBcc: x@evil.example"}}); rec.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(rec.Body.String(), "one line") {
+		t.Fatalf("a CR/LF name: %d", rec.Code)
+	}
+	if rec := owner.post("/restaurants/harbour/staff", url.Values{"email": {"noor@test.example"}, "name": {strings.Repeat("N", 81)}}); rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("an 81-character name: %d", rec.Code)
+	}
+	rec := owner.post("/restaurants/harbour/staff", url.Values{"email": {"noor@test.example"}, "name": {"Noor"}})
+	link := regexp.MustCompile(`/invite/[A-Za-z0-9_-]+`).FindString(rec.Body.String())
+	noor := a.client()
+	if body := noor.get(link).Body.String(); !strings.Contains(body, "Join Harbour Kitchen") || !strings.Contains(body, "noor@test.example") {
+		t.Fatalf("the invitation page:\n%s", body)
+	}
+	rec = noor.post(link, url.Values{"name": {"Noor Haddad"}, "new_password": {"password123"}, "confirm_password": {"password123"}})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "too easy to guess") || !strings.Contains(rec.Body.String(), `value="Noor Haddad"`) {
+		t.Fatalf("a common password: %d", rec.Code)
+	}
+	rec = noor.post(link, url.Values{"name": {"Noor Haddad"}, "new_password": {"lantern orbit pickle"}, "confirm_password": {"lantern orbit pickles"}})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "not the same") {
+		t.Fatalf("passwords that differ: %d", rec.Code)
+	}
+	rec = noor.post(link, url.Values{"name": {"Noor Haddad"}, "new_password": {"lantern orbit pickle"}, "confirm_password": {"lantern orbit pickle"}})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/floor?r=harbour" {
+		t.Fatalf("accept as someone new: %d %q\n%s", rec.Code, rec.Header().Get("Location"), rec.Body)
+	}
+	if rec := noor.get("/floor?r=harbour"); rec.Code != http.StatusOK {
+		t.Fatalf("Noor's floor: %d", rec.Code)
 	}
 }
 

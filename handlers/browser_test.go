@@ -436,8 +436,8 @@ func TestBrowserOwnerPages(t *testing.T) {
 	err = chromedp.Do(ctx, chromedp.Navigate(base+"/restaurants/harbour/staff"), chromedp.WaitVisible(chromedp.CSS(`#email`)),
 		chromedp.SendKeys(chromedp.CSS(`#name`), "Nia Manager"),
 		chromedp.SendKeys(chromedp.CSS(`#email`), "nia@test.example"),
-		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`.big-code`)))
+		chromedp.Click(chromedp.CSS(`main form:last-of-type button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.invite-link`)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,6 +43,31 @@ func floorPath(r store.Restaurant) string { return "/floor?r=" + url.QueryEscape
 // staffPage is the layout model of a staff page, with its navigation.
 func (h *Handler) staffPage(c echo.Context, title string, r store.Restaurant, current string) views.Page {
 	p := h.page(title)
+	p.Nav = h.restaurantNav(c, r, current)
+	return p
+}
+
+// staffNav is the navigation of a page about no one restaurant (the
+// account): the first restaurant's, or none.
+func (h *Handler) staffNav(c echo.Context, current string) *views.Nav {
+	s := staffOf(c)
+	if len(s.memberships) == 0 {
+		return &views.Nav{Name: s.user.Name, CSRF: csrfToken(c)}
+	}
+	return h.restaurantNav(c, s.memberships[0].Restaurant, current)
+}
+
+// staffZone is the time zone of a page about no one restaurant: the first
+// restaurant's, or UTC.
+func (h *Handler) staffZone(c echo.Context) *time.Location {
+	if s := staffOf(c); len(s.memberships) > 0 {
+		return s.memberships[0].Restaurant.Location()
+	}
+	return time.UTC
+}
+
+// restaurantNav is the navigation of a restaurant's staff pages.
+func (h *Handler) restaurantNav(c echo.Context, r store.Restaurant, current string) *views.Nav {
 	s := staffOf(c)
 	nav := &views.Nav{Name: s.user.Name, CSRF: csrfToken(c)}
 	add := func(label, url string) {
@@ -59,8 +84,7 @@ func (h *Handler) staffPage(c echo.Context, title string, r store.Restaurant, cu
 		add("Staff", base+"/staff")
 		add("Webhooks", base+"/webhooks")
 	}
-	p.Nav = nav
-	return p
+	return nav
 }
 
 // Floor is the floor tablet's page: GET /floor[?r=SLUG].

@@ -1,11 +1,10 @@
 package handlers
 
 import (
-	"cmp"
 	"crypto/rand"
-	"errors"
 	"math"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -245,45 +244,42 @@ func (h *Handler) StaffList(c echo.Context) error {
 	return h.renderStaff(c, http.StatusOK, ownedRestaurant(c), views.Staff{})
 }
 
-// StaffInvite adds a manager: POST /restaurants/:slug/staff. Someone new gets
-// an account with a generated password, shown to the owner once; someone with
-// an account keeps their password.
+// StaffInvite invites someone to manage the restaurant: POST
+// /restaurants/:slug/staff with name and email. The owner gets a link to
+// pass on (and, with SMTP, it is mailed too); the invited person accepts it
+// by signing in or by making an account. Whether the email has an account
+// already is not looked at, so the owner sees only what they typed.
 func (h *Handler) StaffInvite(c echo.Context) error {
 	r := ownedRestaurant(c)
 	ctx := c.Request().Context()
-	m := views.Staff{Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name"))}
-	u, err := h.db.UserByEmail(ctx, m.Email)
-	if errors.Is(err, store.ErrNotFound) {
-		m.Password = NewPassword()
-		u, err = h.db.CreateUser(ctx, m.Email, m.Name, m.Password)
-		if store.ErrorCode(err) == store.EInvalid {
-			field := "email"
-			if m.Name == "" {
-				field = "name"
-			}
-			m.Password = ""
-			m.Errors = views.FieldErrors{field: store.ErrorMessage(err)}
-			return h.renderStaff(c, http.StatusUnprocessableEntity, r, m)
-		}
+	m := views.Staff{Email: strings.TrimSpace(c.FormValue("email")), Name: c.FormValue("name"), Errors: views.FieldErrors{}}
+	if name, err := store.CheckPersonName(m.Name); err != nil {
+		m.Errors["name"] = store.ErrorMessage(err)
+	} else {
+		m.Name = name
 	}
-	if err != nil {
-		return err
+	if a, err := mail.ParseAddress(m.Email); err != nil || a.Address != m.Email {
+		m.Errors["email"] = "Enter an email address, like sam@example.com."
 	}
-	// Adding never demotes: an owner stays one, whatever else goes wrong.
-	// The restaurant knows them by what the owner typed: the name, or, for an
-	// existing account with no name typed, the email.
-	role, err := h.db.AddStaff(ctx, u.ID, r.ID, store.RoleManager, cmp.Or(m.Name, m.Email))
-	if err != nil {
-		return err
-	}
-	if role == store.RoleOwner {
-		m.Errors = views.FieldErrors{"email": "That's an owner of this restaurant already."}
+	if len(m.Errors) > 0 {
 		return h.renderStaff(c, http.StatusUnprocessableEntity, r, m)
 	}
-	// The owner sees what they typed, never the name of someone who already
-	// has an account (perhaps with another restaurant).
-	m.Invited, m.Email, m.Name = cmp.Or(m.Name, m.Email), "", ""
-	return h.renderStaff(c, http.StatusOK, r, m)
+	token, err := h.db.Invite(ctx, r.ID, staffOf(c).user.ID, m.Email, m.Name, store.RoleManager)
+	if err != nil {
+		return err
+	}
+	link := strings.TrimRight(h.cfg.BaseURL, "/") + "/invite/" + token
+	if h.cfg.Mail {
+		err := h.db.QueueEmail(ctx, r.ID, 0, store.EmailMessage{ToName: m.Name, To: m.Email,
+			Subject: "Join " + r.Name + " on Tableside",
+			Text: "Hello " + m.Name + ",\n\n" + staffOf(c).user.Name + " invites you to manage " + r.Name +
+				" on Tableside, where guests' feedback and calls for help reach the floor.\n\nAccept within a week:\n\n" + link + "\n"})
+		if err != nil {
+			return err
+		}
+		h.notifier.Wake()
+	}
+	return h.renderStaff(c, http.StatusOK, r, views.Staff{Invited: m.Name, InvitedEmail: m.Email, Link: link, Mailed: h.cfg.Mail})
 }
 
 // StaffRemove takes a manager off the restaurant; they lose access at once:

@@ -22,6 +22,8 @@ type Notifier interface {
 	PublicKey() string
 	CheckTarget(ctx context.Context, rawURL string, push bool) error
 	TestWebhook(ctx context.Context, w store.Webhook, r store.Restaurant) error
+	// Wake has the outbox looked at now (an account email was queued).
+	Wake()
 }
 
 // noNotifier stands in where no notifier runs (a handler test): it checks
@@ -29,6 +31,7 @@ type Notifier interface {
 type noNotifier struct{ key string }
 
 func (n noNotifier) PublicKey() string { return n.key }
+func (noNotifier) Wake()               {}
 func (noNotifier) CheckTarget(_ context.Context, raw string, _ bool) error {
 	return store.CheckWebhookURL(raw)
 }

@@ -21,6 +21,7 @@ import (
 type refusingNotifier struct{ tested []int64 }
 
 func (refusingNotifier) PublicKey() string { return "BKey" }
+func (refusingNotifier) Wake()             {}
 func (refusingNotifier) CheckTarget(_ context.Context, raw string, _ bool) error {
 	if err := store.CheckWebhookURL(raw); err != nil {
 		return err

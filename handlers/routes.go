@@ -49,6 +49,9 @@ type Config struct {
 	// Shutdown, closed when the server begins to shut down, ends every live
 	// stream (each client is told, and reconnects to the next server).
 	Shutdown <-chan struct{}
+	// Mail says whether email can be sent (SMTP is set): password reset
+	// links and invitations are then mailed through the outbox.
+	Mail bool
 	// Notifier gives the key phones subscribe with, checks where push
 	// endpoints and webhooks may point, and test-sends webhooks; nil: none
 	// runs (only the form of URLs is checked, and nothing is sent).
@@ -174,6 +177,18 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.GET("/login", h.LoginForm, h.session, csrf)
 	e.POST("/login", h.Login, h.loginLimiter(), h.session, csrf)
 	e.POST("/logout", h.Logout, h.session, csrf)
+	e.GET("/login/forgot", h.ForgotForm, h.session, csrf)
+	e.POST("/login/forgot", h.Forgot, h.loginLimiter(), h.session, csrf)
+	e.GET("/login/reset", h.ResetForm, h.session, csrf)
+	e.POST("/login/reset", h.Reset, h.loginLimiter(), h.session, csrf)
+	e.GET("/invite/:token", h.InviteShow, h.session, csrf)
+	e.POST("/invite/:token", h.InviteAccept, h.loginLimiter(), h.session, csrf)
+
+	// One's own account: name, password, where one is signed in.
+	e.GET("/account", h.Account, h.session, h.requireStaff, csrf)
+	e.POST("/account/name", h.AccountName, h.session, h.requireStaff, csrf)
+	e.POST("/account/password", h.AccountPassword, h.session, h.requireStaff, csrf)
+	e.POST("/account/sessions/end-others", h.AccountEndOthers, h.session, h.requireStaff, csrf)
 
 	// The floor: managers and owners of the restaurant.
 	floor := e.Group("/floor", h.session, h.requireStaff, csrf)

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -44,6 +45,26 @@ type Delivery struct {
 	DoneAt       time.Time
 }
 
+// EmailMessage is an email delivery's payload.
+type EmailMessage struct {
+	ToName  string `json:"to_name"`
+	To      string `json:"to"`
+	Subject string `json:"subject"`
+	Text    string `json:"text"`
+}
+
+// QueueEmail puts an email in the outbox, for the notifier to send (and
+// retry): to a user (userID, or 0 for an address with no account yet), of a
+// restaurant or none (0).
+func (db *DB) QueueEmail(ctx context.Context, restaurantID, userID int64, m EmailMessage) error {
+	payload, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return db.Enqueue(ctx, "", 0, []Delivery{{Channel: ChannelEmail, TargetID: userID, RestaurantID: restaurantID,
+		MessageID: "msg_mail_" + NewToken(), Payload: string(payload), Urgent: true}})
+}
+
 // Cursor is where a background reader of the event log (by name) has got
 // to: the last event id it has dealt with.
 func (db *DB) Cursor(ctx context.Context, name string) (int64, error) {
@@ -64,7 +85,7 @@ func (db *DB) Enqueue(ctx context.Context, name string, cursor int64, ds []Deliv
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (channel, target_id, restaurant_id, event_id, message_id,
 				payload, urgent, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Channel, d.TargetID,
-				d.RestaurantID, nullIfZero(d.EventID), d.MessageID, d.Payload, d.Urgent, tx.nowMillis(), next.UnixMilli()); err != nil {
+				nullIfZero(d.RestaurantID), nullIfZero(d.EventID), d.MessageID, d.Payload, d.Urgent, tx.nowMillis(), next.UnixMilli()); err != nil {
 				return err
 			}
 		}
@@ -77,7 +98,7 @@ func (db *DB) Enqueue(ctx context.Context, name string, cursor int64, ds []Deliv
 	})
 }
 
-const deliveryColumns = `id, channel, target_id, restaurant_id, coalesce(event_id, 0), message_id, payload, urgent,
+const deliveryColumns = `id, channel, target_id, coalesce(restaurant_id, 0), coalesce(event_id, 0), message_id, payload, urgent,
 	created_at, attempts, next_at, status, last_code, last_error, coalesce(done_at, 0)`
 
 func scanDelivery(row rowScanner) (Delivery, error) {

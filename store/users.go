@@ -6,7 +6,10 @@ import (
 	"errors"
 	"net/mail"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -27,11 +30,60 @@ type User struct {
 	Name  string
 }
 
-// MinPassword is the shortest password accepted, in bytes.
-const MinPassword = 10
+// MinPassword is the shortest password accepted, in bytes; bcrypt reads at
+// most MaxPassword.
+const (
+	MinPassword = 10
+	MaxPassword = 72
+)
 
-// CreateUser stores a staff account with a bcrypt hash of its password.
+// CheckNewPassword refuses a new password that is too short, too long, or easy
+// to guess: zxcvbn (github.com/trustelem/zxcvbn, a port of Dropbox's
+// estimator) matches it against the common passwords, words, names,
+// keyboard patterns and dates it knows and against inputs (the person's
+// email and name, the restaurant's), and a password it reckons would fall
+// in fewer than about 10^8 guesses (its score under 3) is refused.
+func CheckNewPassword(password string, inputs ...string) error {
+	switch {
+	case len(password) < MinPassword:
+		return Errorf(EInvalid, "A password is at least %d characters.", MinPassword)
+	case len(password) > MaxPassword:
+		return Errorf(EInvalid, "A password is at most %d bytes.", MaxPassword)
+	}
+	var words []string
+	for _, in := range inputs {
+		words = append(words, in)
+		words = append(words, strings.FieldsFunc(in, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })...)
+	}
+	if zxcvbn.PasswordStrength(password, words).Score < 3 {
+		return Errorf(EInvalid, "That password is too easy to guess: it is, or is close to, a common password, a word, a name or the email. Try three or four words that have nothing to do with each other.")
+	}
+	return nil
+}
+
+// CheckPersonName tidies a person's name (spaces) and refuses an empty one,
+// one over 80 characters, or one with control characters (a CR or LF would
+// break an email's headers).
+func CheckPersonName(name string) (string, error) {
+	if strings.ContainsFunc(name, unicode.IsControl) {
+		return name, Errorf(EInvalid, "A name is one line, without control characters.")
+	}
+	name = strings.Join(strings.Fields(name), " ")
+	switch {
+	case name == "":
+		return name, Errorf(EInvalid, "A staff member needs a name.")
+	case utf8.RuneCountInString(name) > 80:
+		return name, Errorf(EInvalid, "A name is at most 80 characters.")
+	}
+	return name, nil
+}
+
+// CreateUser stores a staff account with a bcrypt hash of its password,
+// which must pass CheckNewPassword.
 func (db *DB) CreateUser(ctx context.Context, email, name, password string) (u User, err error) {
+	if err := CheckNewPassword(password, email, name); err != nil {
+		return User{}, err
+	}
 	err = db.update(ctx, func(tx *Tx) error {
 		u, err = db.createUser(ctx, tx, email, name, password)
 		return err
@@ -39,16 +91,19 @@ func (db *DB) CreateUser(ctx context.Context, email, name, password string) (u U
 	return u, err
 }
 
+// createUser stores an account; the password's strength is the caller's
+// to check (the demo's logins are fixed and easy on purpose).
 func (db *DB) createUser(ctx context.Context, tx *Tx, email, name, password string) (User, error) {
-	u := User{Email: strings.TrimSpace(email), Name: strings.TrimSpace(name)}
+	u := User{Email: strings.TrimSpace(email)}
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
 		return u, Errorf(EInvalid, "%q is not an email address.", email)
 	}
-	if u.Name == "" {
-		return u, Errorf(EInvalid, "A staff member needs a name.")
+	var err error
+	if u.Name, err = CheckPersonName(name); err != nil {
+		return u, err
 	}
-	if len(password) < MinPassword || len(password) > 72 {
-		return u, Errorf(EInvalid, "A password is %d to 72 characters.", MinPassword)
+	if len(password) < MinPassword || len(password) > MaxPassword {
+		return u, Errorf(EInvalid, "A password is %d to %d characters.", MinPassword, MaxPassword)
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), db.passwordCost)
 	if err != nil {
@@ -60,6 +115,69 @@ func (db *DB) createUser(ctx context.Context, tx *Tx, email, name, password stri
 		return u, Errorf(EConflict, "There is already an account for %s.", u.Email)
 	}
 	return u, err
+}
+
+// SetUserName changes the name a user goes by.
+func (db *DB) SetUserName(ctx context.Context, userID int64, name string) error {
+	name, err := CheckPersonName(name)
+	if err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET name = ? WHERE id = ?`, name, userID)
+		return err
+	})
+}
+
+// ChangePassword sets a user's password when current is their password now,
+// and ends every other session of theirs: whoever else was signed in as
+// them is signed out. keep is the session making the change.
+func (db *DB) ChangePassword(ctx context.Context, userID int64, keep, current, password string) error {
+	u, err := db.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	var hash string
+	if err := db.read.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&hash); err != nil {
+		return dbError(err)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(current)) != nil {
+		return Errorf(EInvalid, "Your current password is not that.")
+	}
+	if err := CheckNewPassword(password, u.Email, u.Name); err != nil {
+		return err
+	}
+	if err := db.setPassword(ctx, userID, password); err != nil {
+		return err
+	}
+	return db.EndOtherSessions(ctx, userID, keep)
+}
+
+// SetPassword sets a user's password (a reset, or the server's command) and
+// ends every session of theirs.
+func (db *DB) SetPassword(ctx context.Context, userID int64, password string) error {
+	u, err := db.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if err := CheckNewPassword(password, u.Email, u.Name); err != nil {
+		return err
+	}
+	if err := db.setPassword(ctx, userID, password); err != nil {
+		return err
+	}
+	return db.EndOtherSessions(ctx, userID, "")
+}
+
+func (db *DB) setPassword(ctx context.Context, userID int64, password string) error {
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), db.passwordCost)
+	if err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, string(hash), userID)
+		return err
+	})
 }
 
 // AddMembership gives a user a role in a restaurant and returns the role they
@@ -83,6 +201,12 @@ func (db *DB) AddStaff(ctx context.Context, userID, restaurantID int64, role Rol
 func addMembership(ctx context.Context, tx *Tx, userID, restaurantID int64, role Role, name string) (Role, error) {
 	if role != RoleOwner && role != RoleManager {
 		return "", Errorf(EInvalid, "Unknown role %q.", role)
+	}
+	if name != "" {
+		var err error
+		if name, err = CheckPersonName(name); err != nil {
+			return "", err
+		}
 	}
 	var now Role
 	err := tx.QueryRowContext(ctx, `INSERT INTO memberships (user_id, restaurant_id, role, name) VALUES (?, ?, ?, ?)

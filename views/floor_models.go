@@ -184,9 +184,10 @@ type Staff struct {
 	Email      string
 	Name       string
 	Errors     FieldErrors
-	// Password is shown once, after inviting someone new.
-	Invited  string
-	Password string
+	// Invited is whom an invitation was just made for, with the link to
+	// pass on; Mailed says it was emailed to them too.
+	Invited, InvitedEmail, Link string
+	Mailed                      bool
 }
 
 // StaffRow is one person on the staff page.

@@ -264,6 +264,7 @@ func (m *Main) Run(ctx context.Context) error {
 		SessionKey:               key,
 		Now:                      m.Now,
 		Notifier:                 notifier,
+		Mail:                     mail != nil,
 		Shutdown:                 shutdown,
 		Streams:                  m.streams,
 		ReceiptStreamsPerAddress: m.Config.ReceiptStreamsPerAddress,

@@ -78,4 +78,21 @@ func TestRestaurantSetup(t *testing.T) {
 			t.Fatalf("the owner's settings (%d) lack %s:\n%s", res.StatusCode, want, body)
 		}
 	}
+
+	// A server with no mail resets a password from the command line; every
+	// session of the account ends.
+	if _, err := cli("user", "reset-password", "-email", "nobody@lumiere.example"); err == nil {
+		t.Fatal("reset-password for no account did not fail")
+	}
+	out, err = cli("user", "reset-password", "-email", "amelie@lumiere.example")
+	fresh := regexp.MustCompile(`password \(shown once\): (\S+)`).FindStringSubmatch(out)
+	if err != nil || fresh == nil || fresh[1] == password[1] {
+		t.Fatalf("reset-password: %q %v", out, err)
+	}
+	if res, err := client.Get(m.URL() + "/restaurants/cafe-lumiere/settings"); err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the old session after reset-password: %v %v", res.StatusCode, err)
+	}
+	if res := signIn(t, newBrowser(t), m.URL(), "amelie@lumiere.example", fresh[1], ""); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in with the new password: %d", res.StatusCode)
+	}
 }

@@ -17,8 +17,11 @@ import (
 // existing one a role in a restaurant. The password is read from standard
 // input when it is piped, or else generated and printed once.
 func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "reset-password" {
+		return userResetPassword(ctx, args[1:], stdin, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "add" {
-		return errors.New("usage: tableside user add -db PATH -email E -restaurant SLUG -role manager|owner [-name N]")
+		return errors.New("usage:\n  tableside user add -db PATH -email E -restaurant SLUG -role manager|owner [-name N]\n  tableside user reset-password -db PATH -email E")
 	}
 	cmd := newCommand("user add", stderr)
 	email := cmd.String("email", "", "the person's email, which they sign in with")
@@ -83,4 +86,46 @@ func readPassword(stdin io.Reader) (password string, piped bool, err error) {
 	}
 	line = strings.TrimRight(line, "\r\n")
 	return line, line != "", nil
+}
+
+// userResetPassword is `tableside user reset-password`, for a server that
+// sends no email: it sets a new password (read from standard input when
+// piped, or generated and printed once) and ends every session of the
+// account.
+func userResetPassword(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := newCommand("user reset-password", stderr)
+	email := cmd.String("email", "", "the account's email")
+	db, err := cmd.open(ctx, args, func() error {
+		if *email == "" {
+			return errors.New("user reset-password: -email is required")
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.UserByEmail(ctx, *email)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no account for %s", *email)
+	} else if err != nil {
+		return err
+	}
+	password, piped, err := readPassword(stdin)
+	if err != nil {
+		return err
+	}
+	if !piped {
+		password = handlers.NewPassword()
+	}
+	if err := db.SetPassword(ctx, u.ID, password); store.ErrorCode(err) == store.EInvalid {
+		return errors.New(store.ErrorMessage(err))
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s has a new password; every session of theirs has ended\n", u.Email)
+	if !piped {
+		fmt.Fprintf(stdout, "password (shown once): %s\n", password)
+	}
+	return nil
 }

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/wneessen/go-mail"
 )
@@ -45,10 +47,15 @@ func (m *Mailer) Send(ctx context.Context, msg Message) error {
 	if err := out.From(m.from); err != nil {
 		return fmt.Errorf("sender %q: %w", m.from, err)
 	}
-	if err := out.AddToFormat(msg.ToName, msg.To); err != nil {
-		return err
+	// A name or subject never breaks the headers: control characters (a
+	// CR or LF from an old account's name) are dropped, and a name the
+	// library still refuses is left out rather than the mail.
+	if err := out.AddToFormat(oneLine(msg.ToName), msg.To); err != nil {
+		if err := out.To(msg.To); err != nil {
+			return err
+		}
 	}
-	out.Subject(msg.Subject)
+	out.Subject(oneLine(msg.Subject))
 	out.SetDate()
 	out.SetMessageID()
 	out.SetBodyString(mail.TypeTextPlain, msg.Text)
@@ -90,4 +97,14 @@ func smtpClient(raw string) (*mail.Client, error) {
 			mail.WithUsername(u.User.Username()), mail.WithPassword(pass))
 	}
 	return mail.NewClient(u.Hostname(), opts...)
+}
+
+// oneLine drops control characters, so a value stays on its header's line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)), " ")
 }

@@ -123,6 +123,10 @@ func (n *Notifier) Run(ctx context.Context) {
 }
 
 // wake makes Run look again at once.
+// Wake makes the notifier look at the outbox now: something was queued
+// outside the event log (an account email).
+func (n *Notifier) Wake() { n.wake() }
+
 func (n *Notifier) wake() {
 	select {
 	case n.kick <- struct{}{}:
@@ -216,7 +220,7 @@ func (p *planner) plan(ctx context.Context, e store.Event) ([]store.Delivery, er
 		}
 		subject, text := escalationEmail(e, r, p.n.cfg.BaseURL, now)
 		for _, u := range owners {
-			msg, err := json.Marshal(emailMessage{ToName: u.Name, To: u.Email, Subject: subject, Text: text})
+			msg, err := json.Marshal(store.EmailMessage{ToName: u.Name, To: u.Email, Subject: subject, Text: text})
 			if err != nil {
 				return nil, err
 			}
@@ -224,14 +228,6 @@ func (p *planner) plan(ctx context.Context, e store.Event) ([]store.Delivery, er
 		}
 	}
 	return ds, nil
-}
-
-// emailMessage is an email delivery's payload.
-type emailMessage struct {
-	ToName  string `json:"to_name"`
-	To      string `json:"to"`
-	Subject string `json:"subject"`
-	Text    string `json:"text"`
 }
 
 // TestWebhook sends a webhook a test delivery, through the outbox like any

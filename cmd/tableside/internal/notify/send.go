@@ -267,7 +267,7 @@ func (n *Notifier) email(ctx context.Context, d store.Delivery) outcome {
 	if n.cfg.Mailer == nil {
 		return outcome{status: store.DeliveryFailed, err: errors.New("SMTP is not configured")}
 	}
-	var m emailMessage
+	var m store.EmailMessage
 	if err := json.Unmarshal([]byte(d.Payload), &m); err != nil {
 		return outcome{status: store.DeliveryFailed, err: err}
 	}
