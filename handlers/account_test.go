@@ -56,7 +56,7 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 	if rec := here.get(rec.Header().Get("Location")); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Password changed") {
 		t.Fatalf("this session after the change: %d", rec.Code)
 	}
-	if _, err := a.db.CheckPassword(context.Background(), "sam@test.example", "lantern orbit pickle"); err != nil {
+	if _, err := a.db.CheckPassword(context.Background(), "sam@test.example", "lantern orbit pickle", "192.0.2.1"); err != nil {
 		t.Fatalf("the new password: %v", err)
 	}
 	// Sign out everywhere else.

@@ -233,12 +233,12 @@ func (h *Handler) LoginForm(c echo.Context) error {
 // cookie planted before the login can ride on it.
 func (h *Handler) Login(c echo.Context) error {
 	email := strings.TrimSpace(c.FormValue("email"))
-	u, err := h.db.CheckPassword(c.Request().Context(), email, c.FormValue("password"))
+	u, err := h.db.CheckPassword(c.Request().Context(), email, c.FormValue("password"), c.RealIP())
 	if errors.Is(err, store.ErrNotFound) {
 		return h.renderLogin(c, http.StatusUnauthorized, email, "That email and password don't match an account.")
 	}
 	if se := (*store.Error)(nil); errors.As(err, &se) && se.Code == store.ELocked {
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(store.LockoutFor/time.Second)))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(se.RetryAfter.Round(time.Second)/time.Second)+1))
 		return h.renderLogin(c, http.StatusTooManyRequests, email, se.Message)
 	}
 	if err != nil {

@@ -2,7 +2,9 @@ package handlers_test
 
 import (
 	"context"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -231,28 +233,79 @@ func TestLoginRateLimited(t *testing.T) {
 	}
 }
 
-// TestLoginLockout: five wrong passwords lock the account, from any
-// connection, and the form says so with the email kept.
-func TestLoginLockout(t *testing.T) {
-	a := newApp(t, handlers.Config{})
-	a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
-	cl := a.client()
-	cl.get("/login")
-	for i := range store.MaxLoginFailures {
-		// Each guess from another address: the per-address limit never bites.
-		req := httptestPost("/login", url.Values{"email": {"sam@test.example"}, "password": {"guess"}, "csrf": {cl.csrf()}})
-		req.RemoteAddr = "203.0.113." + strconv.Itoa(i+1) + ":40000"
-		if rec := cl.request(req); rec.Code != http.StatusUnauthorized {
-			t.Fatalf("guess %d: %d", i+1, rec.Code)
-		}
+// proxy is the reverse proxy in front of the server, in tests: its address
+// is the trusted one, and it says whom it forwards in X-Forwarded-For.
+var proxy = mustCIDR("192.0.2.0/24")
+
+func mustCIDR(s string) *net.IPNet {
+	_, n, err := net.ParseCIDR(s)
+	if err != nil {
+		panic(err)
 	}
-	rec := cl.post("/login", url.Values{"email": {"sam@test.example"}, "password": {testPassword}})
-	if body := rec.Body.String(); rec.Code != http.StatusTooManyRequests || !strings.Contains(body, "Too many wrong passwords") ||
-		!strings.Contains(body, `value="sam@test.example"`) || rec.Header().Get("Retry-After") == "" {
-		t.Fatalf("the right password while locked: %d\n%s", rec.Code, body)
+	return n
+}
+
+// viaProxy is a request that came through the trusted proxy for client.
+func viaProxy(req *http.Request, client string) *http.Request {
+	req.RemoteAddr = "192.0.2.10:40000"
+	req.Header.Set("X-Forwarded-For", client)
+	return req
+}
+
+// TestLoginThrottleIsNoLockoutWeapon: a stranger failing 25 logins from
+// address A (behind the trusted proxy) slows only A, with the wait in
+// words and in Retry-After; the owner signs in from address B at once.
+func TestLoginThrottleIsNoLockoutWeapon(t *testing.T) {
+	a := newApp(t, handlers.Config{TrustedProxies: []*net.IPNet{proxy}})
+	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+	stranger := a.client()
+	stranger.get("/login")
+	codes := map[int]int{}
+	var last *httptest.ResponseRecorder
+	for range 25 {
+		req := httptestPost("/login", url.Values{"email": {"owner@test.example"}, "password": {"guess"}, "csrf": {stranger.csrf()}})
+		last = stranger.request(viaProxy(req, "198.51.100.66"))
+		codes[last.Code]++
 	}
-	if cl.jar["tableside"] != nil {
-		t.Fatal("a locked account got a session")
+	if codes[http.StatusUnauthorized] < store.FreeFailures || codes[http.StatusTooManyRequests] == 0 ||
+		last.Header().Get("Retry-After") == "" || !strings.Contains(last.Body.String(), "wait") {
+		t.Fatalf("25 wrong logins from A answered %v; the last: %q\n%s", codes, last.Header().Get("Retry-After"), last.Body)
+	}
+	owner := a.client()
+	owner.request(viaProxy(httptest.NewRequest(http.MethodGet, "/login", nil), "203.0.113.5"))
+	req := httptestPost("/login", url.Values{"email": {"owner@test.example"}, "password": {testPassword}, "csrf": {owner.csrf()}})
+	if rec := owner.request(viaProxy(req, "203.0.113.5")); rec.Code != http.StatusSeeOther || owner.jar["tableside"] == nil {
+		t.Fatalf("the owner from B after a stranger's 25 failures from A: %d\n%s", rec.Code, rec.Body)
+	}
+}
+
+// TestForwardedForFromAnUntrustedPeerIsIgnored: a client that writes its own
+// X-Forwarded-For (a new address on every post) does not dodge the survey
+// limit, and the header is believed only from the trusted proxy.
+func TestForwardedForFromAnUntrustedPeerIsIgnored(t *testing.T) {
+	a := newApp(t, handlers.Config{SurveyLimit: 3, TrustedProxies: []*net.IPNet{proxy}})
+	post := func(remote, xff string) int {
+		req := httptestPost("/t/"+a.tables[0].Token, url.Values{"key": {store.NewToken()}, "rating": {"5"}})
+		req.RemoteAddr = remote
+		req.Header.Set("X-Forwarded-For", xff)
+		rec := httptest.NewRecorder()
+		a.e.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	codes := map[int]int{}
+	for i := range 6 {
+		codes[post("198.51.100.20:5000", "203.0.113."+strconv.Itoa(i+1))]++
+	}
+	if codes[http.StatusSeeOther] != 3 || codes[http.StatusTooManyRequests] != 3 {
+		t.Fatalf("six posts from one untrusted peer with six forged X-Forwarded-For: %v; want 3 then 429", codes)
+	}
+	// Through the trusted proxy, each forwarded client has its own limit.
+	codes = map[int]int{}
+	for i := range 6 {
+		codes[post("192.0.2.10:5000", "203.0.113."+strconv.Itoa(i+1))]++
+	}
+	if codes[http.StatusSeeOther] != 6 {
+		t.Fatalf("six clients through the trusted proxy: %v", codes)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -31,9 +32,12 @@ type Config struct {
 	// SurveyLimit is how many survey submissions one client address may make per
 	// minute (with a burst of as many); 0 turns the limit off.
 	SurveyLimit int
-	// TrustProxy takes the client address from X-Forwarded-For, for a server
-	// behind a reverse proxy. Off, the header is ignored: it can be forged.
-	TrustProxy bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed: the client address is the last one in it that is not one of
+	// them. From any other peer the header is ignored (anyone can write it),
+	// so it cannot dodge the survey or login limits. None: the peer is the
+	// client.
+	TrustedProxies []*net.IPNet
 	// SessionKey signs and encrypts staff sessions (at least 64 bytes). Empty,
 	// a key is generated on the first run and kept in the database.
 	SessionKey []byte
@@ -129,8 +133,12 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = h.handleError
 	e.IPExtractor = echo.ExtractIPDirect()
-	if cfg.TrustProxy {
-		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	if len(cfg.TrustedProxies) > 0 {
+		trust := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range cfg.TrustedProxies {
+			trust = append(trust, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
 	}
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {

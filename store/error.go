@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error so that the HTTP layer can map it to a status in one
@@ -25,6 +26,8 @@ const (
 type Error struct {
 	Code    Code
 	Message string
+	// RetryAfter, for ELocked and ELimit, is how long to wait.
+	RetryAfter time.Duration
 }
 
 // Error implements the error interface.

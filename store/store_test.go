@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -54,7 +55,7 @@ func TestMigrationsAppliedOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}; !slices.Equal(vs, want) {
+		if want := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}; !slices.Equal(vs, want) {
 			t.Fatalf("migrations = %v, want %v", vs, want)
 		}
 		db.Close()
@@ -282,41 +283,64 @@ func TestBackupWhileWriting(t *testing.T) {
 	}
 }
 
-// TestLoginLockout locks an address after five wrong passwords, even against
-// the right one, for a known and an unknown address alike, and lets it in
-// again after the lockout.
-func TestLoginLockout(t *testing.T) {
+// TestLoginThrottle: past five wrong passwords for an account at one
+// address, that address waits 2 s, then 4 s, doubling, even with the right
+// password, for a known and an unknown account alike; another address is not
+// held up at all; waiting is enough; a hundred failures from anywhere make
+// the account wait a little (at most a minute), never lock it.
+func TestLoginThrottle(t *testing.T) {
 	ctx := context.Background()
 	db, now := clockDB(t)
 	*now = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	if _, err := db.CreateUser(ctx, "sam@example.com", "Sam", "correct horse battery"); err != nil {
 		t.Fatal(err)
 	}
+	const a, b = "198.51.100.7", "203.0.113.9"
 	for _, email := range []string{"Sam@Example.com", "nobody@example.com"} {
-		for i := range store.MaxLoginFailures {
-			if _, err := db.CheckPassword(ctx, email, "guess"); !errors.Is(err, store.ErrNotFound) {
+		for i := range store.FreeFailures {
+			if _, err := db.CheckPassword(ctx, email, "guess", a); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("%s, guess %d: %v", email, i+1, err)
 			}
-			*now = now.Add(time.Minute)
 		}
-		_, err := db.CheckPassword(ctx, email, "correct horse battery")
-		if store.ErrorCode(err) != store.ELocked {
-			t.Fatalf("%s after %d wrong passwords: %v", email, store.MaxLoginFailures, err)
+		// The sixth failure sets a 2 s wait at a.
+		if _, err := db.CheckPassword(ctx, email, "guess", a); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("%s, guess 6: %v", email, err)
+		}
+		_, err := db.CheckPassword(ctx, email, "correct horse battery", a)
+		var se *store.Error
+		if !errors.As(err, &se) || se.Code != store.ELocked || se.RetryAfter <= 0 || se.RetryAfter > 2*time.Second ||
+			!strings.Contains(se.Message, "wait 2 seconds") {
+			t.Fatalf("%s at once after 6 wrong passwords: %v", email, err)
 		}
 	}
-	*now = now.Add(store.LockoutFor)
-	if _, err := db.CheckPassword(ctx, "sam@example.com", "correct horse battery"); err != nil {
-		t.Fatalf("after the lockout: %v", err)
+	if _, err := db.CheckPassword(ctx, "sam@example.com", "correct horse battery", b); err != nil {
+		t.Fatalf("another address was held up: %v", err)
 	}
-	// Mistakes a few minutes apart, never five within the window, never lock.
-	for i := range 3 * store.MaxLoginFailures {
-		if _, err := db.CheckPassword(ctx, "sam@example.com", "typo"); !errors.Is(err, store.ErrNotFound) {
-			t.Fatalf("slow mistake %d: %v", i+1, err)
-		}
-		*now = now.Add(store.LoginWindow / 3)
+	*now = now.Add(2 * time.Second)
+	if _, err := db.CheckPassword(ctx, "sam@example.com", "correct horse battery", a); err != nil {
+		t.Fatalf("after the wait: %v", err)
 	}
-	if _, err := db.CheckPassword(ctx, "sam@example.com", "correct horse battery"); err != nil {
-		t.Fatalf("slow mistakes locked the account: %v", err)
+	// The waits double.
+	for range store.FreeFailures + 4 {
+		*now = now.Add(time.Hour)
+		db.CheckPassword(ctx, "sam@example.com", "guess", a)
+	}
+	_, err := db.CheckPassword(ctx, "sam@example.com", "correct horse battery", a)
+	if se := (*store.Error)(nil); !errors.As(err, &se) || se.RetryAfter != 16*time.Second {
+		t.Fatalf("after 9 failures the wait is %v, want 16s", err)
+	}
+	// A hundred failures from a hundred addresses: the account waits, briefly.
+	*now = now.Add(25 * time.Hour)
+	for i := range store.AccountCeiling + 3 {
+		db.CheckPassword(ctx, "sam@example.com", "guess", fmt.Sprintf("10.0.%d.%d", i/250, i%250))
+	}
+	_, err = db.CheckPassword(ctx, "sam@example.com", "correct horse battery", b)
+	if se := (*store.Error)(nil); !errors.As(err, &se) || se.RetryAfter <= 0 || se.RetryAfter > store.MaxAccountDelay {
+		t.Fatalf("after %d failures from anywhere: %v", store.AccountCeiling+3, err)
+	}
+	*now = now.Add(store.MaxAccountDelay)
+	if _, err := db.CheckPassword(ctx, "sam@example.com", "correct horse battery", b); err != nil {
+		t.Fatalf("after the account's wait: %v", err)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/tableside/tableside/store"
 )
 
@@ -16,7 +18,7 @@ func clockDB(t *testing.T) (*store.DB, *time.Time) {
 	t.Helper()
 	now := new(time.Time)
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "s.db"),
-		store.WithClock(func() time.Time { return *now }))
+		store.WithClock(func() time.Time { return *now }), store.WithPasswordCost(bcrypt.MinCost))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -225,20 +225,23 @@ type Membership struct {
 // ErrNotFound otherwise: the same answer, after the same work, whether or not
 // the account exists.
 //
-// After MaxLoginFailures wrong passwords for one address within LoginWindow,
-// the address is locked for LockoutFor (an ELocked error), even with the right
-// password: guessing from many connections gets nowhere either.
-func (db *DB) CheckPassword(ctx context.Context, email, password string) (User, error) {
+// Attempts are throttled (lockout.go): past a few wrong passwords for the
+// account at address, or very many from anywhere, an attempt made before its
+// wait is over is an ELocked error with RetryAfter, even with the right
+// password, and the password is not even tried.
+func (db *DB) CheckPassword(ctx context.Context, email, password, address string) (User, error) {
 	email = strings.TrimSpace(email)
-	if err := db.checkLockout(ctx, email); err != nil {
+	if wait, err := db.throttled(ctx, email, address); err != nil {
 		return User{}, err
+	} else if wait > 0 {
+		return User{}, waitError(wait)
 	}
 	var u User
 	var hash string
 	err := db.read.QueryRowContext(ctx, `SELECT id, email, name, password_hash FROM users WHERE email = ?`,
 		email).Scan(&u.ID, &u.Email, &u.Name, &hash)
 	if err == nil && bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil {
-		return u, db.clearLoginFailures(ctx, email)
+		return u, db.clearLoginFailures(ctx, email, address)
 	}
 	if err != nil {
 		bcrypt.CompareHashAndPassword(db.dummyHash(), []byte(password))
@@ -246,7 +249,7 @@ func (db *DB) CheckPassword(ctx context.Context, email, password string) (User, 
 			return User{}, err
 		}
 	}
-	if err := db.recordLoginFailure(ctx, email); err != nil {
+	if err := db.recordLoginFailure(ctx, email, address); err != nil {
 		return User{}, err
 	}
 	return User{}, ErrNotFound

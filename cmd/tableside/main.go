@@ -81,14 +81,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // Config is the server's configuration, from flags with environment fallbacks.
 type Config struct {
-	Addr          string
-	DB            string
-	BaseURL       string
-	Demo          bool
-	SurveyLimit   int
-	TrustProxy    bool
-	SecureCookies bool
-	MaxDBMB       int // the database's size cap in MB; 0 for none
+	Addr        string
+	DB          string
+	BaseURL     string
+	Demo        bool
+	SurveyLimit int
+	// TrustedProxies are the -trusted-proxies CIDRs; TrustProxy is the old
+	// -trust-proxy, kept for one release: it trusts loopback and private
+	// addresses, and logs that it is deprecated.
+	TrustedProxies string
+	TrustProxy     bool
+	SecureCookies  bool
+	MaxDBMB        int // the database's size cap in MB; 0 for none
 	// Live streams of diners' receipts: at most this many per client address
 	// and in all (staff streams are not counted).
 	ReceiptStreamsPerAddress, ReceiptStreams int
@@ -174,7 +178,8 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "URL guests reach this server at, used in QR codes (TABLESIDE_BASE_URL; default http://localhost:PORT)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "on an empty database, seed Demo Bistro and its demo logins (TABLESIDE_DEMO)")
 	fs.IntVar(&c.SurveyLimit, "survey-limit", c.SurveyLimit, "survey submissions per minute per client address, 0 for none (TABLESIDE_SURVEY_LIMIT)")
-	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take client addresses from X-Forwarded-For (TABLESIDE_TRUST_PROXY)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "reverse proxies whose X-Forwarded-For gives the client's address, as CIDRs: 127.0.0.1/32,10.0.0.0/8 (TABLESIDE_TRUSTED_PROXIES; default none: the header is ignored)")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "deprecated: use -trusted-proxies (this trusts loopback and private addresses) (TABLESIDE_TRUST_PROXY)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure, for HTTPS behind a proxy (TABLESIDE_SECURE_COOKIES; on by itself for an https base URL)")
 	fs.IntVar(&c.MaxDBMB, "max-db-mb", c.MaxDBMB, "stop writing when the database reaches this many MB, 0 for no cap (TABLESIDE_MAX_DB_MB)")
 	fs.IntVar(&c.ReceiptStreamsPerAddress, "receipt-streams-per-address", c.ReceiptStreamsPerAddress,
@@ -247,6 +252,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	proxies, err := trustedProxies(m.Config.TrustedProxies, m.Config.TrustProxy, m.Logger)
+	if err != nil {
+		return err
+	}
 	notifier, err := notify.New(ctx, notify.Config{Subject: m.Config.VAPIDSubject, BaseURL: m.Config.BaseURL,
 		Icon: assets.URL("icon-192.png"), Guard: notify.Guard{AllowPrivate: m.Config.AllowPrivateHooks}, Mailer: mail},
 		db, m.Logger, m.Now)
@@ -259,7 +268,7 @@ func (m *Main) Run(ctx context.Context) error {
 		BaseURL:                  m.Config.BaseURL,
 		Demo:                     m.Config.Demo,
 		SurveyLimit:              m.Config.SurveyLimit,
-		TrustProxy:               m.Config.TrustProxy,
+		TrustedProxies:           proxies,
 		SecureCookies:            m.Config.SecureCookies,
 		SessionKey:               key,
 		Now:                      m.Now,
@@ -346,4 +355,37 @@ func (m *Main) close() error {
 		errs = append(errs, m.DB.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// trustedProxies reads -trusted-proxies: CIDRs, or single addresses,
+// separated by commas. The deprecated -trust-proxy adds loopback and the
+// private ranges, where a reverse proxy usually is, and says so in the log.
+func trustedProxies(list string, legacy bool, log *slog.Logger) ([]*net.IPNet, error) {
+	var nets []*net.IPNet
+	for _, part := range strings.Split(list, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			if ip := net.ParseIP(part); ip != nil && ip.To4() != nil {
+				part += "/32"
+			} else if ip != nil {
+				part += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, fmt.Errorf("-trusted-proxies: %q is not an address or a CIDR such as 10.0.0.0/8", part)
+		}
+		nets = append(nets, n)
+	}
+	if legacy {
+		log.Warn("-trust-proxy (TABLESIDE_TRUST_PROXY) is deprecated and goes in the next release: name your proxies with -trusted-proxies; until then it trusts loopback and private addresses")
+		for _, cidr := range []string{"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"} {
+			_, n, _ := net.ParseCIDR(cidr)
+			nets = append(nets, n)
+		}
+	}
+	return nets, nil
 }

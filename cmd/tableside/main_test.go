@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -402,4 +403,32 @@ func (w *waitWriter) Write(p []byte) (int, error) {
 		w.once.Do(func() { close(w.seen) })
 	}
 	return len(p), nil
+}
+
+// TestTrustedProxies: -trusted-proxies takes CIDRs and single addresses and
+// refuses anything else at start; the old -trust-proxy still works, trusting
+// loopback and private addresses, and logs that it is deprecated.
+func TestTrustedProxies(t *testing.T) {
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	nets, err := trustedProxies("10.0.0.0/8, 192.0.2.7,2001:db8::1", false, log)
+	if err != nil || len(nets) != 3 || nets[1].String() != "192.0.2.7/32" || nets[2].String() != "2001:db8::1/128" {
+		t.Fatalf("trusted proxies: %v %v", nets, err)
+	}
+	if _, err := trustedProxies("10.0.0.0/8,proxy.internal", false, log); err == nil || !strings.Contains(err.Error(), `"proxy.internal"`) {
+		t.Fatalf("a name: %v", err)
+	}
+	nets, err = trustedProxies("", true, log)
+	if err != nil || len(nets) == 0 || !strings.Contains(logs.String(), "deprecated") {
+		t.Fatalf("-trust-proxy: %v %v, log %q", nets, err, logs.String())
+	}
+	m := NewMain(io.Discard)
+	if err := m.ParseFlags([]string{"-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "p.db"), "-trusted-proxies", "10.0.0.0/33"}); err != nil {
+		t.Fatal(err)
+	}
+	err = m.Run(context.Background())
+	m.Close()
+	if err == nil || !strings.Contains(err.Error(), "-trusted-proxies") {
+		t.Fatalf("a bad CIDR at start: %v", err)
+	}
 }
