@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -219,12 +220,36 @@ func TestBrowserTableCards(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4),
-		func(p *page.PrintToPDFParams) { yes := true; p.PreferCSSPageSize = &yes }))
-	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
-		t.Fatalf("PrintToPDF: %v", err)
+	// Eight cards, four to a page, on A4 and on US Letter alike: two pages.
+	pageRE := regexp.MustCompile(`/Type\s*/Page[^s]`)
+	for _, paper := range []struct {
+		name string
+		size chromedp.PDFOption
+	}{{"a4", chromedp.PDFPaper(chromedp.PaperA4)}, {"letter", chromedp.PDFPaper(chromedp.PaperLetter)}} {
+		pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(paper.size))
+		if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+			t.Fatalf("PrintToPDF: %v", err)
+		}
+		artifact(t, "table-cards-"+paper.name+".pdf", pdf)
+		if pages := len(pageRE.FindAll(pdf, -1)); pages != 2 {
+			t.Errorf("8 cards printed on %d %s pages, want 2", pages, paper.name)
+		}
 	}
-	artifact(t, "table-cards.pdf", pdf)
+	shot(t, ctx, "table-cards-1024.png")
+	// What the printer gets, at A4's width (210 mm less the margins).
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(703, 1032)); err != nil {
+		t.Fatal(err)
+	}
+	viewShot(t, ctx, "table-cards-print-a4.png")
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1024, 768)); err != nil {
+		t.Fatal(err)
+	}
 
 	card, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(`.card .qr`)))
 	if err != nil {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,7 +17,7 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	status, heading, message := describeError(err)
+	status, heading, message := describeError(c, err)
 	if status >= 500 {
 		h.log.Error("request failed", "status", status, "method", c.Request().Method,
 			"path", c.Request().URL.Path, "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
@@ -48,7 +49,7 @@ var statusOf = map[store.Code]int{
 // describeError gives the status, a heading and a plain-words message for err.
 // Messages of *store.Error are written for people; those of Echo's own errors
 // are not, so each status gets ours.
-func describeError(err error) (status int, heading, message string) {
+func describeError(c echo.Context, err error) (status int, heading, message string) {
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		status = he.Code
@@ -63,6 +64,9 @@ func describeError(err error) (status int, heading, message string) {
 	case http.StatusNotFound:
 		return status, headingFor(status), "We couldn't find that page. If you scanned a QR code, please ask a member of staff."
 	case http.StatusRequestEntityTooLarge:
+		if c.Path() == "/covers/import" {
+			return status, headingFor(status), "That file is over " + strings.TrimSuffix(importLimit, "K") + " KB. A covers file has one short line a day (ten years is about 150 KB): check it is the right file."
+		}
 		return status, headingFor(status), "That was more than we can take in one go. Please shorten it and try again."
 	case http.StatusTooManyRequests:
 		return status, headingFor(status), "We've had a lot of requests from this connection. Please wait a minute and try again."

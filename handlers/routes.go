@@ -153,6 +153,13 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 		ReferrerPolicy:        "same-origin",
 		ContentSecurityPolicy: "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; manifest-src 'self'; worker-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 	}))
+	// Powerful features no page needs are off; the floor keeps its screen on.
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Response().Header().Set("Permissions-Policy", permissionsPolicy)
+			return next(c)
+		}
+	})
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "64K",
 		// A covers file has its own, larger limit on its route.
 		Skipper: func(c echo.Context) bool { return c.Path() == "/covers/import" }}))
@@ -162,6 +169,11 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 	h.routes(e)
 	return e, nil
 }
+
+// permissionsPolicy turns off the browser features Tableside never uses, on
+// every response; the floor tablet keeps its screen awake.
+const permissionsPolicy = "accelerometer=(), autoplay=(self), camera=(), display-capture=(), geolocation=(), gyroscope=(), " +
+	"magnetometer=(), microphone=(), payment=(), publickey-credentials-get=(), screen-wake-lock=(self), usb=(), xr-spatial-tracking=()"
 
 // routes is the route table: every URL Tableside answers, top to bottom.
 func (h *Handler) routes(e *echo.Echo) {
@@ -234,6 +246,8 @@ func (h *Handler) routes(e *echo.Echo) {
 	owner.GET("/tables/:id/qr.svg", h.TableQR)
 	owner.POST("/tables/:id/rotate", h.TableRotate)
 	owner.POST("/tables/:id/retire", h.TableRetire)
+	owner.POST("/tables/:id/undo-rotate", h.TableUndoRotate)
+	owner.POST("/tables/:id/restore", h.TableRestore)
 	owner.GET("/settings", h.Settings)
 	owner.POST("/settings", h.SaveSettings)
 	owner.GET("/staff", h.StaffList)

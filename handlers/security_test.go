@@ -150,7 +150,10 @@ func TestSecurityHeaders(t *testing.T) {
 	targets := []string{"/", "/healthz", "/login", "/t/" + a.tables[0].Token, receipt, "/t/unknown", "/nope", "/floor",
 		"/covers", "/summary", "/summary.csv?week=2026-W40", "/responses.csv?from=2026-01-01&to=2026-01-02",
 		"/restaurants/harbour", "/restaurants/harbour/tables", "/restaurants/harbour/tables/cards",
-		"/restaurants/harbour/settings", "/restaurants/harbour/staff", "/summary?week=bad"}
+		"/restaurants/harbour/settings", "/restaurants/harbour/staff", "/summary?week=bad", "/account", "/login/forgot",
+		"/restaurants/harbour/webhooks", "/restaurants/new", "/invite/unknown"}
+	noStore := map[string]bool{"/account": true, "/restaurants/harbour/settings": true, "/restaurants/harbour/staff": true,
+		"/login": true, "/login/forgot": true, "/restaurants/harbour/webhooks": true}
 	checked := 0
 	for _, target := range targets {
 		rec := owner.get(target)
@@ -164,8 +167,12 @@ func TestSecurityHeaders(t *testing.T) {
 		if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") {
 			t.Errorf("GET %s: the policy allows inline script: %q", target, csp)
 		}
-		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" || h.Get("Referrer-Policy") == "" {
+		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" || h.Get("Referrer-Policy") == "" ||
+			!strings.Contains(h.Get("Permissions-Policy"), "camera=()") || !strings.Contains(h.Get("Permissions-Policy"), "screen-wake-lock=(self)") {
 			t.Errorf("GET %s: headers %v", target, h)
+		}
+		if noStore[target] && h.Get("Cache-Control") != "no-store" {
+			t.Errorf("GET %s: Cache-Control %q, want no-store", target, h.Get("Cache-Control"))
 		}
 		if strings.HasPrefix(h.Get("Content-Type"), "text/html") {
 			for _, tag := range inline.FindAllString(rec.Body.String(), -1) {

@@ -183,11 +183,24 @@ func TestCoversForm(t *testing.T) {
 		t.Fatalf("uploaded: %v", got)
 	}
 
-	// An oversized upload is refused before it is read.
+	// An oversized upload is refused before it is read, with a short page
+	// that says why.
 	big := strings.Repeat("2026-09-01,80\n", 60_000)
 	rec = sam.post("/covers/import?r=harbour", url.Values{"csv": {big}})
 	if rec.Code != http.StatusRequestEntityTooLarge {
 		t.Fatalf("an 840 KB import: %d", rec.Code)
+	}
+	buf.Reset()
+	mw = multipart.NewWriter(&buf)
+	mw.WriteField("csrf", sam.csrf())
+	fw, _ = mw.CreateFormFile("file", "photo.jpg")
+	fw.Write(bytes.Repeat([]byte{0xff, 0xd8, 0x00, 0x10}, 7<<18)) // 7 MB
+	mw.Close()
+	req = httptest.NewRequest(http.MethodPost, "/covers/import?r=harbour", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	rec = sam.request(req)
+	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Body.String(), "That file is over 512 KB") || rec.Body.Len() > 16<<10 {
+		t.Fatalf("a 7 MB upload: %d, %d bytes\n%s", rec.Code, rec.Body.Len(), rec.Body)
 	}
 }
 

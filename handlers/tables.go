@@ -35,19 +35,33 @@ func tablesPath(r store.Restaurant) string {
 
 // tablesDone are the confirmations shown after a change, keyed by ?done=.
 var tablesDone = map[string]string{
-	"added":   "Table added. Print its card from “Print table cards”.",
-	"rotated": "New QR code made. The old card no longer works: print this table's card again now.",
-	"retired": "Table retired. Its QR code no longer works; its past feedback is kept.",
+	"added":    "Table added. Print its card from “Print table cards”.",
+	"rotated":  "New QR code made. The old card no longer works: print this table's card again now.",
+	"retired":  "Table retired. Its QR code no longer works; its past feedback is kept.",
+	"undone":   "Undone: the table has its old QR code again, and its printed card works.",
+	"restored": "Table brought back, with its QR code: its printed card works again.",
 }
 
 // TablesList shows the restaurant's tables: GET /restaurants/:slug/tables.
+// After a new QR code or a retirement (?done=…&table=ID) it offers to undo.
 func (h *Handler) TablesList(c echo.Context) error {
 	r := ownedRestaurant(c)
-	return h.renderTables(c, http.StatusOK, r, views.Tables{Flash: tablesDone[c.QueryParam("done")]})
+	m := views.Tables{Flash: tablesDone[c.QueryParam("done")]}
+	if id, err := strconv.ParseInt(c.QueryParam("table"), 10, 64); err == nil {
+		tp := tablesPath(r) + "/" + strconv.FormatInt(id, 10)
+		switch c.QueryParam("done") {
+		case "rotated":
+			m.UndoURL, m.UndoLabel = tp+"/undo-rotate", "Undo"
+		case "retired":
+			m.UndoURL, m.UndoLabel = tp+"/restore", "Undo"
+		}
+	}
+	return h.renderTables(c, http.StatusOK, r, m)
 }
 
 func (h *Handler) renderTables(c echo.Context, status int, r store.Restaurant, m views.Tables) error {
-	tables, err := h.db.ActiveTables(c.Request().Context(), r.ID)
+	ctx := c.Request().Context()
+	tables, err := h.db.ActiveTables(ctx, r.ID)
 	if err != nil {
 		return err
 	}
@@ -63,6 +77,13 @@ func (h *Handler) renderTables(c echo.Context, status int, r store.Restaurant, m
 			Label: t.Label, SurveyURL: h.surveyURL(t), QRSVG: svg,
 			QRURL: tp + "/qr.svg", RotateURL: tp + "/rotate", RetireURL: tp + "/retire",
 		})
+	}
+	retired, err := h.db.RetiredTables(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	for _, t := range retired {
+		m.Retired = append(m.Retired, views.RetiredTable{Label: t.Label, RestoreURL: base + "/" + strconv.FormatInt(t.ID, 10) + "/restore"})
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.render(c, status, views.TablesPage(h.staffPage(c, "Tables · "+r.Name, r, "Tables"), m))
@@ -93,15 +114,34 @@ func (h *Handler) TableRetire(c echo.Context) error {
 	return h.changeTable(c, h.db.RetireTable, "retired")
 }
 
+// TableUndoRotate gives a table back its QR code of before its latest new
+// one, within minutes: POST /restaurants/:slug/tables/:id/undo-rotate.
+func (h *Handler) TableUndoRotate(c echo.Context) error {
+	return h.changeTable(c, h.db.UndoRotate, "undone")
+}
+
+// TableRestore brings a retired table back: POST /restaurants/:slug/tables/:id/restore.
+func (h *Handler) TableRestore(c echo.Context) error {
+	return h.changeTable(c, h.db.RestoreTable, "restored")
+}
+
+// changeTable makes a change to the table of the URL (active or retired: the
+// change says which it takes) and shows the tables with what was done; a
+// change that cannot be made comes back with why.
 func (h *Handler) changeTable(c echo.Context, change func(ctx context.Context, restaurantID, tableID int64) (store.Table, error), done string) error {
-	r, t, err := h.table(c)
+	r := ownedRestaurant(c)
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return store.ErrNotFound
+	}
+	t, err := change(c.Request().Context(), r.ID, id)
+	if store.ErrorCode(err) == store.EConflict {
+		return h.renderTables(c, http.StatusConflict, r, views.Tables{Errors: views.FieldErrors{"table": store.ErrorMessage(err)}})
+	}
 	if err != nil {
 		return err
 	}
-	if _, err := change(c.Request().Context(), r.ID, t.ID); err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, tablesPath(r)+"?done="+done)
+	return c.Redirect(http.StatusSeeOther, tablesPath(r)+"?done="+done+"&table="+strconv.FormatInt(t.ID, 10))
 }
 
 // TableQR serves one table's QR code as an SVG file to download or print:
@@ -135,6 +175,10 @@ func (h *Handler) TableCards(c echo.Context) error {
 		}
 		cards = append(cards, views.Card{Restaurant: r.Name, Label: t.Label, SurveyURL: h.surveyURL(t), QRSVG: svg})
 	}
+	const perPage = 4 // app.css: two rows of two, on A4 and US Letter
+	p := h.staffPage(c, "Table cards · "+r.Name, r, "Tables")
+	p.Scripts = []string{h.assets.URL("print.js")}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return h.render(c, http.StatusOK, views.CardsPage(h.staffPage(c, "Table cards · "+r.Name, r, "Tables"), r.Name, cards))
+	return h.render(c, http.StatusOK, views.CardsPage(p, views.Cards{Restaurant: r.Name, Cards: cards, PerPage: perPage,
+		Pages: (len(cards) + perPage - 1) / perPage}))
 }

@@ -35,15 +35,33 @@ func TestTablesPages(t *testing.T) {
 		t.Fatalf("qr.svg: %d %q", qr.Code, qr.Header().Get("Content-Type"))
 	}
 
+	if !strings.Contains(body, "2 cards, 4 to a page: 1 A4 or US Letter pages") || !strings.Contains(body, "<h1>") || !strings.Contains(body, "data-print") {
+		t.Errorf("the cards page does not say what it prints, or has no heading or Print button:\n%s", body)
+	}
+
+	if page := list.Body.String(); !strings.Contains(page, "stops working at once") || !strings.Contains(page, "Make a new QR code") {
+		t.Error("a new QR code is not confirmed first")
+	}
 	rotate := cl.post(tp+"/"+id+"/rotate", nil)
-	if rotate.Code != http.StatusSeeOther || rotate.Header().Get("Location") != tp+"?done=rotated" {
+	if rotate.Code != http.StatusSeeOther || rotate.Header().Get("Location") != tp+"?done=rotated&table="+id {
 		t.Fatalf("rotate: %d %q", rotate.Code, rotate.Header().Get("Location"))
 	}
 	if a.get("/t/"+a.tables[0].Token).Code != http.StatusNotFound {
 		t.Fatal("the rotated-away token still opens the survey")
 	}
-	if !strings.Contains(cl.get(tp+"?done=rotated").Body.String(), "old card no longer works") {
-		t.Error("no confirmation after rotating")
+	done := cl.get(rotate.Header().Get("Location")).Body.String()
+	if !strings.Contains(done, "old card no longer works") || !strings.Contains(done, tp+"/"+id+"/undo-rotate") {
+		t.Error("no confirmation with an undo after rotating")
+	}
+	// Undo: the printed card works again; a second undo has nothing to undo.
+	if rec := cl.post(tp+"/"+id+"/undo-rotate", nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("undo: %d", rec.Code)
+	}
+	if a.get("/t/"+a.tables[0].Token).Code != http.StatusOK {
+		t.Fatal("after the undo the old card does not open the survey")
+	}
+	if rec := cl.post(tp+"/"+id+"/undo-rotate", nil); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "can no longer be undone") {
+		t.Fatalf("a second undo: %d", rec.Code)
 	}
 
 	add := cl.post(tp, url.Values{"label": {"Bar 1"}})
@@ -59,13 +77,36 @@ func TestTablesPages(t *testing.T) {
 		t.Fatalf("empty label: %d", empty.Code)
 	}
 
-	retire := cl.post(tp+"/"+strconv.FormatInt(a.tables[1].ID, 10)+"/retire", nil)
+	id2 := strconv.FormatInt(a.tables[1].ID, 10)
+	retire := cl.post(tp+"/"+id2+"/retire", nil)
 	if retire.Code != http.StatusSeeOther {
 		t.Fatalf("retire: %d", retire.Code)
 	}
 	tables, _ := a.db.ActiveTables(context.Background(), a.restaurant.ID)
 	if len(tables) != 2 || tables[0].Label != "Bar 1" && tables[1].Label != "Bar 1" {
 		t.Fatalf("active tables after add and retire: %+v", tables)
+	}
+	if page := cl.get(retire.Header().Get("Location")).Body.String(); !strings.Contains(page, tp+"/"+id2+"/restore") || !strings.Contains(page, "Retired tables") {
+		t.Fatal("no undo, or no list of retired tables, after retiring")
+	}
+	// Brought back, with its card working; not while another has its label.
+	if rec := cl.post(tp, url.Values{"label": {"Table 2"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("a new Table 2: %d", rec.Code)
+	}
+	if rec := cl.post(tp+"/"+id2+"/restore", nil); rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "Another table is called") {
+		t.Fatalf("restoring over a label in use: %d", rec.Code)
+	}
+	tables, _ = a.db.ActiveTables(context.Background(), a.restaurant.ID)
+	for _, tb := range tables {
+		if tb.Label == "Table 2" {
+			cl.post(tp+"/"+strconv.FormatInt(tb.ID, 10)+"/retire", nil)
+		}
+	}
+	if rec := cl.post(tp+"/"+id2+"/restore", nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("restore: %d", rec.Code)
+	}
+	if a.get("/t/"+a.tables[1].Token).Code != http.StatusOK {
+		t.Fatal("a table brought back does not open its survey")
 	}
 }
 

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -99,24 +101,81 @@ func (db *DB) TableByID(ctx context.Context, restaurantID, tableID int64) (Table
 	return t, dbError(err)
 }
 
+// UndoWithin is how long a new QR code can be undone.
+const UndoWithin = 10 * time.Minute
+
 // RotateTableToken gives a table a new token; the old QR code stops working at
-// once. It returns the table with its new token.
+// once (UndoRotate brings it back within UndoWithin). It returns the table
+// with its new token.
 func (db *DB) RotateTableToken(ctx context.Context, restaurantID, tableID int64) (Table, error) {
 	return db.updateTable(ctx, func(tx *Tx) (string, []any) {
-		return `UPDATE tables SET token = ?, rotated_at = ? WHERE id = ? AND restaurant_id = ? AND active = 1
+		return `UPDATE tables SET previous_token = token, token = ?, rotated_at = ? WHERE id = ? AND restaurant_id = ? AND active = 1
 			RETURNING id, restaurant_id, label, token`, []any{NewToken(), tx.nowMillis(), tableID, restaurantID}
 	})
 }
 
+// UndoRotate gives a table back the token it had before its latest new code,
+// if that was within UndoWithin: the cards printed before work again.
+func (db *DB) UndoRotate(ctx context.Context, restaurantID, tableID int64) (Table, error) {
+	t, err := db.updateTable(ctx, func(tx *Tx) (string, []any) {
+		return `UPDATE tables SET token = previous_token, previous_token = NULL
+			WHERE id = ? AND restaurant_id = ? AND active = 1 AND previous_token IS NOT NULL AND rotated_at >= ?
+			RETURNING id, restaurant_id, label, token`, []any{tableID, restaurantID, tx.now.Add(-UndoWithin).UnixMilli()}
+	})
+	if errors.Is(err, ErrNotFound) {
+		return t, Errorf(EConflict, "That new QR code is more than %d minutes old: it can no longer be undone.", int(UndoWithin/time.Minute))
+	}
+	return t, err
+}
+
 // RetireTable takes a table out of service; its QR code stops working and it no
-// longer appears on the cards. Its past responses are kept.
+// longer appears on the cards. Its past responses are kept, and it can be
+// brought back (RestoreTable).
 func (db *DB) RetireTable(ctx context.Context, restaurantID, tableID int64) (Table, error) {
-	t, err := db.updateTable(ctx, func(*Tx) (string, []any) {
-		return `UPDATE tables SET active = 0 WHERE id = ? AND restaurant_id = ? AND active = 1
-			RETURNING id, restaurant_id, label, token`, []any{tableID, restaurantID}
+	t, err := db.updateTable(ctx, func(tx *Tx) (string, []any) {
+		return `UPDATE tables SET active = 0, retired_at = ? WHERE id = ? AND restaurant_id = ? AND active = 1
+			RETURNING id, restaurant_id, label, token`, []any{tx.nowMillis(), tableID, restaurantID}
 	})
 	t.Active = false
 	return t, err
+}
+
+// RestoreTable brings a retired table back into service, with the QR code it
+// had: its printed cards work again. Another active table with its label is
+// a conflict.
+func (db *DB) RestoreTable(ctx context.Context, restaurantID, tableID int64) (Table, error) {
+	t := Table{Active: true}
+	err := db.update(ctx, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT id, restaurant_id, label, token FROM tables WHERE id = ? AND restaurant_id = ? AND active = 0`,
+			tableID, restaurantID).Scan(&t.ID, &t.RestaurantID, &t.Label, &t.Token); err != nil {
+			return err
+		}
+		var taken int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tables WHERE restaurant_id = ? AND label = ? AND active = 1`,
+			restaurantID, t.Label).Scan(&taken); err != nil {
+			return err
+		}
+		if taken > 0 {
+			return Errorf(EConflict, "Another table is called %q now: retire or rename it before bringing this one back.", t.Label)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE tables SET active = 1, retired_at = NULL WHERE id = ?`, t.ID)
+		return err
+	})
+	return t, err
+}
+
+// RetiredTables lists a restaurant's retired tables, the latest retired
+// first.
+func (db *DB) RetiredTables(ctx context.Context, restaurantID int64) ([]Table, error) {
+	var ts []Table
+	err := db.each(ctx, `SELECT id, restaurant_id, label, token FROM tables WHERE restaurant_id = ? AND active = 0
+		ORDER BY coalesce(retired_at, 0) DESC, id DESC LIMIT 100`, []any{restaurantID}, func(row rowScanner) error {
+		var t Table
+		err := row.Scan(&t.ID, &t.RestaurantID, &t.Label, &t.Token)
+		ts = append(ts, t)
+		return err
+	})
+	return ts, err
 }
 
 // updateTable runs the UPDATE … RETURNING that statement makes, in a

@@ -178,6 +178,22 @@ type Tables struct {
 	AddLabel   string
 	Errors     FieldErrors
 	Flash      string
+	// UndoURL, after a new QR code or a retired table, undoes it.
+	UndoURL, UndoLabel string
+	Retired            []RetiredTable
+}
+
+// RetiredTable is a table out of service, which can be brought back.
+type RetiredTable struct {
+	Label, RestoreURL string
+}
+
+// Cards is the printable sheet of a restaurant's table cards.
+type Cards struct {
+	Restaurant string
+	Cards      []Card
+	PerPage    int // cards on each A4 or US Letter page
+	Pages      int
 }
 
 // Card is one printable table card.
