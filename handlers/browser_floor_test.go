@@ -22,13 +22,6 @@ if (navigator.wakeLock) {
 	navigator.wakeLock.request = (type) => { window.wakeLocks++; return request(type); };
 }`
 
-func poll(t *testing.T, ctx context.Context, what, expr string) {
-	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
 // TestBrowserFloorTablet is the floor tablet at 1024x768 with a busy night
 // on it: the page is an installable app (Chromium reads its manifest without
 // errors and the service worker registers), it asks to keep the screen on,
@@ -160,16 +153,6 @@ func TestBrowserFloorTablet(t *testing.T) {
 		t.Errorf("the floor reaches %d px past a phone's width: %s", px, who)
 	}
 	viewShot(t, ctx, "floor-dark-390.png")
-}
-
-// viewShot saves what the screen shows (the viewport, not the whole page).
-func viewShot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	artifact(t, name, buf)
 }
 
 // mustAlert finds the open alert whose comment starts with prefix.

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"image/png"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -21,46 +18,18 @@ import (
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/tableside/tableside/handlers"
+	"github.com/tableside/tableside/handlers/browsertest"
 	"github.com/tableside/tableside/store"
 )
 
-// chromium finds Debian's Chromium. Where there is none the browser tests skip,
-// unless TABLESIDE_REQUIRE_BROWSER is set (as CI does), when they fail.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("TABLESIDE_CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("TABLESIDE_REQUIRE_BROWSER") != "" {
-		t.Fatal("TABLESIDE_REQUIRE_BROWSER is set but there is no Chromium: apt-get install -y chromium")
-	}
-	t.Skip("browser test skipped: no Chromium (apt-get install -y chromium, or set TABLESIDE_CHROMIUM)")
-	return ""
-}
-
-// browser starts a headless Chromium for the test and returns its context.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)), chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("hide-scrollbars", true),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil { // start the browser outside any timeout
-		t.Fatalf("starting Chromium: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
+// The browser tests' tools (browsertest) under their short names.
+var (
+	browser  = browsertest.Browser
+	artifact = browsertest.Artifact
+	shot     = browsertest.Shot
+	viewShot = browsertest.ViewShot
+	poll     = browsertest.Poll
+)
 
 // serve runs the app on a real listener, with BaseURL pointing at it so that QR
 // codes lead back to it.
@@ -73,34 +42,6 @@ func serve(t *testing.T) (*app, string) {
 	ts.Start()
 	t.Cleanup(ts.Close)
 	return a, base
-}
-
-// artifact saves a screenshot or PDF outside the repository, for people to
-// look at: in $TABLESIDE_ARTIFACTS, or a tableside-artifacts folder in the
-// system's temp directory.
-func artifact(t *testing.T, name string, data []byte) {
-	t.Helper()
-	dir := os.Getenv("TABLESIDE_ARTIFACTS")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "tableside-artifacts")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("saved %s", path)
-}
-
-func shot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	artifact(t, name, buf)
 }
 
 // TestBrowserSurveyWithoutJavaScript is a diner on a phone (390x844) with
@@ -467,6 +408,28 @@ func TestBrowserOwnerPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "owner-staff-invited-390.png")
+	link, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.invite-link a`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx, chromedp.Navigate(base+"/account"), chromedp.WaitVisible(chromedp.CSS(`#current_password`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "account-390.png")
+	if px, who := sideways(t, ctx, 390); px > 0 {
+		t.Errorf("the account page reaches %d px past a phone's width: %s", px, who)
+	}
+	// The invited manager opens the link, signed out.
+	err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form.logout button`)), chromedp.WaitVisible(chromedp.CSS(`#password`)),
+		chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`#new_password`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "invitation-390.png")
+	if px, who := sideways(t, ctx, 390); px > 0 {
+		t.Errorf("the invitation reaches %d px past a phone's width: %s", px, who)
+	}
 }
 
 // sideways measures how far a page reaches past a phone's width, by the

@@ -16,6 +16,7 @@ func TestImports(t *testing.T) {
 		"static":                        nil,
 		"views":                         {"store"},
 		"handlers":                      {"store", "views", "static"},
+		"handlers/browsertest":          nil,
 		"cmd/tableside/internal/mailer": nil,
 		"cmd/tableside/internal/digest": {"store", "views", "static", "cmd/tableside/internal/mailer"},
 		"cmd/tableside/internal/notify": {"store", "views", "cmd/tableside/internal/mailer"},
