@@ -62,8 +62,11 @@ func TestSessionsExpire(t *testing.T) {
 	if rec := idle.get("/floor"); rec.Code != http.StatusSeeOther {
 		t.Fatalf("after %v unused: %d", store.SessionIdle, rec.Code)
 	}
-	// The daily one was last used at the start: gone too. Sign in again and
-	// use it every day until its absolute end.
+	// The other was last used at the start: gone too. Sign in again and use
+	// it every day until its absolute end.
+	if rec := daily.get("/floor"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("a session unused since the start: %d", rec.Code)
+	}
 	daily = a.login(t, "sam@test.example")
 	for d := time.Duration(0); d < store.SessionMax-24*time.Hour; d += 24 * time.Hour {
 		move(24 * time.Hour)
