@@ -3,9 +3,9 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/text/language"
 
 	"github.com/tableside/tableside/store"
 	"github.com/tableside/tableside/views"
@@ -29,10 +29,12 @@ func (h *Handler) surveyTarget(c echo.Context) (store.SurveyTarget, error) {
 	return t, err
 }
 
-// surveyModel builds the survey page's model around what the diner typed.
-func surveyModel(t store.SurveyTarget, in views.SurveyInput, errs views.FieldErrors) views.Survey {
+// surveyModel builds the survey page's model around what the diner typed,
+// in the language lang.
+func surveyModel(t store.SurveyTarget, lang string, in views.SurveyInput, errs views.FieldErrors) views.Survey {
 	return views.Survey{
 		Action:     "/t/" + t.Table.Token,
+		Lang:       lang,
 		Restaurant: t.Restaurant.Name,
 		Table:      t.Table.Label,
 		Input:      in,
@@ -48,8 +50,12 @@ func surveyModel(t store.SurveyTarget, in views.SurveyInput, errs views.FieldErr
 // renderSurvey renders the survey form. Each rendering carries its own
 // idempotency key, so the page must never come from a cache.
 func (h *Handler) renderSurvey(c echo.Context, status int, t store.SurveyTarget, in views.SurveyInput, errs views.FieldErrors) error {
+	lang := dinerLanguage(c, t.Restaurant.Languages)
+	p := h.page("Your visit to " + t.Restaurant.Name)
+	p.Lang, p.Dir = lang, views.TextDirection(lang)
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return h.render(c, status, views.SurveyPage(h.page("Your visit to "+t.Restaurant.Name), surveyModel(t, in, errs)))
+	c.Response().Header().Set("Content-Language", lang)
+	return h.render(c, status, views.SurveyPage(p, surveyModel(t, lang, in, errs)))
 }
 
 // SurveyShow renders a table's survey: GET /t/:token[?check=NUMBER].
@@ -86,7 +92,7 @@ func (h *Handler) SurveySubmit(c echo.Context) error {
 	if errs != nil {
 		return h.surveyRefused(c, http.StatusUnprocessableEntity, in, errs)
 	}
-	resp.Language = preferredLanguage(c.Request().Header.Get("Accept-Language"))
+	resp.Language = storedLanguage(form.Get("lang"), c.Request().Header.Get("Accept-Language"))
 	receipt, _, err := h.db.CreateResponse(c.Request().Context(), resp)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -123,20 +129,6 @@ func formError(err error) error {
 	return echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
 }
 
-// preferredLanguage returns the base language ("en", "fr") the browser prefers
-// most, or "" when it says nothing usable.
-func preferredLanguage(acceptLanguage string) string {
-	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
-	if err != nil || len(tags) == 0 {
-		return ""
-	}
-	base, conf := tags[0].Base()
-	if conf == language.No {
-		return ""
-	}
-	return base.String()
-}
-
 // Receipt thanks the diner: GET /r/:receipt.
 func (h *Handler) Receipt(c echo.Context) error {
 	notFound := store.Errorf(store.ENotFound, "We couldn't find that receipt. Your feedback may still have reached us — please ask a member of staff if you need help.")
@@ -154,6 +146,10 @@ func (h *Handler) Receipt(c echo.Context) error {
 	m := views.Receipt{Restaurant: r.RestaurantName, Table: r.TableLabel, GuestName: r.GuestName,
 		Rating: r.Rating, Comment: r.Comment}
 	p := h.page("Thank you")
+	if slices.Contains(store.DinerLanguages, r.Language) { // the survey's language
+		p.Lang, p.Dir = r.Language, views.TextDirection(r.Language)
+		c.Response().Header().Set("Content-Language", r.Language)
+	}
 	a, err := h.db.AlertForReceipt(c.Request().Context(), id)
 	switch {
 	case err == nil:

@@ -62,7 +62,7 @@ func insertTable(ctx context.Context, tx *Tx, t *Table) error {
 		VALUES (?, ?, ?, ?) RETURNING id`, t.RestaurantID, t.Label, t.Token, tx.nowMillis()).Scan(&t.ID))
 }
 
-const surveyTargetSQL = `SELECT t.id, t.restaurant_id, t.label, t.token, r.id, r.slug, r.name, r.time_zone
+const surveyTargetSQL = `SELECT t.id, t.restaurant_id, t.label, t.token, r.id, r.slug, r.name, r.time_zone, r.languages
 	FROM tables t JOIN restaurants r ON r.id = t.restaurant_id
 	WHERE t.token = ? AND t.active = 1`
 
@@ -70,10 +70,12 @@ const surveyTargetSQL = `SELECT t.id, t.restaurant_id, t.label, t.token, r.id, r
 // restaurant. Unknown and retired tokens give ErrNotFound.
 func (db *DB) SurveyTargetByToken(ctx context.Context, token string) (SurveyTarget, error) {
 	var s SurveyTarget
+	var langs string
 	err := db.stmt.surveyTarget.QueryRowContext(ctx, token).
 		Scan(&s.Table.ID, &s.Table.RestaurantID, &s.Table.Label, &s.Table.Token,
-			&s.Restaurant.ID, &s.Restaurant.Slug, &s.Restaurant.Name, &s.Restaurant.TimeZone)
+			&s.Restaurant.ID, &s.Restaurant.Slug, &s.Restaurant.Name, &s.Restaurant.TimeZone, &langs)
 	s.Table.Active = true
+	s.Restaurant.Languages = strings.Split(langs, ",")
 	return s, dbError(err)
 }
 

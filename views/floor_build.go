@@ -105,6 +105,9 @@ func NewAlertCard(a store.Alert, v CardViewer, now time.Time) AlertCard {
 		c.Table = "No table"
 	}
 	c.EscLabel = escalationLabel(a.EscalationStep)
+	if a.Language != "" && (len(r.Languages) == 0 || a.Language != r.Languages[0]) {
+		c.Language = LanguageInEnglish[a.Language]
+	}
 	if !a.AckAt.IsZero() {
 		c.AckAt = a.AckAt.In(loc).Format("15:04")
 	}

@@ -38,14 +38,17 @@ type FollowUp struct {
 // AlertCard is one alert on the floor, as a card. The event stream sends the
 // same card, rendered by the same component.
 type AlertCard struct {
-	ID         int64
-	Table      string
-	Why        []string // plain words for the reasons
-	Rating     int
-	Tags       []string // labels
-	Comment    string
-	AtTable    bool
-	Guest      string
+	ID      int64
+	Table   string
+	Why     []string // plain words for the reasons
+	Rating  int
+	Tags    []string // labels
+	Comment string
+	AtTable bool
+	Guest   string
+	// Language is the diner's, in English ("French"), when it is not the
+	// restaurant's default: the manager can greet the guest in it.
+	Language   string
 	Contact    string
 	State      string
 	Escalated  bool
@@ -151,6 +154,20 @@ var LanguageName = map[string]string{
 	"en": "English", "es": "Español — Spanish", "fr": "Français — French", "de": "Deutsch — German",
 	"it": "Italiano — Italian", "pt": "Português — Portuguese", "zh-CN": "简体中文 — Chinese (simplified)",
 	"ja": "日本語 — Japanese", "ko": "한국어 — Korean", "ar": "العربية — Arabic",
+}
+
+// LanguageInEnglish names a diner language for the staff, who read English.
+var LanguageInEnglish = map[string]string{
+	"en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian", "pt": "Portuguese",
+	"zh-CN": "Chinese", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "ar": "Arabic",
+}
+
+// TextDirection is "rtl" for a language written right to left, else "ltr".
+func TextDirection(tag string) string {
+	if tag == "ar" {
+		return "rtl"
+	}
+	return "ltr"
 }
 
 // NewRestaurant is the page where an owner adds another restaurant.

@@ -11,8 +11,11 @@ import (
 // Page is what every page's layout needs.
 type Page struct {
 	Title string
-	CSS   string // hashed URL of the stylesheet
-	Icon  string // hashed URL of the favicon
+	// Lang is the page's language (BCP 47) and Dir its direction, "rtl" for
+	// Arabic; empty, English left to right.
+	Lang, Dir string
+	CSS       string // hashed URL of the stylesheet
+	Icon      string // hashed URL of the favicon
 	// Refresh, when positive, reloads the page after that many seconds where
 	// JavaScript does not run: the fallback for following a live state.
 	Refresh int
@@ -78,6 +81,7 @@ func (in SurveyInput) HasTag(key string) bool {
 // Survey is the survey page's model.
 type Survey struct {
 	Action     string // where the form posts: /t/TOKEN
+	Lang       string // the language it is shown in, kept on the form
 	Restaurant string
 	Table      string
 	Input      SurveyInput
