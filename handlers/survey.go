@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -52,9 +51,9 @@ func surveyModel(t store.SurveyTarget, lang string, in views.SurveyInput, errs v
 func (h *Handler) renderSurvey(c echo.Context, status int, t store.SurveyTarget, in views.SurveyInput, errs views.FieldErrors) error {
 	lang := dinerLanguage(c, t.Restaurant.Languages)
 	p := h.page("Your visit to " + t.Restaurant.Name)
-	p.Lang, p.Dir = lang, views.TextDirection(lang)
+	p.Lang, p.Dir = views.PageLanguage(lang)
 	c.Response().Header().Set("Cache-Control", "no-store")
-	c.Response().Header().Set("Content-Language", lang)
+	c.Response().Header().Set("Content-Language", p.Lang)
 	return h.render(c, status, views.SurveyPage(p, surveyModel(t, lang, in, errs)))
 }
 
@@ -146,10 +145,8 @@ func (h *Handler) Receipt(c echo.Context) error {
 	m := views.Receipt{Restaurant: r.RestaurantName, Table: r.TableLabel, GuestName: r.GuestName,
 		Rating: r.Rating, Comment: r.Comment}
 	p := h.page("Thank you")
-	if slices.Contains(store.DinerLanguages, r.Language) { // the survey's language
-		p.Lang, p.Dir = r.Language, views.TextDirection(r.Language)
-		c.Response().Header().Set("Content-Language", r.Language)
-	}
+	p.Lang, p.Dir = views.PageLanguage(r.Language) // the survey's language
+	c.Response().Header().Set("Content-Language", p.Lang)
 	a, err := h.db.AlertForReceipt(c.Request().Context(), id)
 	switch {
 	case err == nil:
