@@ -142,10 +142,11 @@ func (h *Handler) Receipt(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m := views.Receipt{Restaurant: r.RestaurantName, Table: r.TableLabel, GuestName: r.GuestName,
-		Rating: r.Rating, Comment: r.Comment}
-	p := h.page("Thank you")
+	p := h.page("")
 	p.Lang, p.Dir = views.PageLanguage(r.Language) // the survey's language
+	m := views.Receipt{T: views.Translator(p.Lang), Restaurant: r.RestaurantName, Table: r.TableLabel, GuestName: r.GuestName,
+		Rating: r.Rating, Comment: r.Comment}
+	p.Title = m.T.S("receipt.title")
 	c.Response().Header().Set("Content-Language", p.Lang)
 	a, err := h.db.AlertForReceipt(c.Request().Context(), id)
 	switch {

@@ -137,8 +137,9 @@ func FloorOrder(a, b AlertCard) int {
 
 // NewReceiptAlert is the receipt's view of an alert, followed live at events.
 func NewReceiptAlert(a store.Alert, events string) *ReceiptAlert {
+	lang, _ := PageLanguage(a.Language)
 	ra := &ReceiptAlert{State: a.State, AtTable: a.AtTable, Escalated: a.Escalated, Outcome: a.Outcome,
-		Asked: slices.Equal(a.Reasons, []string{store.ReasonAsked}), EventsURL: events}
+		Asked: slices.Equal(a.Reasons, []string{store.ReasonAsked}), EventsURL: events, Lang: lang}
 	switch a.State {
 	case store.StateAcknowledged:
 		ra.Staff = firstName(a.AckBy)

@@ -112,40 +112,43 @@ type ReceiptAlert struct {
 	Outcome   string // what was done, once resolved
 	Staff     string // first name of who acknowledged or resolved it
 	EventsURL string // the live stream of this alert's state
+	Lang      string // the diner's language
 }
 
-// Text is what the diner reads about their alert: always what is true now. A
-// guest who has gone is never told it was taken care of, and one who is
-// waiting too long is told that someone is still being found.
+// Text is what the diner reads about their alert, in their language: always
+// what is true now. A guest who has gone is never told it was taken care
+// of, and one who is waiting too long is told that someone is still being
+// found.
 func (a ReceiptAlert) Text() string {
-	who := cmp.Or(a.Staff, "Someone from the team")
+	t := Translator(a.Lang)
+	who := cmp.Or(a.Staff, t.S("alert.someone"))
 	switch a.State {
 	case store.StateResolved:
 		switch a.Outcome {
 		case store.OutcomeGuestLeft:
-			return "We're sorry we missed you. The manager has read what you told us."
+			return t.S("alert.guest-left")
 		case store.OutcomeFollowUp:
-			return who + " will be in touch with you, as promised."
+			return t.S("alert.follow-up", who)
 		}
 		if !a.AtTable {
-			return who + " has read this and dealt with it. Thank you for telling us."
+			return t.S("alert.dealt-with", who)
 		}
-		return who + " has taken care of it. Thank you for telling us."
+		return t.S("alert.taken-care", who)
 	case store.StateAcknowledged:
 		if !a.AtTable {
-			return who + " has read what you told us. Thank you."
+			return t.S("alert.read", who)
 		}
-		return who + " is on the way."
+		return t.S("alert.on-the-way", who)
 	}
 	switch {
 	case !a.AtTable:
-		return "Thank you — the manager will read this."
+		return t.S("alert.will-read")
 	case a.Escalated:
-		return "We're still finding someone to come to your table. Sorry for the wait."
+		return t.S("alert.still-finding")
 	case a.Asked:
-		return "We've asked someone to come to your table. They'll be with you shortly."
+		return t.S("alert.asked")
 	}
-	return "A manager has been told. Someone will be with you shortly."
+	return t.S("alert.told")
 }
 
 // Live reports whether the alert may still change in a way the diner should
@@ -154,6 +157,7 @@ func (a ReceiptAlert) Live() bool { return a.State != store.StateResolved }
 
 // Receipt is the thank-you page's model.
 type Receipt struct {
+	T          T // in the survey's language
 	Restaurant string
 	Table      string
 	GuestName  string
