@@ -13,10 +13,11 @@ import (
 // counting those already being sent; a retry keeps its message ID; the
 // cursor only moves forward.
 func TestOutboxClaims(t *testing.T) {
-	db := open(t, "")
+	db, clock := clockDB(t) // rows are stamped at the test's time, not the wall clock's
+	*clock = time.Date(2026, 11, 27, 19, 0, 0, 0, time.UTC)
+	now := *clock
 	ctx := context.Background()
 	r, _ := fixture(t, db)
-	now := time.Now().Truncate(time.Millisecond)
 	dead, alive := store.Target{Channel: store.ChannelWebhook, ID: 1}, store.Target{Channel: store.ChannelWebhook, ID: 2}
 	var ds []store.Delivery
 	for i := range 5 {
