@@ -37,7 +37,7 @@ func (db *DB) CreatePasswordReset(ctx context.Context, email string) (string, Us
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO password_resets (id, user_id, created_at) VALUES (?, ?, ?)`,
-			sessionID(token), u.ID, tx.nowMillis())
+			tokenHash(token), u.ID, tx.nowMillis())
 		return err
 	})
 	return token, u, err
@@ -48,7 +48,7 @@ func (db *DB) CreatePasswordReset(ctx context.Context, email string) (string, Us
 func (db *DB) PasswordResetUser(ctx context.Context, token string) (User, error) {
 	var userID, created int64
 	err := db.read.QueryRowContext(ctx, `SELECT user_id, created_at FROM password_resets WHERE id = ? AND used_at IS NULL`,
-		sessionID(token)).Scan(&userID, &created)
+		tokenHash(token)).Scan(&userID, &created)
 	if err != nil {
 		return User{}, dbError(err)
 	}
@@ -70,7 +70,7 @@ func (db *DB) ResetPassword(ctx context.Context, token, password string) (User, 
 	}
 	err = db.update(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE password_resets SET used_at = ? WHERE id = ? AND used_at IS NULL`,
-			tx.nowMillis(), sessionID(token))
+			tx.nowMillis(), tokenHash(token))
 		if err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func (db *DB) Invite(ctx context.Context, restaurantID, by int64, email, name st
 	token := NewToken() + NewToken()
 	err = db.update(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO invitations (id, restaurant_id, email, name, role, invited_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, sessionID(token), restaurantID, email, name, role, by, tx.nowMillis())
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, tokenHash(token), restaurantID, email, name, role, by, tx.nowMillis())
 		return err
 	})
 	return token, err
@@ -131,7 +131,7 @@ func (db *DB) InvitationByToken(ctx context.Context, token string) (Invitation, 
 	var inv Invitation
 	var restaurantID, created int64
 	err := db.read.QueryRowContext(ctx, `SELECT restaurant_id, email, name, role, created_at FROM invitations
-		WHERE id = ? AND accepted_at IS NULL`, sessionID(token)).Scan(&restaurantID, &inv.Email, &inv.Name, &inv.Role, &created)
+		WHERE id = ? AND accepted_at IS NULL`, tokenHash(token)).Scan(&restaurantID, &inv.Email, &inv.Name, &inv.Role, &created)
 	if err != nil {
 		return inv, dbError(err)
 	}
@@ -156,7 +156,7 @@ func (db *DB) AcceptInvitation(ctx context.Context, token string, u User) (Invit
 	}
 	err = db.update(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL`,
-			tx.nowMillis(), sessionID(token))
+			tx.nowMillis(), tokenHash(token))
 		if err != nil {
 			return err
 		}

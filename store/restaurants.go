@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -219,17 +218,7 @@ func (db *DB) CreateRestaurant(ctx context.Context, r Restaurant) (Restaurant, e
 // CheckRestaurantName tidies a restaurant's name (spaces) and refuses an
 // empty one, one over 80 characters, or one with control characters.
 func CheckRestaurantName(name string) (string, error) {
-	if strings.ContainsFunc(name, unicode.IsControl) {
-		return name, Errorf(EInvalid, "A restaurant's name is one line, without control characters.")
-	}
-	name = strings.Join(strings.Fields(name), " ")
-	switch {
-	case name == "":
-		return name, Errorf(EInvalid, "A restaurant needs a name.")
-	case utf8.RuneCountInString(name) > 80:
-		return name, Errorf(EInvalid, "A restaurant's name is at most 80 characters.")
-	}
-	return name, nil
+	return oneLineName(name, "A restaurant's name", "A restaurant needs a name.")
 }
 
 // CheckSlug refuses what cannot be a new restaurant's slug.

@@ -30,9 +30,10 @@ type Session struct {
 	Address   string
 }
 
-// sessionID is the row id of a session token: its SHA-256, so that a copy of
-// the database (a backup) holds no live session.
-func sessionID(token string) string {
+// tokenHash is the row id of a token handed out once (a session's, a
+// password reset's, an invitation's): its SHA-256, so that a copy of the
+// database (a backup) holds none that works.
+func tokenHash(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
@@ -50,7 +51,7 @@ func clip(s string, n int) string {
 // cookie's only content. Sessions past their time are swept as it goes.
 func (db *DB) CreateSession(ctx context.Context, userID int64, userAgent, address string) (string, Session, error) {
 	token := NewToken() + NewToken() // 256 bits
-	s := Session{ID: sessionID(token), UserID: userID, UserAgent: clip(userAgent, 300), Address: clip(address, 64)}
+	s := Session{ID: tokenHash(token), UserID: userID, UserAgent: clip(userAgent, 300), Address: clip(address, 64)}
 	err := db.update(ctx, func(tx *Tx) error {
 		s.CreatedAt, s.SeenAt = tx.now, tx.now
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE seen_at < ? OR created_at < ?`,
@@ -72,7 +73,7 @@ func (db *DB) SessionByToken(ctx context.Context, token, address string) (Sessio
 	var u User
 	var created, seen int64
 	err := db.read.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.created_at, s.seen_at, s.user_agent, s.address, u.email, u.name
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`, sessionID(token)).Scan(
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`, tokenHash(token)).Scan(
 		&s.ID, &s.UserID, &created, &seen, &s.UserAgent, &s.Address, &u.Email, &u.Name)
 	if err != nil {
 		return s, u, dbError(err)

@@ -65,15 +65,23 @@ func CheckNewPassword(password string, inputs ...string) error {
 // one over 80 characters, or one with control characters (a CR or LF would
 // break an email's headers).
 func CheckPersonName(name string) (string, error) {
+	return oneLineName(name, "A name", "A staff member needs a name.")
+}
+
+// oneLineName is the rule for the names people type (a person's, a
+// restaurant's): spaces tidied, on one line without control characters, not
+// empty, at most 80 characters. subject starts the messages ("A name is…");
+// missing is the message for an empty name.
+func oneLineName(name, subject, missing string) (string, error) {
 	if strings.ContainsFunc(name, unicode.IsControl) {
-		return name, Errorf(EInvalid, "A name is one line, without control characters.")
+		return name, Errorf(EInvalid, "%s is one line, without control characters.", subject)
 	}
 	name = strings.Join(strings.Fields(name), " ")
 	switch {
 	case name == "":
-		return name, Errorf(EInvalid, "A staff member needs a name.")
+		return name, Errorf(EInvalid, "%s", missing)
 	case utf8.RuneCountInString(name) > 80:
-		return name, Errorf(EInvalid, "A name is at most 80 characters.")
+		return name, Errorf(EInvalid, "%s is at most 80 characters.", subject)
 	}
 	return name, nil
 }
