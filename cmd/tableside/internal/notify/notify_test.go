@@ -110,6 +110,27 @@ func (w *world) complain(comment string, tags ...string) store.Alert {
 	return a
 }
 
+// slackHooks gives the restaurant a Slack webhook to each receiver.
+func (w *world) slackHooks(hs ...*hookReceiver) {
+	w.t.Helper()
+	for _, h := range hs {
+		hook, err := w.db.AddWebhook(w.ctx, w.r.ID, h.srv.URL, store.FormatSlack)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		h.secret = hook.Secret
+	}
+}
+
+// runInBackground runs the notifier as the server does, until the returned
+// stop is called (which waits for it to end).
+func (w *world) runInBackground() (stop func()) {
+	ctx, cancel := context.WithCancel(w.ctx)
+	done := make(chan struct{})
+	go func() { w.n.Run(ctx); close(done) }()
+	return func() { cancel(); <-done }
+}
+
 // run plans and sends what is due at the clock's time.
 func (w *world) run() {
 	w.t.Helper()
@@ -413,17 +434,8 @@ func TestSlowReceiverDelaysNobody(t *testing.T) {
 	slow, fast := newHookReceiver(t, w.clock.now), newHookReceiver(t, w.clock.now)
 	slow.hang = make(chan struct{})
 	defer close(slow.hang)
-	for _, h := range []*hookReceiver{slow, fast} {
-		hook, err := w.db.AddWebhook(w.ctx, w.r.ID, h.srv.URL, store.FormatSlack)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.secret = hook.Secret
-	}
-	ctx, cancel := context.WithCancel(w.ctx)
-	done := make(chan struct{})
-	go func() { w.n.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	w.slackHooks(slow, fast)
+	defer w.runInBackground()()
 	start := time.Now()
 	w.complain("Cold soup")
 	if took := time.Since(start); took > time.Second {
@@ -452,17 +464,8 @@ func TestDeadReceiverHoldsUpOnlyItself(t *testing.T) {
 	dead, alive := newHookReceiver(t, w.clock.now), newHookReceiver(t, w.clock.now)
 	dead.hang = make(chan struct{})
 	defer close(dead.hang)
-	for _, h := range []*hookReceiver{dead, alive} {
-		hook, err := w.db.AddWebhook(w.ctx, w.r.ID, h.srv.URL, store.FormatSlack)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.secret = hook.Secret
-	}
-	ctx, cancel := context.WithCancel(w.ctx)
-	done := make(chan struct{})
-	go func() { w.n.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	w.slackHooks(dead, alive)
+	defer w.runInBackground()()
 	for i := range 12 {
 		w.complain(fmt.Sprintf("Complaint %d", i+1))
 	}
