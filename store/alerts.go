@@ -153,12 +153,9 @@ func (db *DB) AlertForReceipt(ctx context.Context, publicID string) (Alert, erro
 // another tablet is harmless.
 func (db *DB) Acknowledge(ctx context.Context, restaurantID, alertID, userID int64) error {
 	return db.changeAlert(ctx, restaurantID, alertID, StateAcknowledged, func(ctx context.Context, tx *Tx) (int64, error) {
-		var staff int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE user_id = ? AND restaurant_id = ?`,
-			userID, restaurantID).Scan(&staff); err != nil {
+		if staff, err := isStaff(ctx, tx, userID, restaurantID); err != nil {
 			return 0, err
-		}
-		if staff == 0 {
+		} else if !staff {
 			return 0, Errorf(EInvalid, "Choose who is going from the restaurant's staff.")
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?

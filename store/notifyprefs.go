@@ -112,12 +112,9 @@ func (db *DB) SetNotifyPrefs(ctx context.Context, userID, restaurantID int64, p 
 		from, to = p.QuietFrom, p.QuietTo
 	}
 	return db.update(ctx, func(tx *Tx) error {
-		var staff int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE user_id = ? AND restaurant_id = ?`,
-			userID, restaurantID).Scan(&staff); err != nil {
+		if staff, err := isStaff(ctx, tx, userID, restaurantID); err != nil {
 			return err
-		}
-		if staff == 0 {
+		} else if !staff {
 			return ErrNotFound
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO notify_prefs (user_id, restaurant_id, level, quiet_from, quiet_to)

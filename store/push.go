@@ -73,12 +73,9 @@ func (db *DB) SavePushSubscription(ctx context.Context, s PushSubscription) (Pus
 		return s, err
 	}
 	err := db.update(ctx, func(tx *Tx) error {
-		var staff int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE user_id = ? AND restaurant_id = ?`,
-			s.UserID, s.RestaurantID).Scan(&staff); err != nil {
+		if staff, err := isStaff(ctx, tx, s.UserID, s.RestaurantID); err != nil {
 			return err
-		}
-		if staff == 0 {
+		} else if !staff {
 			return ErrNotFound
 		}
 		return tx.QueryRowContext(ctx, `INSERT INTO push_subscriptions (user_id, restaurant_id, endpoint, p256dh, auth, created_at)

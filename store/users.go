@@ -334,10 +334,22 @@ func (db *DB) Staff(ctx context.Context, restaurantID int64) ([]StaffMember, err
 
 // IsStaff reports whether a user still works at a restaurant.
 func (db *DB) IsStaff(ctx context.Context, userID, restaurantID int64) (bool, error) {
+	ok, err := isStaff(ctx, db.read, userID, restaurantID)
+	return ok, dbError(err)
+}
+
+// rowQuerier reads one row: the read pool, or a write transaction.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// isStaff reports whether a user works at a restaurant, read through q (a
+// transaction, to check before writing in it).
+func isStaff(ctx context.Context, q rowQuerier, userID, restaurantID int64) (bool, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE user_id = ? AND restaurant_id = ?`,
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE user_id = ? AND restaurant_id = ?`,
 		userID, restaurantID).Scan(&n)
-	return n > 0, dbError(err)
+	return n > 0, err
 }
 
 // RemoveMembership takes a manager out of a restaurant. Owners are not removed
