@@ -199,7 +199,7 @@ func (h *Handler) Reset(c echo.Context) error {
 	return h.signIn(c, u, "/floor")
 }
 
-// invitationPage shows an invitation, with the forms as given.
+// renderInvite shows an invitation, with the forms as given.
 func (h *Handler) renderInvite(c echo.Context, status int, token string, inv store.Invitation, errs views.FieldErrors, name string) error {
 	i := views.Invite{CSRF: csrfToken(c), Action: "/invite/" + url.PathEscape(token), Restaurant: inv.Restaurant.Name,
 		Role: string(inv.Role), Email: inv.Email, Name: inv.Name, Errors: errs,

@@ -112,8 +112,7 @@ func (h *Handler) Settings(c echo.Context) error {
 	r := ownedRestaurant(c)
 	m := settingsModel(r)
 	m.Saved = c.QueryParam("saved") == "1"
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return h.render(c, http.StatusOK, views.SettingsPage(h.staffPage(c, "Settings · "+r.Name, r, "Settings"), m))
+	return h.renderSettings(c, http.StatusOK, r, m)
 }
 
 // SaveSettings changes the restaurant's settings, all or none:
@@ -167,8 +166,13 @@ func (h *Handler) SaveSettings(c echo.Context) error {
 			return c.Redirect(http.StatusSeeOther, restaurantPath(r)+"/settings?saved=1")
 		}
 	}
+	return h.renderSettings(c, http.StatusUnprocessableEntity, r, m)
+}
+
+// renderSettings shows the settings page, never from a cache.
+func (h *Handler) renderSettings(c echo.Context, status int, r store.Restaurant, m views.Settings) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return h.render(c, http.StatusUnprocessableEntity, views.SettingsPage(h.staffPage(c, "Settings · "+r.Name, r, "Settings"), m))
+	return h.render(c, status, views.SettingsPage(h.staffPage(c, "Settings · "+r.Name, r, "Settings"), m))
 }
 
 // ownsAny reports whether the signed-in user owns a restaurant: only owners

@@ -122,11 +122,11 @@ func (n *Notifier) Run(ctx context.Context) {
 	}
 }
 
-// wake makes Run look again at once.
 // Wake makes the notifier look at the outbox now: something was queued
 // outside the event log (an account email).
 func (n *Notifier) Wake() { n.wake() }
 
+// wake makes Run look again at once.
 func (n *Notifier) wake() {
 	select {
 	case n.kick <- struct{}{}:
@@ -212,7 +212,8 @@ func (p *planner) plan(ctx context.Context, e store.Event) ([]store.Delivery, er
 		}
 		add(store.ChannelWebhook, w.ID, body, false)
 	}
-	// After the last push step, owners with no phone are emailed.
+	// When everyone has been told (step 3), owners with no phone are
+	// emailed; later steps push again but mail nobody.
 	if e.Kind == "escalated" && e.Step == 3 && e.Alert.State == store.StateOpen && p.n.cfg.Mailer != nil {
 		owners, err := p.n.db.OwnersWithoutPush(ctx, r.ID)
 		if err != nil {
