@@ -153,15 +153,22 @@ func (h *Handler) Forgot(c echo.Context) error {
 // ResetForm is GET /login/reset?token=…: a new password for the link's
 // account.
 func (h *Handler) ResetForm(c echo.Context) error {
-	token := c.QueryParam("token")
-	u, err := h.db.PasswordResetUser(c.Request().Context(), token)
-	if errors.Is(err, store.ErrNotFound) {
-		return store.Errorf(store.ENotFound, "This link has been used or is more than 30 minutes old. Ask for a new one from the sign-in page.")
-	}
+	token, u, err := h.resetLink(c)
 	if err != nil {
 		return err
 	}
 	return h.renderReset(c, http.StatusOK, token, u.Email, nil)
+}
+
+// resetLink is the ?token= of a reset link and its account, or why the link
+// no longer works.
+func (h *Handler) resetLink(c echo.Context) (string, store.User, error) {
+	token := c.QueryParam("token")
+	u, err := h.db.PasswordResetUser(c.Request().Context(), token)
+	if errors.Is(err, store.ErrNotFound) {
+		return token, u, store.Errorf(store.ENotFound, "This link has been used or is more than 30 minutes old. Ask for a new one from the sign-in page.")
+	}
+	return token, u, err
 }
 
 func (h *Handler) renderReset(c echo.Context, status int, token, email string, errs views.FieldErrors) error {
@@ -174,15 +181,11 @@ func (h *Handler) renderReset(c echo.Context, status int, token, email string, e
 // Reset sets the new password, ends every session of the account and signs
 // this browser in: POST /login/reset?token=….
 func (h *Handler) Reset(c echo.Context) error {
-	token := c.QueryParam("token")
-	ctx := c.Request().Context()
-	u, err := h.db.PasswordResetUser(ctx, token)
-	if errors.Is(err, store.ErrNotFound) {
-		return store.Errorf(store.ENotFound, "This link has been used or is more than 30 minutes old. Ask for a new one from the sign-in page.")
-	}
+	token, u, err := h.resetLink(c)
 	if err != nil {
 		return err
 	}
+	ctx := c.Request().Context()
 	errs := views.FieldErrors{}
 	p := newPassword(c, errs)
 	if len(errs) == 0 {
