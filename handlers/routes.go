@@ -53,6 +53,9 @@ type Config struct {
 	// Shutdown, closed when the server begins to shut down, ends every live
 	// stream (each client is told, and reconnects to the next server).
 	Shutdown <-chan struct{}
+	// Assets are the embedded files with their hashed URLs; nil, the
+	// handler hashes its own (the server's main shares the ones it made).
+	Assets *static.Assets
 	// Mail says whether email can be sent (SMTP is set): password reset
 	// links and invitations are then mailed through the outbox.
 	Mail bool
@@ -91,9 +94,12 @@ type Handler struct {
 
 // New builds the Echo router with every route and middleware.
 func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
-	assets, err := static.New()
-	if err != nil {
-		return nil, err
+	assets := cfg.Assets
+	if assets == nil {
+		var err error
+		if assets, err = static.New(); err != nil {
+			return nil, err
+		}
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	h := &Handler{cfg: cfg, db: db, log: log, assets: assets,

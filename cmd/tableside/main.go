@@ -272,6 +272,7 @@ func (m *Main) Run(ctx context.Context) error {
 		SecureCookies:            m.Config.SecureCookies,
 		SessionKey:               key,
 		Now:                      m.Now,
+		Assets:                   assets,
 		Notifier:                 notifier,
 		Mail:                     mail != nil,
 		Shutdown:                 shutdown,
