@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -17,7 +18,11 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	status, heading, message := describeError(c, err)
+	p, t := h.page(""), views.Translator("en") // staff pages are English
+	if isDinerPath(c.Request().URL.Path) {
+		p, t = h.dinerPage(c, dinerLanguage(c, store.DinerLanguages), "")
+	}
+	status, heading, message := describeError(c, err, t)
 	if status >= 500 {
 		h.log.Error("request failed", "status", status, "method", c.Request().Method,
 			"path", c.Request().URL.Path, "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
@@ -30,7 +35,8 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		c.NoContent(status)
 		return
 	}
-	if rerr := h.render(c, status, views.ErrorPage(h.page(heading), heading, message)); rerr != nil {
+	p.Title = heading
+	if rerr := h.render(c, status, views.ErrorPage(p, heading, message)); rerr != nil {
 		h.log.Error("rendering the error page failed", "err", rerr)
 	}
 }
@@ -46,54 +52,55 @@ var statusOf = map[store.Code]int{
 	store.EInternal:    http.StatusInternalServerError,
 }
 
-// describeError gives the status, a heading and a plain-words message for err.
-// Messages of *store.Error are written for people; those of Echo's own errors
-// are not, so each status gets ours.
-func describeError(c echo.Context, err error) (status int, heading, message string) {
+// dinerError is why a diner's page cannot be shown: a status and a message
+// of the diners' catalogue, which the error page prints in their language.
+type dinerError struct {
+	status int
+	key    string
+}
+
+func (e dinerError) Error() string { return views.Translator("en").S(e.key) }
+
+// describeError gives the status, a heading and a plain-words message for
+// err, in t's language. Messages of *store.Error are written for people (in
+// English: staff read them); those of Echo's own errors are not, so each
+// status gets ours.
+func describeError(c echo.Context, err error, t views.T) (status int, heading, message string) {
 	var he *echo.HTTPError
-	if errors.As(err, &he) {
+	var de dinerError
+	switch {
+	case errors.As(err, &de):
+		return de.status, headingFor(de.status, t), t.S(de.key)
+	case errors.As(err, &he):
 		status = he.Code
-	} else {
+	default:
 		status = statusOf[store.ErrorCode(err)]
 		var se *store.Error
 		if errors.As(err, &se) && se != store.ErrNotFound && (status < 500 || status == http.StatusServiceUnavailable) {
-			return status, headingFor(status), se.Message
+			return status, headingFor(status, t), se.Message
 		}
 	}
 	switch status {
-	case http.StatusNotFound:
-		return status, headingFor(status), "We couldn't find that page. If you scanned a QR code, please ask a member of staff."
 	case http.StatusRequestEntityTooLarge:
 		if c.Path() == "/covers/import" {
-			return status, headingFor(status), "That file is over " + strings.TrimSuffix(importLimit, "K") + " KB. A covers file has one short line a day (ten years is about 150 KB): check it is the right file."
+			return status, headingFor(status, t), "That file is over " + strings.TrimSuffix(importLimit, "K") + " KB. A covers file has one short line a day (ten years is about 150 KB): check it is the right file."
 		}
-		return status, headingFor(status), "That was more than we can take in one go. Please shorten it and try again."
-	case http.StatusTooManyRequests:
-		return status, headingFor(status), "We've had a lot of requests from this connection. Please wait a minute and try again."
-	case http.StatusMethodNotAllowed:
-		return status, headingFor(status), "That page can't be used that way."
-	case http.StatusServiceUnavailable:
-		return status, headingFor(status), "We could not save this just now. Please try again in a moment."
+		fallthrough
+	case http.StatusNotFound, http.StatusTooManyRequests, http.StatusMethodNotAllowed, http.StatusServiceUnavailable:
+		return status, headingFor(status, t), t.S("error." + strconv.Itoa(status))
 	}
 	if status >= 400 && status < 500 {
-		return status, headingFor(status), "Something about that request wasn't right."
+		return status, headingFor(status, t), t.S("error.400")
 	}
-	return http.StatusInternalServerError, headingFor(http.StatusInternalServerError),
-		"Something went wrong on our side. Please try again."
+	return http.StatusInternalServerError, headingFor(http.StatusInternalServerError, t), t.S("error.500")
 }
 
-func headingFor(status int) string {
+// headingFor is the error page's heading for a status.
+func headingFor(status int, t views.T) string {
 	switch status {
-	case http.StatusNotFound:
-		return "Not found"
-	case http.StatusRequestEntityTooLarge:
-		return "That was too long"
-	case http.StatusTooManyRequests:
-		return "Slow down a moment"
-	case http.StatusServiceUnavailable:
-		return "Please try again"
-	case http.StatusInternalServerError:
-		return "Sorry, something broke"
+	case http.StatusNotFound, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests,
+		http.StatusServiceUnavailable, http.StatusInternalServerError, http.StatusMethodNotAllowed, http.StatusBadRequest:
+		return t.S("error." + strconv.Itoa(status) + ".heading")
 	}
 	return http.StatusText(status)
 }

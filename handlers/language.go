@@ -1,12 +1,15 @@
 package handlers
 
 import (
+	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/text/language"
 
 	"github.com/tableside/tableside/store"
+	"github.com/tableside/tableside/views"
 )
 
 // dinerLanguage is the language a diner reads a restaurant's pages in: the
@@ -51,6 +54,44 @@ func storedLanguage(formLang, acceptLanguage string) string {
 	if slices.Contains(store.DinerLanguages, formLang) {
 		return formLang
 	}
-	tag := matchLanguage(acceptLanguage, append([]string{""}, store.DinerLanguages...))
-	return tag
+	return matchLanguage(acceptLanguage, append([]string{""}, store.DinerLanguages...))
+}
+
+// isDinerPath reports whether a path is one of a diner's pages (a table's
+// survey, a receipt): their errors are in the diner's language too.
+func isDinerPath(path string) bool {
+	return strings.HasPrefix(path, "/t/") || strings.HasPrefix(path, "/r/")
+}
+
+// dinerPage is the layout of a page a diner reads, in lang, with its T: the
+// diner's CSS inlined, and the script named (if any) too, each allowed by
+// its hash alone; never cached, never indexed.
+func (h *Handler) dinerPage(c echo.Context, lang, script string) (views.Page, views.T) {
+	p := h.page("")
+	p.Lang, p.Dir = views.PageLanguage(lang)
+	p.NoIndex = true
+	var styleSrc, scriptSrc string
+	p.Style, styleSrc = h.assets.Inline("diner.css")
+	if script != "" {
+		p.Script, scriptSrc = h.assets.Inline(script)
+	}
+	header := c.Response().Header()
+	header.Set("Content-Security-Policy", contentSecurityPolicy(styleSrc, scriptSrc))
+	header.Set("Content-Language", p.Lang)
+	header.Set("Cache-Control", "no-store")
+	return p, views.Translator(p.Lang)
+}
+
+// languageLinks are the links of a survey's language switcher: the survey
+// at path (with its check number, if any) in each language offered.
+func languageLinks(path, check string, offered []string) []views.LanguageLink {
+	links := make([]views.LanguageLink, 0, len(offered))
+	for _, tag := range offered {
+		q := url.Values{"lang": {tag}}
+		if check != "" {
+			q.Set("check", check)
+		}
+		links = append(links, views.LanguageLink{Tag: tag, Name: views.Name(tag), URL: path + "?" + q.Encode()})
+	}
+	return links
 }

@@ -157,7 +157,7 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 		ContentTypeNosniff:    "nosniff",
 		XFrameOptions:         "DENY",
 		ReferrerPolicy:        "same-origin",
-		ContentSecurityPolicy: "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; manifest-src 'self'; worker-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+		ContentSecurityPolicy: contentSecurityPolicy("", ""),
 	}))
 	// Powerful features no page needs are off; the floor keeps its screen on.
 	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -285,11 +285,18 @@ func (h *Handler) surveyLimiter() echo.MiddlewareFunc {
 			if err != nil {
 				return formError(err)
 			}
-			return h.surveyRefused(c, http.StatusTooManyRequests, surveyInputFromForm(form), views.FieldErrors{
-				"form": "We've had a lot of feedback from this connection just now. Please wait a minute, then tap Send again — your answers are kept below.",
-			})
+			return h.surveyRefused(c, http.StatusTooManyRequests, surveyInputFromForm(form), fieldProblems{{"form", "survey.busy", nil}})
 		},
 	})
+}
+
+// contentSecurityPolicy is every page's policy: our own files only, and
+// besides them the inline style and script whose hash sources ('sha256-…')
+// are given, if any (a diner's page inlines its own).
+func contentSecurityPolicy(styleSrc, scriptSrc string) string {
+	return "default-src 'none'; script-src " + strings.TrimSpace("'self' "+scriptSrc) +
+		"; style-src " + strings.TrimSpace("'self' "+styleSrc) +
+		"; img-src 'self' data:; connect-src 'self'; manifest-src 'self'; worker-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 }
 
 // page returns the layout model for a page with the given title.

@@ -10,10 +10,9 @@ import (
 	"github.com/tableside/tableside/views"
 )
 
-// errUnknownTable is what a diner sees for a QR code that is not (or no longer)
-// a table's: a friendly 404.
-var errUnknownTable = store.Errorf(store.ENotFound,
-	"This QR code isn't in use any more. Please ask a member of staff — they'll be glad to hear how it's going.")
+// errUnknownTable is what a diner sees for a QR code that is not (or no
+// longer) a table's: a friendly 404, in their language.
+var errUnknownTable = dinerError{http.StatusNotFound, "error.unknown-table"}
 
 // surveyTarget finds the table behind the :token of the URL.
 func (h *Handler) surveyTarget(c echo.Context) (store.SurveyTarget, error) {
@@ -28,33 +27,30 @@ func (h *Handler) surveyTarget(c echo.Context) (store.SurveyTarget, error) {
 	return t, err
 }
 
-// surveyModel builds the survey page's model around what the diner typed,
-// in the language lang.
-func surveyModel(t store.SurveyTarget, lang string, in views.SurveyInput, errs views.FieldErrors) views.Survey {
-	return views.Survey{
-		Action:     "/t/" + t.Table.Token,
-		Lang:       lang,
+// renderSurvey renders the survey form around what the diner typed, in
+// their language, with a message by each answer errs names (the form's
+// messages are keys of the diners' catalogue, printed here). Each
+// rendering carries its own idempotency key, so the page is never cached.
+func (h *Handler) renderSurvey(c echo.Context, status int, t store.SurveyTarget, in views.SurveyInput, errs fieldProblems) error {
+	p, tr := h.dinerPage(c, dinerLanguage(c, t.Restaurant.Languages), "survey.js")
+	p.Title = tr.S("survey.title", t.Restaurant.Name)
+	action := "/t/" + t.Table.Token
+	s := views.Survey{
+		T:          tr,
+		Action:     action,
 		Restaurant: t.Restaurant.Name,
 		Table:      t.Table.Label,
+		Languages:  languageLinks(action, in.Check, t.Restaurant.Languages),
 		Input:      in,
-		Errors:     errs,
+		Errors:     errs.in(tr),
+		Focus:      errs.first(),
 		Praise:     store.Tags(store.Praise),
 		Complaints: store.Tags(store.Complaint),
 		MaxComment: store.MaxComment,
 		MaxName:    store.MaxName,
 		MaxContact: store.MaxContact,
 	}
-}
-
-// renderSurvey renders the survey form. Each rendering carries its own
-// idempotency key, so the page must never come from a cache.
-func (h *Handler) renderSurvey(c echo.Context, status int, t store.SurveyTarget, in views.SurveyInput, errs views.FieldErrors) error {
-	lang := dinerLanguage(c, t.Restaurant.Languages)
-	p := h.page("Your visit to " + t.Restaurant.Name)
-	p.Lang, p.Dir = views.PageLanguage(lang)
-	c.Response().Header().Set("Cache-Control", "no-store")
-	c.Response().Header().Set("Content-Language", p.Lang)
-	return h.render(c, status, views.SurveyPage(p, surveyModel(t, lang, in, errs)))
+	return h.render(c, status, views.SurveyPage(p, s))
 }
 
 // SurveyShow renders a table's survey: GET /t/:token[?check=NUMBER].
@@ -88,7 +84,7 @@ func (h *Handler) SurveySubmit(c echo.Context) error {
 	}
 	in := surveyInputFromForm(form)
 	resp, errs := validateSurvey(in, token)
-	if errs != nil {
+	if len(errs) > 0 {
 		return h.surveyRefused(c, http.StatusUnprocessableEntity, in, errs)
 	}
 	resp.Language = storedLanguage(form.Get("lang"), c.Request().Header.Get("Accept-Language"))
@@ -99,9 +95,7 @@ func (h *Handler) SurveySubmit(c echo.Context) error {
 	case store.ErrorCode(err) == store.EUnavailable:
 		h.log.Error("survey not saved", "err", err)
 		c.Response().Header().Set("Retry-After", "5")
-		return h.surveyRefused(c, http.StatusServiceUnavailable, in, views.FieldErrors{
-			"form": "We could not save this just now. Please tap Send again in a moment — your answers are kept below.",
-		})
+		return h.surveyRefused(c, http.StatusServiceUnavailable, in, fieldProblems{{"form", "survey.unavailable", nil}})
 	case err != nil:
 		return err
 	}
@@ -110,7 +104,7 @@ func (h *Handler) SurveySubmit(c echo.Context) error {
 
 // surveyRefused answers a submission that was not stored with the form as the
 // diner filled it in and the reasons.
-func (h *Handler) surveyRefused(c echo.Context, status int, in views.SurveyInput, errs views.FieldErrors) error {
+func (h *Handler) surveyRefused(c echo.Context, status int, in views.SurveyInput, errs fieldProblems) error {
 	t, err := h.surveyTarget(c)
 	if err != nil {
 		return err
@@ -130,7 +124,7 @@ func formError(err error) error {
 
 // Receipt thanks the diner: GET /r/:receipt.
 func (h *Handler) Receipt(c echo.Context) error {
-	notFound := store.Errorf(store.ENotFound, "We couldn't find that receipt. Your feedback may still have reached us — please ask a member of staff if you need help.")
+	notFound := dinerError{http.StatusNotFound, "error.unknown-receipt"}
 	id := c.Param("receipt")
 	if !keyRE.MatchString(id) {
 		return notFound
@@ -142,12 +136,10 @@ func (h *Handler) Receipt(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := h.page("")
-	p.Lang, p.Dir = views.PageLanguage(r.Language) // the survey's language
-	m := views.Receipt{T: views.Translator(p.Lang), Restaurant: r.RestaurantName, Table: r.TableLabel, GuestName: r.GuestName,
+	p, tr := h.dinerPage(c, r.Language, "") // the survey's language
+	m := views.Receipt{T: tr, Restaurant: r.RestaurantName, Table: r.TableLabel, GuestName: r.GuestName,
 		Rating: r.Rating, Comment: r.Comment}
-	p.Title = m.T.S("receipt.title")
-	c.Response().Header().Set("Content-Language", p.Lang)
+	p.Title = tr.S("receipt.title")
 	a, err := h.db.AlertForReceipt(c.Request().Context(), id)
 	switch {
 	case err == nil:
@@ -158,6 +150,5 @@ func (h *Handler) Receipt(c echo.Context) error {
 	case !errors.Is(err, store.ErrNotFound):
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.render(c, http.StatusOK, views.ReceiptPage(p, m))
 }

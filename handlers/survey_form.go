@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -45,10 +44,46 @@ func surveyInputFromForm(f url.Values) views.SurveyInput {
 	return in
 }
 
-// validateSurvey checks a diner's input against the survey's rules and returns
-// the response to store, or the message for each field that broke a rule.
-func validateSurvey(in views.SurveyInput, tableToken string) (store.NewResponse, views.FieldErrors) {
+// fieldProblem is what is wrong with one answer of the survey: the field
+// (or "form", for the whole), and the message's name in the diners'
+// catalogue, with its arguments.
+type fieldProblem struct {
+	field, key string
+	args       []any
+}
+
+// fieldProblems are a survey's problems, in the order of its fields.
+type fieldProblems []fieldProblem
+
+// in prints the problems' messages in t's language, one per field.
+func (ps fieldProblems) in(t views.T) views.FieldErrors {
+	if len(ps) == 0 {
+		return nil
+	}
 	errs := views.FieldErrors{}
+	for _, p := range ps {
+		if _, ok := errs[p.field]; !ok {
+			errs[p.field] = t.S(p.key, p.args...)
+		}
+	}
+	return errs
+}
+
+// first is the first field with a problem: where the form puts the diner.
+func (ps fieldProblems) first() string {
+	for _, p := range ps {
+		if p.field != "form" {
+			return p.field
+		}
+	}
+	return ""
+}
+
+// validateSurvey checks a diner's input against the survey's rules and
+// returns the response to store, or what is wrong with it.
+func validateSurvey(in views.SurveyInput, tableToken string) (store.NewResponse, fieldProblems) {
+	var errs fieldProblems
+	problem := func(field, key string, args ...any) { errs = append(errs, fieldProblem{field, key, args}) }
 	r := store.NewResponse{
 		TableToken:     tableToken,
 		IdempotencyKey: in.Key,
@@ -60,12 +95,12 @@ func validateSurvey(in views.SurveyInput, tableToken string) (store.NewResponse,
 	case "1", "2", "3", "4", "5":
 		r.Rating = int(in.Rating[0] - '0')
 	default:
-		errs["rating"] = "Please tap a rating from 1 to 5."
+		problem("rating", "invalid.rating")
 	}
 	seen := map[string]bool{}
 	for _, t := range in.Tags {
 		if _, ok := store.LookupTag(t); !ok {
-			errs["tag"] = "Please choose from the options shown."
+			problem("tag", "invalid.tag")
 			break
 		}
 		if !seen[t] {
@@ -75,22 +110,22 @@ func validateSurvey(in views.SurveyInput, tableToken string) (store.NewResponse,
 	}
 	r.Comment = cleanText(in.Comment, true)
 	if n := utf8.RuneCountInString(r.Comment); n > store.MaxComment {
-		errs["comment"] = fmt.Sprintf("Please keep it to %d characters — this is %d.", store.MaxComment, n)
+		problem("comment", "invalid.comment", store.MaxComment, n)
 	}
 	r.GuestName = cleanText(in.Name, false)
 	if utf8.RuneCountInString(r.GuestName) > store.MaxName {
-		errs["name"] = fmt.Sprintf("Please keep your name to %d characters.", store.MaxName)
+		problem("name", "invalid.name", store.MaxName)
 	}
 	contact := cleanText(in.Contact, false)
 	switch {
 	case contact != "" && !in.Consent:
-		errs["contact"] = "Tick “You may contact me” below, or clear this box: we keep contact details only with your permission."
+		problem("consent", "invalid.consent")
 	case contact == "" && in.Consent:
-		errs["contact"] = "Add a phone number or email so we can reach you, or untick the box below."
+		problem("contact", "invalid.contact.missing")
 	case utf8.RuneCountInString(contact) > store.MaxContact:
-		errs["contact"] = fmt.Sprintf("Please keep this to %d characters.", store.MaxContact)
+		problem("contact", "invalid.contact.long", store.MaxContact)
 	case contact != "" && !plausibleContact(contact):
-		errs["contact"] = "That doesn't look like a phone number or an email address."
+		problem("contact", "invalid.contact.shape")
 	}
 	r.Contact = contact
 	if len(errs) > 0 {

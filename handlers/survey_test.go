@@ -45,7 +45,7 @@ func TestSurveyPage(t *testing.T) {
 	for _, want := range []string{
 		"Harbour Kitchen", "Table 2", `action="/t/` + a.tables[1].Token + `"`, `name="rating" value="5"`,
 		`name="tag" value="foreign-object"`, `name="comment"`, `name="at_table"`, `name="consent"`,
-		`name="check" value="A-1042"`, "up to 500 characters", `<label class="block" for="comment">`,
+		`name="check" value="A-1042"`, "Up to 500 characters.", `<label class="label" for="comment">`, `<meta name="robots" content="noindex">`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("survey page lacks %s", want)
@@ -57,9 +57,10 @@ func TestSurveyPage(t *testing.T) {
 	if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") {
 		t.Errorf("CSP = %q", csp)
 	}
-	if strings.Contains(body, "<script") || strings.Contains(body, "style=") {
-		t.Error("the survey has inline script or style, which the CSP forbids")
+	if !strings.Contains(body, "<style>") || strings.Contains(body, `rel="stylesheet"`) {
+		t.Error("the survey's CSS is not inlined: a stylesheet costs a second round trip")
 	}
+	inlineAllowed(t, "the survey", body, rec.Header().Get("Content-Security-Policy"))
 	// A key in the URL is ignored: two diners opening one shared link must
 	// not share a key.
 	if strings.Contains(a.get("/t/"+a.tables[1].Token+"?key=shared-link-key-0123").Body.String(), "shared-link-key-0123") {
@@ -94,7 +95,7 @@ func TestSurveySubmit(t *testing.T) {
 		{"rating 6", url.Values{"rating": {"6"}}, http.StatusUnprocessableEntity, "Please tap a rating", nil},
 		{"rating not a number", url.Values{"rating": {"5; DROP TABLE responses"}}, http.StatusUnprocessableEntity, "Please tap a rating", nil},
 		{"unknown tag", url.Values{"rating": {"2"}, "tag": {"slow", "<b>evil</b>"}, "comment": {"typed"}}, http.StatusUnprocessableEntity, "Please choose from the options shown.", []string{"typed", `value="slow" checked`}},
-		{"comment too long", url.Values{"rating": {"3"}, "comment": {long + "x"}}, http.StatusUnprocessableEntity, "Please keep it to 500 characters — this is 501.", []string{long + "x"}},
+		{"comment too long", url.Values{"rating": {"3"}, "comment": {long + "x"}}, http.StatusUnprocessableEntity, "Please keep it to 500 characters: this is 501.", []string{long + "x"}},
 		{"name too long", url.Values{"rating": {"3"}, "name": {strings.Repeat("n", 41)}}, http.StatusUnprocessableEntity, "Please keep your name to 40 characters.", nil},
 		{"contact without consent", url.Values{"rating": {"1"}, "contact": {"ana@example.com"}}, http.StatusUnprocessableEntity, "we keep contact details only with your permission", []string{"ana@example.com"}},
 		{"consent without contact", url.Values{"rating": {"1"}, "consent": {"1"}}, http.StatusUnprocessableEntity, "Add a phone number or email", nil},

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"encoding/hex"
 	"io/fs"
 	"mime"
@@ -27,6 +28,7 @@ type asset struct {
 	hash    string
 	ctype   string
 	hashed  string // the URL path with the hash in it
+	csp     string // the Content-Security-Policy source that allows it inline
 	modTime time.Time
 }
 
@@ -54,6 +56,7 @@ func New() (*Assets, error) {
 			hash:   hash,
 			ctype:  mime.TypeByExtension(ext),
 			hashed: Prefix + strings.TrimSuffix(name, ext) + "." + hash + ext,
+			csp:    "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'",
 		}
 		return nil
 	})
@@ -69,6 +72,18 @@ func (a *Assets) URL(name string) string {
 		panic("static: no file " + name)
 	}
 	return f.hashed
+}
+
+// Inline returns the named file's text, to be put in a page's <style> or
+// <script> element as it is, and the Content-Security-Policy source that
+// allows exactly that text ('sha256-…'). Like URL, it panics on an unknown
+// name.
+func (a *Assets) Inline(name string) (text, csp string) {
+	f, ok := a.byName[name]
+	if !ok {
+		panic("static: no file " + name)
+	}
+	return string(f.body), f.csp
 }
 
 // ServeHTTP serves /static/NAME.HASH.EXT. A matching hash is cached for a year

@@ -170,14 +170,10 @@ func TextDirection(tag string) string {
 	return "ltr"
 }
 
-// translated are the diner languages whose pages are written so far: a page
-// in any other is English, and says so in its lang.
-var translated = map[string]bool{"en": true}
-
 // PageLanguage is the lang and dir of a diner's page for the diner's
-// language: theirs where the pages are translated, else English.
+// language: theirs where Tableside speaks it, else English.
 func PageLanguage(tag string) (lang, dir string) {
-	if !translated[tag] {
+	if _, ok := catalogues[tag]; !ok {
 		tag = "en"
 	}
 	return tag, TextDirection(tag)

@@ -7,6 +7,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
+	"golang.org/x/text/number"
 )
 
 // The diners' pages are written in catalogues of messages, one per
@@ -27,7 +28,10 @@ var pluralCategories = []string{"zero", "one", "two", "few", "many", "other"}
 // catalogues are the diners' messages, by language tag: each a map of
 // message names to a string or a Plural. English is complete; every other
 // language must have every English message (TestCataloguesAreComplete).
-var catalogues = map[string]map[string]any{"en": english}
+var catalogues = map[string]map[string]any{
+	"en": english, "es": spanish, "fr": french, "de": german, "it": italian, "pt": portuguese,
+	"zh-CN": chinese, "ja": japanese, "ko": korean, "ar": arabic,
+}
 
 // dinerCatalog is catalogues, built once.
 var dinerCatalog = buildCatalog()
@@ -81,3 +85,14 @@ func (t T) S(key string, args ...any) string {
 	}
 	return t.p.Sprintf(key, args...)
 }
+
+// N prints a whole number as the language writes it.
+func (t T) N(n int) string {
+	if t.p == nil {
+		t = Translator(t.Lang)
+	}
+	return t.p.Sprint(number.Decimal(n))
+}
+
+// Name is the name of a language in its own words ("Français").
+func Name(lang string) string { return Translator(lang).S("language") }

@@ -15,7 +15,14 @@ type Page struct {
 	// Arabic; empty, English left to right.
 	Lang, Dir string
 	CSS       string // hashed URL of the stylesheet
-	Icon      string // hashed URL of the favicon
+	// Style and Script, on a diner's page, are its CSS and JavaScript,
+	// inlined (the Content-Security-Policy allows them by hash) so the page
+	// paints after one round trip; Style replaces the stylesheet.
+	Style, Script string
+	// NoIndex asks search engines to leave the page out: a table's survey
+	// and a diner's receipt are nobody's search result.
+	NoIndex bool
+	Icon    string // hashed URL of the favicon
 	// Refresh, when positive, reloads the page after that many seconds where
 	// JavaScript does not run: the fallback for following a live state.
 	Refresh int
@@ -80,12 +87,16 @@ func (in SurveyInput) HasTag(key string) bool {
 
 // Survey is the survey page's model.
 type Survey struct {
+	T          T      // the language it is shown in, kept on the form
 	Action     string // where the form posts: /t/TOKEN
-	Lang       string // the language it is shown in, kept on the form
 	Restaurant string
 	Table      string
+	// Languages are the restaurant's, each with the link that shows this
+	// survey in it (the switcher, which needs no JavaScript).
+	Languages  []LanguageLink
 	Input      SurveyInput
 	Errors     FieldErrors
+	Focus      string // the field a re-rendered form puts the diner in: the first wrong one
 	Praise     []store.Tag
 	Complaints []store.Tag
 	MaxComment int
@@ -93,14 +104,12 @@ type Survey struct {
 	MaxContact int
 }
 
-// RatingChoice is one of the five rating buttons.
-type RatingChoice struct {
-	Value string
-	Word  string
+// LanguageLink is one language of the survey's switcher.
+type LanguageLink struct {
+	Tag  string // "fr"
+	Name string // in its own words: "Français"
+	URL  string
 }
-
-// RatingChoices are the five ratings, worst first.
-var RatingChoices = []RatingChoice{{"1", "Awful"}, {"2", "Poor"}, {"3", "Okay"}, {"4", "Good"}, {"5", "Great"}}
 
 // ReceiptAlert is where the alert a response raised stands, as its diner is
 // told.
