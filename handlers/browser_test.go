@@ -154,10 +154,12 @@ func TestBrowserTableCards(t *testing.T) {
 		}
 	}
 	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+	offerAll(t, a)
 	ctx := browser(t)
 	browserLogin(t, ctx, base, "owner@test.example")
+	// The call to scan in German (the longest) and Arabic (right to left).
 	err := chromedp.Do(ctx, chromedp.EmulateViewport(1024, 768),
-		chromedp.Navigate(base+"/restaurants/harbour/tables/cards"), chromedp.WaitVisible(chromedp.CSS(`.card`)))
+		chromedp.Navigate(base+"/restaurants/harbour/tables/cards?lang=de&lang=ar"), chromedp.WaitVisible(chromedp.CSS(`.card`)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,14 @@
 package handlers_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"fmt"
+	"html"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -15,8 +21,7 @@ import (
 // TestDinerLanguageIsChosenAndKept: the survey is meant for the best of the
 // restaurant's languages for the browser (?lang= overrides it; a language it
 // does not offer gets its default), kept on the form; the response stores
-// it, and the floor card names it for the manager. Until a language's pages
-// are written, they say lang="en" (they are English).
+// it, and the floor card names it for the manager.
 func TestDinerLanguageIsChosenAndKept(t *testing.T) {
 	a := newApp(t, handlers.Config{})
 	ctx := context.Background()
@@ -74,4 +79,90 @@ func TestDinerLanguageIsChosenAndKept(t *testing.T) {
 	if err != nil || resp.Language != "ko" {
 		t.Fatalf("a form with no lang from a Korean browser stored %q (%v)", resp.Language, err)
 	}
+}
+
+// TestEachLanguageByHeaderAndQuery: every one of the ten languages is
+// chosen by a browser asking for it (with a region, as browsers send it)
+// and by ?lang=, and its survey, its error pages and the receipt of a
+// response sent in it speak it, Arabic right to left.
+func TestEachLanguageByHeaderAndQuery(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	offerAll(t, a)
+	survey := "/t/" + a.tables[0].Token
+	browsers := map[string]string{"en": "en-US,en;q=0.9", "es": "es-MX,es;q=0.9", "fr": "fr-BE,fr;q=0.9", "de": "de-AT",
+		"it": "it-IT,it;q=0.8,en;q=0.5", "pt": "pt-BR,pt;q=0.9", "zh-CN": "zh-Hans-CN,zh;q=0.9", "ja": "ja-JP", "ko": "ko-KR,ko;q=0.9", "ar": "ar-SA,ar;q=0.9"}
+	for _, lang := range store.DinerLanguages {
+		tr := views.Translator(lang)
+		page := func(target, accept string) (*httptest.ResponseRecorder, string) {
+			h := http.Header{}
+			h.Set("Accept-Language", accept)
+			rec := a.do(http.MethodGet, target, nil, h)
+			return rec, rec.Body.String()
+		}
+		want := `<html lang="` + lang + `" dir="` + views.TextDirection(lang) + `">`
+		for _, c := range []struct{ how, target, accept string }{
+			{"Accept-Language", survey, browsers[lang]},
+			{"?lang=", survey + "?lang=" + url.QueryEscape(lang), "ko-KR"},
+		} {
+			rec, body := page(c.target, c.accept)
+			if !strings.Contains(body, want) || !strings.Contains(body, html.EscapeString(tr.S("survey.heading"))) ||
+				!strings.Contains(body, html.EscapeString(tr.S("tag.foreign-object"))) || rec.Header().Get("Content-Language") != lang {
+				t.Errorf("%s by %s: not in %s (Content-Language %q)", lang, c.how, lang, rec.Header().Get("Content-Language"))
+			}
+		}
+		// A QR code no longer in use, a receipt that is not there: their
+		// pages too, for the browser's language.
+		for _, c := range []struct{ target, key string }{{"/t/AAAAAAAAAAAAAAAAAAAAAA", "error.unknown-table"}, {"/r/AAAAAAAAAAAAAAAAAAAAAA", "error.unknown-receipt"}} {
+			rec, body := page(c.target, browsers[lang])
+			if rec.Code != http.StatusNotFound || !strings.Contains(body, want) || !strings.Contains(body, html.EscapeString(tr.S(c.key))) {
+				t.Errorf("%s: %s is %d and not in %s", lang, c.target, rec.Code, lang)
+			}
+		}
+		// Sent from the page in that language, from a browser set to
+		// another: the receipt follows the page.
+		req := httptestPost(survey, url.Values{"key": {store.NewToken()}, "rating": {"5"}, "at_table": {"1"}, "lang": {lang}})
+		req.Header.Set("Accept-Language", "ko-KR")
+		rec := a.client().request(req)
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("%s: submit %d", lang, rec.Code)
+		}
+		_, body := page(rec.Header().Get("Location"), "ko-KR")
+		if !strings.Contains(body, want) || !strings.Contains(body, html.EscapeString(tr.S("alert.asked"))) || !strings.Contains(body, html.EscapeString(tr.S("receipt.rating", 5))) {
+			t.Errorf("%s: the receipt is not in the survey's language", lang)
+		}
+	}
+}
+
+// TestSurveyBytesPerLanguage: a diner's first visit is one document, CSS
+// and script inside it, of at most 6 KB gzipped in every language (as the
+// server sends it, Content-Encoding gzip).
+func TestSurveyBytesPerLanguage(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	offerAll(t, a)
+	const limit = 6 * 1024
+	var sizes []string
+	for _, lang := range store.DinerLanguages {
+		h := http.Header{}
+		h.Set("Accept-Encoding", "gzip")
+		rec := a.do(http.MethodGet, "/t/"+a.tables[0].Token+"?lang="+url.QueryEscape(lang), nil, h)
+		if rec.Header().Get("Content-Encoding") != "gzip" {
+			t.Fatalf("%s: the survey is not sent gzipped", lang)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(rec.Body.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(plain, []byte(`rel="stylesheet"`)) || bytes.Contains(plain, []byte("<script src")) {
+			t.Errorf("%s: the survey fetches a stylesheet or script before it can be used", lang)
+		}
+		if n := rec.Body.Len(); n > limit {
+			t.Errorf("%s: the survey is %d bytes gzipped, over %d", lang, n, limit)
+		}
+		sizes = append(sizes, fmt.Sprintf("%s %d (%d)", lang, rec.Body.Len(), len(plain)))
+	}
+	t.Logf("survey, bytes gzipped (plain): %s", strings.Join(sizes, ", "))
 }

@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -175,10 +177,27 @@ func (h *Handler) TableCards(c echo.Context) error {
 		}
 		cards = append(cards, views.Card{Restaurant: r.Name, Label: t.Label, SurveyURL: h.surveyURL(t), QRSVG: svg})
 	}
+	// The call to scan is in one or two of the restaurant's languages, as
+	// the owner picks (?lang=pt&lang=en); the default alone unless asked.
+	var invites []views.CardInvite
+	for _, lang := range r.Languages {
+		if slices.Contains(c.QueryParams()["lang"], lang) && len(invites) < 2 {
+			invites = append(invites, views.CardInvite{Lang: lang, Dir: views.TextDirection(lang), Text: views.Translator(lang).S("card.invite")})
+		}
+	}
+	if len(invites) == 0 {
+		lang := cmp.Or(append(r.Languages, "en")...)
+		invites = []views.CardInvite{{Lang: lang, Dir: views.TextDirection(lang), Text: views.Translator(lang).S("card.invite")}}
+	}
+	choices := make([]views.LanguageChoice, len(r.Languages))
+	for i, lang := range r.Languages {
+		choices[i] = views.LanguageChoice{Tag: lang, Name: views.LanguageName[lang],
+			Checked: slices.ContainsFunc(invites, func(in views.CardInvite) bool { return in.Lang == lang })}
+	}
 	const perPage = 4 // app.css: two rows of two, on A4 and US Letter
 	p := h.staffPage(c, "Table cards · "+r.Name, r, "Tables")
 	p.Scripts = []string{h.assets.URL("print.js")}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.render(c, http.StatusOK, views.CardsPage(p, views.Cards{Restaurant: r.Name, Cards: cards, PerPage: perPage,
-		Pages: (len(cards) + perPage - 1) / perPage}))
+		Pages: (len(cards) + perPage - 1) / perPage, Invites: invites, Languages: choices}))
 }

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/tableside/tableside/handlers"
 	"github.com/tableside/tableside/store"
+	"github.com/tableside/tableside/views"
 )
 
 func TestTablesPages(t *testing.T) {
@@ -147,5 +149,39 @@ func TestTablesNotFound(t *testing.T) {
 	}
 	if got, _ := a.db.SurveyTargetByToken(ctx, theirs.Token); got.Table.ID != theirs.ID {
 		t.Fatal("another restaurant's table was changed")
+	}
+}
+
+// TestTableCardsInvite: a card calls diners to scan in the restaurant's
+// default language, or in the one or two of its languages the owner picks;
+// one it does not offer, or a third, is not printed.
+func TestTableCardsInvite(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	offerAll(t, a)
+	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+	owner := a.login(t, "owner@test.example")
+	invite := func(lang string) string {
+		return `<p class="invite" lang="` + lang + `" dir="` + views.TextDirection(lang) + `">` + html.EscapeString(views.Translator(lang).S("card.invite")) + `</p>`
+	}
+	for _, c := range []struct {
+		query     string
+		want, not []string
+	}{
+		{"", []string{"en"}, []string{"ar", "pt"}},
+		{"?lang=pt&lang=ar", []string{"pt", "ar"}, []string{"en"}},
+		{"?lang=ja&lang=ko&lang=fr", []string{"fr", "ja"}, []string{"ko", "en"}}, // two, in the restaurant's order
+		{"?lang=xx", []string{"en"}, nil},
+	} {
+		body := owner.get("/restaurants/harbour/tables/cards" + c.query).Body.String()
+		for _, lang := range c.want {
+			if strings.Count(body, invite(lang)) != len(a.tables) {
+				t.Errorf("%s: not every card calls in %s", c.query, lang)
+			}
+		}
+		for _, lang := range c.not {
+			if strings.Contains(body, invite(lang)) {
+				t.Errorf("%s: the cards call in %s too", c.query, lang)
+			}
+		}
 	}
 }

@@ -211,6 +211,19 @@ type Cards struct {
 	Cards      []Card
 	PerPage    int // cards on each A4 or US Letter page
 	Pages      int
+	// Invites are the call to scan, in the one or two languages picked
+	// from the restaurant's Languages.
+	Invites   []CardInvite
+	Languages []LanguageChoice
+}
+
+// CardInvite is a table card's call to scan, in one language.
+type CardInvite struct{ Lang, Dir, Text string }
+
+// LanguageChoice is one of a restaurant's languages, to pick.
+type LanguageChoice struct {
+	Tag, Name string
+	Checked   bool
 }
 
 // Card is one printable table card.
