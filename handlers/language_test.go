@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tableside/tableside/handlers"
 	"github.com/tableside/tableside/store"
@@ -70,6 +71,12 @@ func TestDinerLanguageIsChosenAndKept(t *testing.T) {
 	a.staff(t, r, "sam@test.example", "Sam Patel", store.RoleManager)
 	if floor := a.login(t, "sam@test.example").get("/floor").Body.String(); !strings.Contains(floor, "speaks French") {
 		t.Fatal("the floor card does not say the guest speaks French")
+	}
+	// The week's summary says which languages guests wrote in.
+	a.staff(t, r, "olu@test.example", "Olu Owner", store.RoleOwner)
+	week := store.WeekOf(time.Now(), r.Location()).String()
+	if sum := a.login(t, "olu@test.example").get("/summary?week=" + week).Body.String(); !strings.Contains(sum, "French (1)") {
+		t.Error("the summary does not say a guest wrote in French")
 	}
 	// A form with no lang (an old page) stores the browser's language.
 	req = httptestPost(survey, url.Values{"key": {store.NewToken()}, "rating": {"4"}})

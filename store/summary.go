@@ -105,8 +105,8 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 var (
 	// One pass over a week's responses, grouped by what is counted: few
 	// distinct groups, so the tags are split and counted in Go.
-	responseStatsSQL = `SELECT rating, at_table, tags, count(*) FROM responses
-		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY rating, at_table, tags`
+	responseStatsSQL = `SELECT rating, at_table, tags, language, count(*) FROM responses
+		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY rating, at_table, tags, language`
 	alertStatsSQL = `SELECT response_id IS NULL, reasons = '` + ReasonAsked + `', tags, created_at, escalated_at IS NOT NULL,
 		coalesce(acknowledged_at, 0), resolved_at IS NOT NULL, coalesce(outcome, ''), coalesce(amount_minor, 0)
 		FROM alerts WHERE restaurant_id = ? AND created_at >= ? AND created_at < ?`
@@ -137,7 +137,7 @@ func (db *DB) weekStats(ctx context.Context, r Restaurant, w Week, praise bool) 
 	err := db.each(ctx, responseStatsSQL, []any{r.ID, from, to}, func(row rowScanner) error {
 		var g responseGroup
 		var keys string
-		err := row.Scan(&g.Rating, &g.AtTable, &keys, &g.N)
+		err := row.Scan(&g.Rating, &g.AtTable, &keys, &g.Language, &g.N)
 		g.Tags = strings.Fields(keys)
 		groups = append(groups, g)
 		return err

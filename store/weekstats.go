@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -36,6 +37,9 @@ type WeekStats struct {
 	Comps           []Comps // by currency
 	Wow             []Comment
 	StaffNamed      []TagCount // Key is the name
+	// Languages count the responses by the language the diner wrote in
+	// (Key, a tag of DinerLanguages), most first.
+	Languages []TagCount
 }
 
 // TagCount is how often one tag (or name) came up.
@@ -128,6 +132,7 @@ func (s *WeekStats) add(o WeekStats) {
 	s.Complaints = addCounts(s.Complaints, o.Complaints)
 	s.Praise = addCounts(s.Praise, o.Praise)
 	s.StaffNamed = addCounts(s.StaffNamed, o.StaffNamed)
+	s.Languages = addCounts(s.Languages, o.Languages)
 	s.Voiced += o.Voiced
 	s.InPerson += o.InPerson
 	s.Requests += o.Requests
@@ -215,10 +220,11 @@ func widen(a, b Range) Range {
 // responseGroup is the responses of a week that share a rating, an
 // at-the-table answer and a set of tags: what the summary's query returns.
 type responseGroup struct {
-	Rating  int
-	AtTable int // 1 or 0
-	Tags    []string
-	N       int
+	Rating   int
+	AtTable  int // 1 or 0
+	Tags     []string
+	Language string
+	N        int
 }
 
 // alertRow is one alert of a week as the summary counts it.
@@ -256,6 +262,7 @@ func tally(week string, groups []responseGroup, alerts []alertRow) WeekStats {
 		s.ratingSum += g.Rating * g.N
 		s.AtTable += g.AtTable * g.N
 		count(g.Tags, g.N)
+		s.Languages = addCounts(s.Languages, []TagCount{{Key: cmp.Or(g.Language, "en"), Count: g.N}})
 	}
 	for _, a := range alerts {
 		if a.Request {

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"net/url"
@@ -292,6 +293,9 @@ func NewSummary(s store.Summary, sc SummaryScope) Summary {
 	m.Complaints = bars(w.Complaints, 0, true)
 	m.PraiseTags = bars(w.Praise, 0, false)
 	m.Alerts = alertFacts(s)
+	for _, l := range w.Languages {
+		m.Languages = append(m.Languages, fmt.Sprintf("%s (%d)", cmp.Or(LanguageInEnglish[l.Key], l.Key), l.Count))
+	}
 	for _, n := range w.StaffNamed {
 		m.StaffNamed = append(m.StaffNamed, fmt.Sprintf("%s (%d)", n.Label, n.Count))
 	}

@@ -22,6 +22,7 @@ type Summary struct {
 	Alerts                            []Fact
 	Wow                               []Quote
 	StaffNamed                        []string
+	Languages                         []string // "French (3)", most first
 	Silent                            Silent
 	Lines                             []Line // one per restaurant, when there are several
 }
