@@ -88,7 +88,7 @@ func (h *Handler) SurveySubmit(c echo.Context) error {
 		return h.surveyRefused(c, http.StatusUnprocessableEntity, in, errs)
 	}
 	resp.Language = storedLanguage(form.Get("lang"), c.Request().Header.Get("Accept-Language"))
-	receipt, _, err := h.db.CreateResponse(c.Request().Context(), resp)
+	receipt, outcome, err := h.db.CreateResponse(c.Request().Context(), resp)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return errUnknownTable
@@ -99,8 +99,14 @@ func (h *Handler) SurveySubmit(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/r/"+receipt)
+	// A form sent again after an edit (Back, a change, Send) is never
+	// dropped in silence: the receipt says whether the change was made.
+	return c.Redirect(http.StatusSeeOther, "/r/"+receipt+editNote[outcome])
 }
+
+// editNote is what the receipt is asked to say after a form sent again
+// with changed answers.
+var editNote = map[store.Outcome]string{store.Amended: "?edit=saved", store.Unamended: "?edit=not-saved"}
 
 // surveyRefused answers a submission that was not stored with the form as the
 // diner filled it in and the reasons.
@@ -138,7 +144,7 @@ func (h *Handler) Receipt(c echo.Context) error {
 	}
 	p, tr := h.dinerPage(c, r.Language, "") // the survey's language
 	m := views.Receipt{T: tr, Restaurant: r.RestaurantName, Table: r.TableLabel, GuestName: r.GuestName,
-		Rating: r.Rating, Comment: r.Comment}
+		Rating: r.Rating, Comment: r.Comment, Edit: map[string]string{"saved": "receipt.updated", "not-saved": "receipt.too-late"}[c.QueryParam("edit")]}
 	p.Title = tr.S("receipt.title")
 	a, err := h.db.AlertForReceipt(c.Request().Context(), id)
 	switch {

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/tableside/tableside/handlers"
 	"github.com/tableside/tableside/store"
+	"github.com/tableside/tableside/views"
 )
 
 var keyField = regexp.MustCompile(`name="key" value="([A-Za-z0-9_-]+)"`)
@@ -254,5 +256,48 @@ func TestSurveyStoresLanguageAndCheck(t *testing.T) {
 	r, err := a.db.ResponseByPublicID(context.Background(), strings.TrimPrefix(rec.Header().Get("Location"), "/r/"))
 	if err != nil || r.Language != "pt" || r.CheckNumber != "A-1042" {
 		t.Fatalf("stored %+v, %v", r, err)
+	}
+}
+
+// TestEditedResendIsNotDropped: after Back, a changed form sent again goes
+// to the same receipt, which says the change was made; once the response
+// has raised its alert, it says plainly (in the diner's language) that the
+// change was not made.
+func TestEditedResendIsNotDropped(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	offerAll(t, a)
+	survey := "/t/" + a.tables[0].Token
+	key := a.formKey(t, a.tables[0].Token)
+	send := func(form url.Values) string {
+		t.Helper()
+		form.Set("key", key)
+		form.Set("lang", "fr")
+		rec := a.post(survey, form)
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("send: %d", rec.Code)
+		}
+		return rec.Header().Get("Location")
+	}
+	fr := views.Translator("fr")
+	first := send(url.Values{"rating": {"5"}})
+	second := send(url.Values{"rating": {"2"}, "comment": {"Cold soup"}, "at_table": {"1"}})
+	if second != first+"?edit=saved" {
+		t.Fatalf("the edited resend went to %s (first %s)", second, first)
+	}
+	if body := a.get(second).Body.String(); !strings.Contains(body, html.EscapeString(fr.S("receipt.updated"))) || !strings.Contains(body, "Cold soup") {
+		t.Error("the receipt does not show the edit, or does not say it was made")
+	}
+	third := send(url.Values{"rating": {"5"}})
+	if third != first+"?edit=not-saved" {
+		t.Fatalf("an edit after the alert went to %s", third)
+	}
+	if body := a.get(third).Body.String(); !strings.Contains(body, html.EscapeString(fr.S("receipt.too-late"))) || !strings.Contains(body, "Cold soup") {
+		t.Error("the receipt does not say plainly that the last edit was not made")
+	}
+	if again := send(url.Values{"rating": {"2"}, "comment": {"Cold soup"}, "at_table": {"1"}}); again != first {
+		t.Errorf("the same answers again went to %s", again)
+	}
+	if n := a.count(t); n != 1 {
+		t.Errorf("%d responses stored", n)
 	}
 }

@@ -12,7 +12,7 @@ type submission struct {
 	in       NewResponse
 	at       int64 // when the diner's request arrived, Unix ms
 	publicID string
-	created  bool
+	outcome  Outcome
 	err      error
 	done     chan struct{}
 }
@@ -73,23 +73,18 @@ func (db *DB) writeBatch(batch []*submission) error {
 		var notices []Notice
 		rules := map[int64]AlertRules{}
 		for _, s := range batch {
-			s.publicID, s.created, s.err = db.receiptID(s.in.TableToken, s.in.IdempotencyKey), true, nil
+			s.publicID, s.outcome, s.err = db.receiptID(s.in.TableToken, s.in.IdempotencyKey), Created, nil
 			id, restaurantID, err := insertResponse(ctx, insert, s.in, s.publicID, s.at)
-			if err == nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				// A form sent again, whose response exists already, or a
+				// token no active table has.
+				id, restaurantID, s.outcome, err = db.resend(ctx, tx, replayed, s)
+			}
+			if err == nil && (s.outcome == Created || s.outcome == Amended) {
 				var n Notice
 				var raised bool
 				if n, raised, err = db.raiseAlert(ctx, tx, rules, id, restaurantID, s); raised {
 					notices = append(notices, n)
-				}
-			}
-			if errors.Is(err, sql.ErrNoRows) {
-				// A replay, whose response exists already, or a token no active
-				// table has.
-				var n int
-				err = replayed.QueryRowContext(ctx, s.publicID).Scan(&n)
-				s.created = false
-				if n == 0 {
-					s.publicID, s.err = "", ErrNotFound
 				}
 			}
 			if err != nil {
@@ -98,6 +93,35 @@ func (db *DB) writeBatch(batch []*submission) error {
 		}
 		return notices, nil
 	})
+}
+
+// resend handles a form sent again: the same answers are a replay; changed
+// ones amend the response in tx (which then faces the alert rules again),
+// unless it has raised its alert already. A token no active table has fails
+// the submission alone, with ErrNotFound.
+func (db *DB) resend(ctx context.Context, tx *Tx, replayed *sql.Stmt, s *submission) (id, restaurantID int64, outcome Outcome, err error) {
+	var was NewResponse
+	var tags string
+	var alerted bool
+	err = replayed.QueryRowContext(ctx, s.publicID).Scan(&id, &restaurantID, &was.Rating, &tags, &was.Comment, &was.AtTable,
+		&was.GuestName, &was.Contact, &was.ContactConsent, &alerted)
+	if errors.Is(err, sql.ErrNoRows) {
+		s.publicID, s.err = "", ErrNotFound
+		return 0, 0, 0, nil
+	}
+	in := s.in
+	switch {
+	case err != nil:
+		return 0, 0, 0, err
+	case was.Rating == in.Rating && tags == strings.Join(in.Tags, " ") && was.Comment == in.Comment && was.AtTable == in.AtTable &&
+		was.GuestName == in.GuestName && was.Contact == in.Contact && was.ContactConsent == in.ContactConsent:
+		return id, restaurantID, Replayed, nil
+	case alerted:
+		return id, restaurantID, Unamended, nil
+	}
+	_, err = tx.ExecContext(ctx, amendSQL, in.Rating, strings.Join(in.Tags, " "), in.Comment, in.AtTable, in.GuestName,
+		in.Contact, in.ContactConsent, in.Language, id)
+	return id, restaurantID, Amended, err
 }
 
 // raiseAlert applies the restaurant's alert rules to a response just inserted

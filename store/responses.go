@@ -52,20 +52,40 @@ type Response struct {
 	CreatedAt      time.Time
 }
 
+// Outcome is what CreateResponse did with a form.
+type Outcome int
+
+// The outcomes of a form sent once and sent again.
+const (
+	// Created: a new response.
+	Created Outcome = iota + 1
+	// Replayed: the same form again (a double tap, a resend after a dropped
+	// connection), the same answers: nothing changed.
+	Replayed
+	// Amended: the same form with changed answers (Back, an edit, Send):
+	// the response now says what the diner last sent, and raises the alert
+	// it now calls for.
+	Amended
+	// Unamended: changed answers, but the response had raised its alert
+	// already, which the floor may be acting on: the response was left as
+	// it was, and the diner is told so.
+	Unamended
+)
+
 // CreateResponse stores a survey response and returns its public id. It is
-// idempotent: a second call with the same table and idempotency key (a double
-// tap, a resend after a dropped connection) stores nothing and returns the
-// public id of the first, with created=false.
-func (db *DB) CreateResponse(ctx context.Context, in NewResponse) (publicID string, created bool, err error) {
+// idempotent: a second call with the same table and idempotency key stores
+// no second response and returns the public id of the first, with what was
+// done (Replayed, Amended or Unamended; Created the first time).
+func (db *DB) CreateResponse(ctx context.Context, in NewResponse) (publicID string, outcome Outcome, err error) {
 	if in.Rating < 1 || in.Rating > 5 {
-		return "", false, Errorf(EInvalid, "A rating is 1 to 5.")
+		return "", 0, Errorf(EInvalid, "A rating is 1 to 5.")
 	}
 	if in.IdempotencyKey == "" {
-		return "", false, Errorf(EInvalid, "A response needs an idempotency key.")
+		return "", 0, Errorf(EInvalid, "A response needs an idempotency key.")
 	}
 	for _, tag := range in.Tags {
 		if _, ok := LookupTag(tag); !ok {
-			return "", false, Errorf(EInvalid, "Unknown tag %q.", tag)
+			return "", 0, Errorf(EInvalid, "Unknown tag %q.", tag)
 		}
 	}
 	in.Tags = slices.Compact(slices.Sorted(slices.Values(in.Tags)))
@@ -74,9 +94,9 @@ func (db *DB) CreateResponse(ctx context.Context, in NewResponse) (publicID stri
 	}
 	sub := &submission{in: in, at: db.nowMillis(), done: make(chan struct{})}
 	if err := db.enqueue(ctx, sub); err != nil {
-		return "", false, err
+		return "", 0, err
 	}
-	return sub.publicID, sub.created, nil
+	return sub.publicID, sub.outcome, nil
 }
 
 const insertResponseSQL = `INSERT INTO responses (public_id, restaurant_id, table_id,
@@ -85,7 +105,14 @@ const insertResponseSQL = `INSERT INTO responses (public_id, restaurant_id, tabl
 	ON CONFLICT (public_id) DO NOTHING
 	RETURNING id, restaurant_id`
 
-const replayedSQL = `SELECT count(*) FROM responses WHERE public_id = ?`
+// replayedSQL reads the response a resent form made, and whether it
+// raised an alert.
+const replayedSQL = `SELECT r.id, r.restaurant_id, r.rating, r.tags, r.comment, r.at_table, r.guest_name, r.contact,
+		r.contact_consent, EXISTS (SELECT 1 FROM alerts a WHERE a.response_id = r.id)
+	FROM responses r WHERE r.public_id = ?`
+
+const amendSQL = `UPDATE responses SET rating = ?, tags = ?, comment = ?, at_table = ?, guest_name = ?, contact = ?,
+		contact_consent = ?, language = ? WHERE id = ?`
 
 // insertResponse inserts one response under its receipt id with the prepared
 // statement insert (of tx, on the write connection), and returns its id and

@@ -73,7 +73,7 @@ func TestResponseRoundTripAndRestart(t *testing.T) {
 		GuestName: "Ana", Contact: "ana@example.com", ContactConsent: true, CheckNumber: "4411", Language: "pt",
 	}
 	id, created, err := db.CreateResponse(ctx, in)
-	if err != nil || !created || len(id) < 22 {
+	if err != nil || created != store.Created || len(id) < 22 {
 		t.Fatalf("CreateResponse = %q, %v, %v", id, created, err)
 	}
 	db.Close()
@@ -128,7 +128,7 @@ func TestConcurrentReplaysStoreOneRow(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			ids[i] = id
-			if created {
+			if created == store.Created {
 				createdCount++
 			}
 		})
@@ -379,7 +379,7 @@ func TestReceiptIDsFollowFormTime(t *testing.T) {
 		key := store.NewFormKey(time.Now())
 		id, created, err := db.CreateResponse(context.Background(), store.NewResponse{TableToken: tb.Token, IdempotencyKey: key, Rating: 5})
 		again, createdAgain, err2 := db.CreateResponse(context.Background(), store.NewResponse{TableToken: tb.Token, IdempotencyKey: key, Rating: 5})
-		if err != nil || err2 != nil || !created || createdAgain || again != id || id[:12] != key[:12] {
+		if err != nil || err2 != nil || created != store.Created || createdAgain != store.Replayed || again != id || id[:12] != key[:12] {
 			t.Fatalf("key %s: receipt %s (%v, %v), again %s (%v, %v)", key, id, created, err, again, createdAgain, err2)
 		}
 		ids = append(ids, id)
@@ -486,4 +486,63 @@ func mustTables(t *testing.T, db *store.DB, restaurantID int64) []store.Table {
 		t.Fatal(err)
 	}
 	return ts
+}
+
+// TestResendAfterBack: a form sent again with changed answers (Back, an
+// edit, Send) amends the response it made, which then faces the alert rules
+// again; once that response has raised an alert it is left as it was, and
+// the caller hears so; the same answers again are a plain replay.
+func TestResendAfterBack(t *testing.T) {
+	db := open(t, "")
+	ctx := context.Background()
+	r, tb := fixture(t, db)
+	key := store.NewFormKey(time.Now())
+	send := func(in store.NewResponse) (string, store.Outcome) {
+		t.Helper()
+		in.TableToken, in.IdempotencyKey = tb.Token, key
+		id, outcome, err := db.CreateResponse(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id, outcome
+	}
+	first, outcome := send(store.NewResponse{Rating: 4, Comment: "Lovely", Language: "fr"})
+	if outcome != store.Created {
+		t.Fatalf("first send: %v", outcome)
+	}
+	if alerts, _ := db.ActiveAlerts(ctx, r.ID); len(alerts) != 0 {
+		t.Fatalf("a 4 raised %d alerts", len(alerts))
+	}
+	// Back, changed to a 2, still at the table: the same receipt, amended,
+	// and now an alert.
+	changed := store.NewResponse{Rating: 2, Tags: []string{"cold-food"}, Comment: "Actually the soup was cold", AtTable: true, Language: "fr"}
+	id, outcome := send(changed)
+	if id != first || outcome != store.Amended {
+		t.Fatalf("changed resend: receipt %s (first %s), %v", id, first, outcome)
+	}
+	got, err := db.ResponseByPublicID(ctx, id)
+	if err != nil || got.Rating != 2 || got.Comment != changed.Comment || !got.AtTable || !slices.Equal(got.Tags, changed.Tags) {
+		t.Fatalf("after the edit the response is %+v (%v)", got, err)
+	}
+	alerts, _ := db.ActiveAlerts(ctx, r.ID)
+	if len(alerts) != 1 || alerts[0].Comment != changed.Comment {
+		t.Fatalf("after the edit, alerts %+v", alerts)
+	}
+	if n, _ := db.CountResponses(ctx, r.ID); n != 1 {
+		t.Fatalf("%d responses", n)
+	}
+	// The same again: a replay. Changed once more, with its alert on the
+	// floor: left as it was.
+	if _, outcome := send(changed); outcome != store.Replayed {
+		t.Fatalf("the same answers again: %v", outcome)
+	}
+	if _, outcome := send(store.NewResponse{Rating: 5, Comment: "never mind", Language: "fr"}); outcome != store.Unamended {
+		t.Fatalf("an edit after the alert: %v", outcome)
+	}
+	if got, _ := db.ResponseByPublicID(ctx, id); got.Rating != 2 || got.Comment != changed.Comment {
+		t.Fatalf("an edit after the alert changed the response: %+v", got)
+	}
+	if alerts, _ := db.ActiveAlerts(ctx, r.ID); len(alerts) != 1 {
+		t.Fatalf("%d alerts after the last edit", len(alerts))
+	}
 }

@@ -65,7 +65,7 @@ var german = map[string]any{
 	"receipt.thanks.name": "Vielen Dank, %[1]s!",
 	"receipt.reached":     "Ihr Feedback ist beim Team von %[1]s angekommen.",
 	"receipt.updated":     "Ihre Änderungen wurden zu Ihrem Feedback hinzugefügt.",
-	"receipt.too-late":    "Sie hatten das schon gesendet, und das Team hat sich bereits darum gekümmert. Ihre Änderungen wurden daher nicht übernommen. Bitte sprechen Sie jemanden vom Personal an.",
+	"receipt.too-late":    "Sie hatten das schon gesendet, und das Team kümmert sich bereits darum. Ihre Änderungen wurden daher nicht übernommen. Bitte sprechen Sie jemanden vom Personal an.",
 	"receipt.told":        "Was Sie uns gesagt haben",
 	"receipt.rating":      Plural{"one": "Bewertung: %[1]d von 5", "other": "Bewertung: %[1]d von 5"},
 	"receipt.close":       "Sie können diese Seite schließen. Lassen Sie sie offen, wenn Sie um jemanden gebeten haben.",

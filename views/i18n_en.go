@@ -72,7 +72,7 @@ var english = map[string]any{
 	"receipt.thanks.name": "Thank you, %[1]s!",
 	"receipt.reached":     "Your feedback has reached the team at %[1]s.",
 	"receipt.updated":     "Your changes have been added to what you sent.",
-	"receipt.too-late":    "You had already sent this, and the team has dealt with it, so your changes were not added. Please tell a member of staff.",
+	"receipt.too-late":    "You had sent this already, and the team is on it, so your changes were not added. Please tell a member of staff.",
 	"receipt.told":        "What you told us",
 	"receipt.rating":      Plural{"one": "Rating: %[1]d out of 5", "other": "Rating: %[1]d out of 5"},
 	"receipt.close":       "You can close this page. Keep it open if you asked for someone to come over.",

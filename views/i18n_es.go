@@ -66,7 +66,7 @@ var spanish = map[string]any{
 	"receipt.thanks.name": "¡Gracias, %[1]s!",
 	"receipt.reached":     "Su opinión ha llegado al equipo de %[1]s.",
 	"receipt.updated":     "Hemos añadido sus cambios a lo que envió.",
-	"receipt.too-late":    "Ya lo había enviado y el equipo ya se ha ocupado, así que sus cambios no se han añadido. Dígaselo a alguien del personal.",
+	"receipt.too-late":    "Ya lo había enviado y el equipo ya se está ocupando, así que sus cambios no se han añadido. Dígaselo a alguien del personal.",
 	"receipt.told":        "Lo que nos ha contado",
 	"receipt.rating":      Plural{"one": "Valoración: %[1]d de 5", "other": "Valoración: %[1]d de 5"},
 	"receipt.close":       "Puede cerrar esta página. Déjela abierta si ha pedido que venga alguien.",

@@ -65,7 +65,7 @@ var french = map[string]any{
 	"receipt.thanks.name": "Merci, %[1]s !",
 	"receipt.reached":     "Votre avis est bien arrivé à l'équipe de %[1]s.",
 	"receipt.updated":     "Vos modifications ont été ajoutées à ce que vous aviez envoyé.",
-	"receipt.too-late":    "Vous l'aviez déjà envoyé et l'équipe s'en est occupée : vos modifications n'ont pas été ajoutées. Parlez-en à un membre du personnel.",
+	"receipt.too-late":    "Vous l'aviez déjà envoyé et l'équipe s'en occupe déjà : vos modifications n'ont pas été ajoutées. Parlez-en à un membre du personnel.",
 	"receipt.told":        "Ce que vous nous avez dit",
 	"receipt.rating":      Plural{"one": "Note : %[1]d sur 5", "other": "Note : %[1]d sur 5"},
 	"receipt.close":       "Vous pouvez fermer cette page. Gardez-la ouverte si vous avez demandé que quelqu'un vienne.",

@@ -65,7 +65,7 @@ var italian = map[string]any{
 	"receipt.thanks.name": "Grazie, %[1]s!",
 	"receipt.reached":     "La Sua opinione è arrivata allo staff di %[1]s.",
 	"receipt.updated":     "Le Sue modifiche sono state aggiunte a quanto aveva inviato.",
-	"receipt.too-late":    "L'aveva già inviato e lo staff se n'è già occupato, quindi le modifiche non sono state aggiunte. Ne parli con qualcuno del personale.",
+	"receipt.too-late":    "L'aveva già inviato e lo staff se ne sta già occupando, quindi le modifiche non sono state aggiunte. Ne parli con qualcuno del personale.",
 	"receipt.told":        "Cosa ci ha detto",
 	"receipt.rating":      Plural{"one": "Voto: %[1]d su 5", "other": "Voto: %[1]d su 5"},
 	"receipt.close":       "Può chiudere questa pagina. La lasci aperta se ha chiesto che venga qualcuno.",

@@ -65,7 +65,7 @@ var japanese = map[string]any{
 	"receipt.thanks.name": "%[1]s様、ありがとうございました！",
 	"receipt.reached":     "ご意見は%[1]sのスタッフに届きました。",
 	"receipt.updated":     "変更内容を、送信済みのご意見に追加しました。",
-	"receipt.too-late":    "すでに送信済みで、スタッフが対応を終えているため、変更は反映されませんでした。お近くのスタッフにお声がけください。",
+	"receipt.too-late":    "すでに送信済みで、スタッフが対応中のため、変更は反映されませんでした。お近くのスタッフにお声がけください。",
 	"receipt.told":        "お寄せいただいた内容",
 	"receipt.rating":      Plural{"other": "評価：5 段階中 %[1]d"},
 	"receipt.close":       "このページは閉じてかまいません。スタッフを呼んだ場合は開いたままにしてください。",

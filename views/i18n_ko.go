@@ -65,7 +65,7 @@ var korean = map[string]any{
 	"receipt.thanks.name": "%[1]s 님, 감사합니다!",
 	"receipt.reached":     "의견이 %[1]s 팀에 잘 전달됐어요.",
 	"receipt.updated":     "수정하신 내용을 보내신 의견에 더했어요.",
-	"receipt.too-late":    "이미 보내셨고 팀에서 처리를 마쳐서 수정 내용은 반영되지 않았어요. 가까운 직원에게 말씀해 주세요.",
+	"receipt.too-late":    "이미 보내셨고 팀에서 처리 중이라 수정 내용은 반영되지 않았어요. 가까운 직원에게 말씀해 주세요.",
 	"receipt.told":        "남겨 주신 의견",
 	"receipt.rating":      Plural{"other": "평점: 5점 중 %[1]d점"},
 	"receipt.close":       "이 페이지는 닫으셔도 돼요. 직원을 부르셨다면 열어 두세요.",

@@ -66,7 +66,7 @@ var portuguese = map[string]any{
 	"receipt.thanks.name": "Obrigado, %[1]s!",
 	"receipt.reached":     "A sua opinião chegou à equipa de %[1]s.",
 	"receipt.updated":     "As suas alterações foram juntadas ao que enviou.",
-	"receipt.too-late":    "Já tinha enviado isto e a equipa já tratou do assunto, por isso as alterações não foram juntadas. Fale com alguém do pessoal.",
+	"receipt.too-late":    "Já tinha enviado isto e a equipa já está a tratar do assunto, por isso as alterações não foram juntadas. Fale com alguém do pessoal.",
 	"receipt.told":        "O que nos disse",
 	"receipt.rating":      Plural{"one": "Avaliação: %[1]d de 5", "other": "Avaliação: %[1]d de 5"},
 	"receipt.close":       "Pode fechar esta página. Deixe-a aberta se pediu que viesse alguém.",

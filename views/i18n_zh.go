@@ -65,7 +65,7 @@ var chinese = map[string]any{
 	"receipt.thanks.name": "谢谢您，%[1]s！",
 	"receipt.reached":     "您的反馈已送达%[1]s的团队。",
 	"receipt.updated":     "您的修改已补充到之前发送的内容中。",
-	"receipt.too-late":    "您之前已发送过，团队也已处理，因此这次的修改没有加上。请告诉店内工作人员。",
+	"receipt.too-late":    "您之前已发送过，团队已在处理，因此这次的修改没有加上。请告诉店内工作人员。",
 	"receipt.told":        "您告诉我们的",
 	"receipt.rating":      Plural{"other": "评分：%[1]d / 5"},
 	"receipt.close":       "您可以关闭此页面。如果您请我们派人过来，请保持此页面打开。",

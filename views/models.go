@@ -172,6 +172,10 @@ type Receipt struct {
 	GuestName  string
 	Rating     int
 	Comment    string
+	// Edit, after the diner sent the form again with changes, is the
+	// message saying whether they were made ("receipt.updated" or
+	// "receipt.too-late").
+	Edit string
 	// Alert is nil when the response raised no alert.
 	Alert *ReceiptAlert
 }
