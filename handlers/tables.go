@@ -191,7 +191,7 @@ func (h *Handler) TableCards(c echo.Context) error {
 	}
 	choices := make([]views.LanguageChoice, len(r.Languages))
 	for i, lang := range r.Languages {
-		choices[i] = views.LanguageChoice{Tag: lang, Name: views.LanguageName[lang],
+		choices[i] = views.LanguageChoice{Tag: lang, Name: views.LanguageName(lang),
 			Checked: slices.ContainsFunc(invites, func(in views.CardInvite) bool { return in.Lang == lang })}
 	}
 	const perPage = 4 // app.css: two rows of two, on A4 and US Letter

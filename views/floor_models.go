@@ -149,11 +149,13 @@ type Basics struct {
 // Offers reports whether the language is offered.
 func (b Basics) Offers(tag string) bool { return slices.Contains(b.Languages, tag) }
 
-// LanguageName is a diner language in its own words and in English.
-var LanguageName = map[string]string{
-	"en": "English", "es": "Español — Spanish", "fr": "Français — French", "de": "Deutsch — German",
-	"it": "Italiano — Italian", "pt": "Português — Portuguese", "zh-CN": "简体中文 — Chinese (simplified)",
-	"ja": "日本語 — Japanese", "ko": "한국어 — Korean", "ar": "العربية — Arabic",
+// LanguageName is a diner language in its own words (its catalogue's) and,
+// for the owner choosing it, in English: "Français — French".
+func LanguageName(tag string) string {
+	if tag == "en" {
+		return Name(tag)
+	}
+	return Name(tag) + " — " + LanguageInEnglish[tag]
 }
 
 // LanguageInEnglish names a diner language for the staff, who read English.

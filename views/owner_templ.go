@@ -1525,7 +1525,7 @@ func basicsFields(b Basics, errs FieldErrors) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var81 string
-			templ_7745c5c3_Var81, templ_7745c5c3_Err = templ.JoinStringErrs(LanguageName[tag])
+			templ_7745c5c3_Var81, templ_7745c5c3_Err = templ.JoinStringErrs(LanguageName(tag))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/owner.templ`, Line: 280, Col: 43}
 			}
@@ -1584,7 +1584,7 @@ func basicsFields(b Basics, errs FieldErrors) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var84 string
-			templ_7745c5c3_Var84, templ_7745c5c3_Err = templ.JoinStringErrs(LanguageName[tag])
+			templ_7745c5c3_Var84, templ_7745c5c3_Err = templ.JoinStringErrs(LanguageName(tag))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/owner.templ`, Line: 289, Col: 89}
 			}
