@@ -63,8 +63,8 @@ func (e dinerError) Error() string { return views.Translator("en").S(e.key) }
 
 // describeError gives the status, a heading and a plain-words message for
 // err, in t's language. Messages of *store.Error are written for people (in
-// English: staff read them); those of Echo's own errors are not, so each
-// status gets ours.
+// English: staff read them, diners get their status's message); those of
+// Echo's own errors are not, so each status gets ours.
 func describeError(c echo.Context, err error, t views.T) (status int, heading, message string) {
 	var he *echo.HTTPError
 	var de dinerError
@@ -76,7 +76,9 @@ func describeError(c echo.Context, err error, t views.T) (status int, heading, m
 	default:
 		status = statusOf[store.ErrorCode(err)]
 		var se *store.Error
-		if errors.As(err, &se) && se != store.ErrNotFound && (status < 500 || status == http.StatusServiceUnavailable) {
+		// A diner reads the status's own words, in their language.
+		if errors.As(err, &se) && se != store.ErrNotFound && (status < 500 || status == http.StatusServiceUnavailable) &&
+			!isDinerPath(c.Request().URL.Path) {
 			return status, headingFor(status, t), se.Message
 		}
 	}
