@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/tableside/tableside/store"
+	"github.com/tableside/tableside/views"
 )
 
 // sheetWriter writes CSV that is safe to open in a spreadsheet: a cell that
@@ -77,10 +78,12 @@ func comps(cs []store.Comps) (n int, total string) {
 func summaryHeader() []string {
 	head := []string{"week", "restaurant", "from", "to", "responses", "guests_served", "days_with_guests_entered",
 		"response_rate", "average_rating", "rated_1", "rated_2", "rated_3", "rated_4", "rated_5", "share_rated_4_5",
-		"at_table", "complaints_voiced", "told_in_person", "asked_for_someone", "escalated", "acknowledged", "ack_median_s", "ack_p90_s",
+		"at_table", "complaints", "complaints_survey", "complaints_unprompted", "complaint_alerts", "told_in_person",
+		"asked_for_someone", "escalated", "acknowledged", "ack_median_s", "ack_p90_s",
 		"resolved_while_present", "comps_and_discounts", "comps_total", "follow_ups_open", "follow_ups_overdue",
-		"unhappy_voice_low", "unhappy_voice_central", "unhappy_voice_high", "silent_voice_low", "silent_voice_central",
-		"silent_voice_high", "unhappy_sample_low", "unhappy_sample_central", "unhappy_sample_high",
+		"unhappy_low", "unhappy_likely", "unhappy_high", "unhappy_basis", "voice_rate", "voice_rate_own_weeks",
+		"unhappy_voice_low", "unhappy_voice_central", "unhappy_voice_high",
+		"unhappy_sample_low", "unhappy_sample_central", "unhappy_sample_high",
 		"word_of_mouth_low", "word_of_mouth_high"}
 	for _, t := range store.Tags(store.Complaint) {
 		head = append(head, "complaint: "+t.Label)
@@ -100,11 +103,17 @@ func summaryRow(week, name string, from, to time.Time, w store.WeekStats, e stor
 	row := []string{week, name, from.Format(time.DateOnly), to.AddDate(0, 0, -1).Format(time.DateOnly),
 		itoa(w.Responses), itoa(w.Covers), itoa(w.CoverDays), ratio(rate, okRate), ratio(avg, okAvg),
 		itoa(w.Ratings[0]), itoa(w.Ratings[1]), itoa(w.Ratings[2]), itoa(w.Ratings[3]), itoa(w.Ratings[4]),
-		ratio(happy, okHappy), itoa(w.AtTable), itoa(w.Voiced), itoa(w.InPerson), itoa(w.Requests), itoa(w.Escalated),
+		ratio(happy, okHappy), itoa(w.AtTable), itoa(w.Complained.Total()), itoa(w.Complained.Survey), itoa(w.Complained.Unprompted),
+		itoa(w.Voiced), itoa(w.InPerson), itoa(w.Requests), itoa(w.Escalated),
 		itoa(w.Acknowledged), seconds(med, okAck), seconds(p90, okAck), itoa(w.ResolvedPresent), itoa(n), total,
-		itoa(open), itoa(overdue),
-		whole(e.VoiceUnhappy.Low), whole(e.VoiceUnhappy.Central), whole(e.VoiceUnhappy.High),
-		whole(e.VoiceSilent.Low), whole(e.VoiceSilent.Central), whole(e.VoiceSilent.High)}
+		itoa(open), itoa(overdue)}
+	low, likely, high := views.Whole(e.Unhappy)
+	ownWeeks := ""
+	if e.Voice.Own {
+		ownWeeks = itoa(e.Voice.Weeks)
+	}
+	row = append(row, itoa(low), itoa(likely), itoa(high), e.Basis, ratio(e.Voice.Rate.Central, true), ownWeeks,
+		whole(e.VoiceUnhappy.Low), whole(e.VoiceUnhappy.Central), whole(e.VoiceUnhappy.High))
 	if e.HasSample {
 		row = append(row, whole(e.SampleUnhappy.Low), whole(e.SampleUnhappy.Central), whole(e.SampleUnhappy.High))
 	} else {

@@ -37,7 +37,7 @@ func TestSummaryIsForOwners(t *testing.T) {
 		{manager, "/summary", http.StatusNotFound, "for owners"},
 		{manager, "/summary.csv?week=2026-W40", http.StatusNotFound, ""},
 		{manager, "/responses.csv?from=2026-10-01&to=2026-10-31", http.StatusNotFound, ""},
-		{owner, "/summary", http.StatusOK, "Unhappy guests who said nothing"},
+		{owner, "/summary", http.StatusOK, "Unhappy guests, heard or not"},
 		{owner, "/summary?week=2026-W40&r=harbour", http.StatusOK, "28 Sep – 4 Oct 2026"},
 		{owner, "/summary?r=" + other.Slug, http.StatusNotFound, ""},
 		{owner, "/summary?week=2026-W54", http.StatusUnprocessableEntity, "There is no week 2026-W54"},
@@ -116,7 +116,7 @@ func TestExportsAreSafeInASpreadsheet(t *testing.T) {
 	for i, name := range rows[0] {
 		col[name] = rows[1][i]
 	}
-	if col["week"] != week || col["restaurant"] != "Harbour Kitchen" || col["responses"] != "6" || col["complaints_voiced"] == "" {
+	if col["week"] != week || col["restaurant"] != "Harbour Kitchen" || col["responses"] != "6" || col["complaints"] != "3" || col["complaints_survey"] != "3" {
 		t.Errorf("summary row %v", col)
 	}
 }
@@ -214,7 +214,7 @@ func TestOneClockDrivesTheSummary(t *testing.T) {
 	a.complain(t, "Cold soup, in week 43")
 	now = time.Date(2026, 10, 28, 9, 0, 0, 0, time.UTC) // the next Wednesday
 	body := a.login(t, "owner@test.example").get("/summary").Body.String()
-	for _, want := range []string{"19–25 October 2026", "1 complaint reached a manager this week"} {
+	for _, want := range []string{"19–25 October 2026", "1 unprompted, 0 through the survey"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the summary on the pinned clock lacks %q", want)
 		}
@@ -265,5 +265,29 @@ func TestMoneyInYenAndEuros(t *testing.T) {
 			t.Errorf("%s: the CSV does not say %s:\n%s", tc.slug, tc.csv, body)
 		}
 		now = time.Date(2026, 10, 21, 19, 0, 0, 0, time.UTC)
+	}
+}
+
+// TestSummaryWeekSoFar: the current week reads "so far", its tiles compare
+// it with the same days of the week before, the week is picked from a
+// select (no type=week, which Firefox and Safari lack), and the page cites
+// no unverified source.
+func TestSummaryWeekSoFar(t *testing.T) {
+	now := time.Date(2026, 10, 14, 12, 0, 0, 0, time.UTC) // Wednesday of 2026-W42 in Lisbon
+	a := newApp(t, handlers.Config{Now: func() time.Time { return now }})
+	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+	a.complain(t, "Cold soup")
+	now = now.Add(24 * time.Hour)
+	body := a.login(t, "owner@test.example").get("/summary?week=2026-W42").Body.String()
+	for _, want := range []string{"· so far", "vs the same days last week", `<select id="week" name="week">`,
+		`<option value="2026-W42" selected>`, "About ", "1979"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the week so far lacks %q", want)
+		}
+	}
+	for _, not := range []string{`type="week"`, "2005", "said nothing to anyone"} {
+		if strings.Contains(body, not) {
+			t.Errorf("the summary says %q", not)
+		}
 	}
 }

@@ -1,55 +1,172 @@
 package store
 
-import (
-	"math"
-	"strconv"
-)
+import "math"
 
 // Range is an estimate with its uncertainty: Low ≤ Central ≤ High.
 type Range struct {
 	Low, Central, High float64
 }
 
-// DefaultVoiceRate is the share of unhappy guests who complain to a manager:
-// 4% central, within 1%–5% (TARP for the White House Office of Consumer
-// Affairs; for problems reaching a manager or head office).
+// DefaultVoiceRate is the share of unhappy guests whose complaint reaches a
+// manager: 4% central, within 1%–5%. It is the "4%" of the 1979 study by
+// TARP for the US Office of Consumer Affairs, which is a rate of problems
+// reaching a manager or head office, not of all complaints (69% of the
+// households with a problem told someone, mostly the front line).
 var DefaultVoiceRate = Range{Low: 0.01, Central: 0.04, High: 0.05}
 
-// EstimateInput is what the silent-dissatisfaction estimate is made from, for
-// one period.
-type EstimateInput struct {
-	Voiced    int   // complaints voiced: alerts plus complaints logged in person, each once
-	Responses int   // survey responses
-	Unhappy   int   // responses rated 1 or 2
-	Covers    int   // guests served; 0 when nobody entered them
-	VoiceRate Range // the restaurant's assumption; DefaultVoiceRate unless set
+// priorWeight is how many guests' worth of evidence the assumed voice rate
+// counts for when the restaurant's own weeks update it (a Beta prior of
+// mean p and strength 100: Beta(100p, 100(1−p))).
+const priorWeight = 100
+
+// minOwnWeeks is how many of its own weeks a restaurant needs before its
+// learned voice rate replaces the assumed one.
+const minOwnWeeks = 2
+
+// WeekSample is one earlier week of a restaurant, as the voice rate learns
+// from it: only a week with both guests served and survey answers counts.
+type WeekSample struct {
+	Unprompted, Responses, Unhappy, Covers int
 }
 
-// Estimate is the silent-dissatisfaction panel: two estimates side by side,
-// each with its range and assumptions, and what unhappy guests tell others.
+// EstimateInput is what the estimate of unhappy guests is made from, for
+// one restaurant's period.
+type EstimateInput struct {
+	// Unprompted are the complaints guests raised themselves while there (at
+	// the table, or told in person): the ones the voice rate scales up.
+	Unprompted int
+	// SurveyComplaints are the complaints the survey drew out (not at the
+	// table): they are not "voiced" in the research's sense (the guest was
+	// asked), so they feed only the sample estimate and the floor.
+	SurveyComplaints int
+	Responses        int   // survey answers
+	Unhappy          int   // answers rated 1 or 2
+	Covers           int   // guests served; 0 when nobody entered them
+	VoiceRate        Range // the restaurant's assumption; DefaultVoiceRate unless set
+	// History are the restaurant's earlier weeks, from which its own voice
+	// rate is learned.
+	History []WeekSample
+}
+
+// VoiceRate is the voice rate an estimate used: the assumed one, or the
+// restaurant's own once Weeks of its own weeks have updated it.
+type VoiceRate struct {
+	Rate  Range
+	Own   bool
+	Weeks int
+}
+
+// Estimate is how many guests were probably unhappy in a period: one
+// headline range, and the two estimates it is reconciled from.
 type Estimate struct {
-	Voiced    int
-	VoiceRate Range // the voice rate assumed
-	// From the voice rate: unhappy guests D = V / p, and those who said
-	// nothing, D − V. With no voiced complaint these are zero, and ZeroUpper
-	// says how many unhappy guests silence is still consistent with.
-	VoiceUnhappy Range
-	VoiceSilent  Range
-	ZeroUpper    Range
-	// From the survey: the share rated 1–2 (Wilson 95% interval) times covers.
-	// HasSample is false without responses or without covers.
+	// Unhappy is the headline: Low ≤ Central ≤ High, never below Floor and
+	// never above the guests served (when they are known).
+	Unhappy Range
+	Floor   int // the complaints known: unprompted and drawn out by the survey
+	Covers  int
+	// Basis says where the headline comes from: "survey" (answers rated 1–2,
+	// applied to the guests served), "complaints" (unprompted complaints ÷
+	// the voice rate) or "silence" (nothing to scale: the rule of three).
+	Basis      string
+	Unprompted int
+	Voice      VoiceRate
+	// From the survey: the share rated 1–2 (Wilson 95% interval) times
+	// covers. HasSample is false without answers or without covers.
 	HasSample     bool
 	UnhappyShare  Range
 	SampleUnhappy Range
-	// The restaurant's own voice rate, V / D from the sample, where both exist.
-	HasObserved   bool
-	ObservedVoice Range
-	// Word of mouth: people told by the unhappy guests (8–10 each), and how
-	// many unhappy guests tell 20 or more (13%). Pre-social-media figures.
+	// From unprompted complaints: D = V / p.
+	VoiceUnhappy Range
+	// Word of mouth: people the unhappy guests tell (8–10 each), and how many
+	// of them tell 20 or more (13%). Figures from before social media.
 	WordOfMouth Range
 	TellTwenty  Range
-	Assumptions []string
 	Sources     []string
+}
+
+// EstimateSources are the estimate's sources, as the page cites them: only
+// what has been checked.
+var EstimateSources = []string{
+	"TARP for the US Office of Consumer Affairs, Consumer Complaint Handling in America (1979), 2,513 households: 32% had a problem with a purchase; 69% of those told someone about it, mostly the front line; only a few percent of problems reached a manager or head office, the origin of the “4%”.",
+	"The same study: of those whose complaint was resolved quickly, 82–95% would buy again; of unhappy customers who said nothing, 9–37%.",
+	"TARP, quoted by Tom Peters, Thriving on Chaos (1987): an unhappy customer tells 8–10 people, 13% tell 20 or more. Figures from before social media.",
+}
+
+// EstimateSilent makes the estimate from one period's figures. A pure
+// function:
+//
+//	voice rate p:  Beta(100·p₀ + ΣV, 100·(1−p₀) + Σ(D−V)) over the history's
+//	               weeks (D = u·G, u = unhappy ÷ answers, G = covers, V ≤ D);
+//	               its mean and 5%–95% quantiles once minOwnWeeks weeks exist,
+//	               else the assumed range p₀ (Low, Central, High).
+//	complaints:    D = V / p  → (V/p_high, V/p_central, V/p_low)
+//	survey:        D = G · Wilson95(unhappy, answers)
+//	silence:       V = 0, no survey: the chance of hearing nothing from D
+//	               unhappy guests is e^(−pD), so D's median is ln 2 / p and
+//	               its 95% bound 3 / p (the rule of three): (Floor, ln2/p, 3/p)
+//	headline:      survey if it exists, else complaints if V > 0, else silence;
+//	               then clamped into [Floor, max(Floor, G)].
+func EstimateSilent(in EstimateInput) Estimate {
+	e := Estimate{Unprompted: in.Unprompted, Floor: in.Unprompted + in.SurveyComplaints, Covers: in.Covers,
+		Voice: learnVoiceRate(in.VoiceRate, in.History), Sources: EstimateSources}
+	p, v := e.Voice.Rate, float64(in.Unprompted)
+	e.VoiceUnhappy = Range{Low: v / p.High, Central: v / p.Central, High: v / p.Low}
+	if in.Responses > 0 && in.Covers > 0 {
+		e.HasSample = true
+		e.UnhappyShare = wilson95(in.Unhappy, in.Responses)
+		g := float64(in.Covers)
+		e.SampleUnhappy = Range{Low: e.UnhappyShare.Low * g, Central: e.UnhappyShare.Central * g, High: e.UnhappyShare.High * g}
+	}
+	switch {
+	case e.HasSample:
+		e.Basis, e.Unhappy = "survey", e.SampleUnhappy
+	case in.Unprompted > 0:
+		e.Basis, e.Unhappy = "complaints", e.VoiceUnhappy
+	default:
+		e.Basis, e.Unhappy = "silence", Range{Low: 0, Central: math.Ln2 / p.Central, High: 3 / p.Central}
+	}
+	e.Unhappy = clamp(e.Unhappy, float64(e.Floor), float64(in.Covers))
+	d := e.Unhappy
+	e.WordOfMouth = Range{Low: d.Low * 8, Central: d.Central * 9, High: d.High * 10}
+	e.TellTwenty = Range{Low: d.Low * 0.13, Central: d.Central * 0.13, High: d.High * 0.13}
+	return e
+}
+
+// clamp keeps a range ordered and inside [floor, ceiling]; a ceiling of 0
+// (guests served unknown) or below the floor (they were entered for some
+// days only) does not cap it.
+func clamp(r Range, floor, ceiling float64) Range {
+	if ceiling < floor || ceiling <= 0 {
+		ceiling = math.Inf(1)
+	}
+	in := func(x float64) float64 { return math.Min(ceiling, math.Max(floor, x)) }
+	r = Range{Low: in(r.Low), Central: in(r.Central), High: in(r.High)}
+	r.Central = math.Max(r.Low, math.Min(r.Central, r.High))
+	return r
+}
+
+// learnVoiceRate updates the assumed voice rate with the restaurant's own
+// weeks (see EstimateSilent).
+func learnVoiceRate(assumed Range, history []WeekSample) VoiceRate {
+	if assumed.Low <= 0 || assumed.High <= 0 || assumed.Central <= 0 || assumed.Low > assumed.Central || assumed.Central > assumed.High {
+		assumed = DefaultVoiceRate
+	}
+	a, b := priorWeight*assumed.Central, priorWeight*(1-assumed.Central)
+	weeks := 0
+	for _, w := range history {
+		if w.Covers <= 0 || w.Responses <= 0 {
+			continue
+		}
+		d := float64(w.Unhappy) / float64(w.Responses) * float64(w.Covers)
+		v := math.Min(float64(w.Unprompted), d)
+		a, b = a+v, b+(d-v)
+		weeks++
+	}
+	if weeks < minOwnWeeks {
+		return VoiceRate{Rate: assumed, Weeks: weeks}
+	}
+	return VoiceRate{Own: true, Weeks: weeks,
+		Rate: Range{Low: betaQuantile(0.05, a, b), Central: a / (a + b), High: betaQuantile(0.95, a, b)}}
 }
 
 // wilson95 is the Wilson score interval for k successes in n trials, at 95%.
@@ -66,59 +183,71 @@ func wilson95(k, n int) Range {
 	return Range{Low: math.Max(0, centre-half), Central: p, High: math.Min(1, centre+half)}
 }
 
-// Estimator sources, as the page cites them.
-var estimateSources = []string{
-	"TARP Worldwide for the White House Office of Consumer Affairs, studies of 1976–1999: about half of unhappy customers complain to the front line, 1–5% to a manager or head office; for quality problems 5–30% say anything.",
-	"John Goodman, “Basic facts on customer complaint behavior and the impact of service on the bottom line”, ASQ Quality Progress, November 2005 — correcting the bare “4%”.",
-	"Tom Peters, Thriving on Chaos (1987), quoting TARP: an unhappy customer tells 8–10 people; 13% tell 20 or more.",
-}
-
-// EstimateSilent makes both estimates from one period's figures. It is a pure
-// function; the summary page shows its result as it is.
-func EstimateSilent(in EstimateInput) Estimate {
-	p := in.VoiceRate
-	if p.Low <= 0 || p.High <= 0 || p.Central <= 0 {
-		p = DefaultVoiceRate
-	}
-	e := Estimate{Voiced: in.Voiced, VoiceRate: p, Sources: estimateSources}
-	v := float64(in.Voiced)
-	// A higher voice rate means fewer silent guests behind each complaint.
-	e.VoiceUnhappy = Range{Low: v / p.High, Central: v / p.Central, High: v / p.Low}
-	e.VoiceSilent = Range{Low: e.VoiceUnhappy.Low - v, Central: e.VoiceUnhappy.Central - v, High: e.VoiceUnhappy.High - v}
-	e.Assumptions = append(e.Assumptions, pct(p.Low)+"–"+pct(p.High)+" of unhappy guests complain to a manager ("+pct(p.Central)+" central); each complaint is one unhappy guest.")
-	if in.Voiced == 0 {
-		// No complaint is still evidence: if D guests were unhappy, seeing none
-		// has probability about e^(−pD), under 5% once pD > 3 (the rule of three).
-		e.ZeroUpper = Range{Low: 3 / p.High, Central: 3 / p.Central, High: 3 / p.Low}
-		e.Assumptions = append(e.Assumptions, "No complaints is not the same as no unhappy guests: none voiced is still consistent with up to 3 ÷ the voice rate of them (95%).")
-	}
-	if in.Responses > 0 && in.Covers > 0 {
-		e.HasSample = true
-		e.UnhappyShare = wilson95(in.Unhappy, in.Responses)
-		c := float64(in.Covers)
-		e.SampleUnhappy = Range{Low: e.UnhappyShare.Low * c, Central: e.UnhappyShare.Central * c, High: e.UnhappyShare.High * c}
-		e.Assumptions = append(e.Assumptions, "Guests who answered the survey are like those who did not; a rating of 1 or 2 means unhappy.")
-		if in.Voiced > 0 && e.SampleUnhappy.Central > 0 {
-			e.HasObserved = true
-			e.ObservedVoice = Range{Low: math.Min(1, v/e.SampleUnhappy.High), Central: math.Min(1, v/e.SampleUnhappy.Central)}
-			e.ObservedVoice.High = 1
-			if e.SampleUnhappy.Low > 0 {
-				e.ObservedVoice.High = math.Min(1, v/e.SampleUnhappy.Low)
-			}
+// betaQuantile is the q-quantile of Beta(a, b), by bisection on the
+// regularized incomplete beta function.
+func betaQuantile(q, a, b float64) float64 {
+	lo, hi := 0.0, 1.0
+	for range 60 {
+		mid := (lo + hi) / 2
+		if betaCDF(mid, a, b) < q {
+			lo = mid
+		} else {
+			hi = mid
 		}
 	}
-	// Word of mouth from the widest honest count of unhappy guests.
-	d := e.VoiceUnhappy
-	if e.HasSample && (in.Voiced == 0 || e.SampleUnhappy.High > d.High) {
-		d = e.SampleUnhappy
-	}
-	e.WordOfMouth = Range{Low: d.Low * 8, Central: d.Central * 9, High: d.High * 10}
-	e.TellTwenty = Range{Low: d.Low * 0.13, Central: d.Central * 0.13, High: d.High * 0.13}
-	e.Assumptions = append(e.Assumptions, "Each unhappy guest tells 8–10 people and 13% tell 20 or more: figures from before social media, where one post can reach far more.")
-	return e
+	return (lo + hi) / 2
 }
 
-// pct writes a share as a percentage with at most one decimal: 0.04 is "4%".
-func pct(f float64) string {
-	return strconv.FormatFloat(math.Round(f*1000)/10, 'f', -1, 64) + "%"
+// betaCDF is the regularized incomplete beta function I_x(a, b), from its
+// continued fraction (Numerical Recipes, 6.4), using the symmetry
+// I_x(a, b) = 1 − I_{1−x}(b, a) where that converges faster.
+func betaCDF(x, a, b float64) float64 {
+	switch {
+	case x <= 0:
+		return 0
+	case x >= 1:
+		return 1
+	}
+	la, _ := math.Lgamma(a + b)
+	lb, _ := math.Lgamma(a)
+	lc, _ := math.Lgamma(b)
+	front := math.Exp(la - lb - lc + a*math.Log(x) + b*math.Log(1-x))
+	if x < (a+1)/(a+b+2) {
+		return front * betaFraction(x, a, b) / a
+	}
+	return 1 - front*betaFraction(1-x, b, a)/b
+}
+
+// betaFraction is the continued fraction of the incomplete beta function,
+// by the modified Lentz method.
+func betaFraction(x, a, b float64) float64 {
+	const tiny, eps = 1e-300, 1e-14
+	c, d := 1.0, 1-(a+b)*x/(a+1)
+	if math.Abs(d) < tiny {
+		d = tiny
+	}
+	d = 1 / d
+	h := d
+	for m := 1; m <= 300; m++ {
+		mf := float64(m)
+		for _, num := range []float64{
+			mf * (b - mf) * x / ((a + 2*mf - 1) * (a + 2*mf)),
+			-(a + mf) * (a + b + mf) * x / ((a + 2*mf) * (a + 2*mf + 1)),
+		} {
+			d = 1 + num*d
+			if math.Abs(d) < tiny {
+				d = tiny
+			}
+			c = 1 + num/c
+			if math.Abs(c) < tiny {
+				c = tiny
+			}
+			d = 1 / d
+			h *= d * c
+		}
+		if math.Abs(d*c-1) < eps {
+			break
+		}
+	}
+	return h
 }

@@ -33,6 +33,9 @@ type Summary struct {
 	// how many of them are past their time.
 	FollowUpsOpen, FollowUpsOverdue int
 	Now                             time.Time
+	// Partial says the week has not ended: This is the week so far, and
+	// Prev the same days of the week before.
+	Partial bool
 }
 
 // Summary adds up the ISO week (YYYY-Www) of each restaurant, in its own time
@@ -40,9 +43,7 @@ type Summary struct {
 // silent-dissatisfaction estimate.
 func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summary, error) {
 	s := Summary{Week: week, Now: db.now(), Trend: make([]TrendPoint, TrendWeeks)}
-	var voice Range
-	var sample EstimateInput
-	for _, r := range rs {
+	for i, r := range rs {
 		w, err := ParseWeek(week, r.Location())
 		if err != nil {
 			return s, err
@@ -51,7 +52,14 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 		if err != nil {
 			return s, err
 		}
-		prev, err := db.weekStats(ctx, r, w.Prev(), false)
+		// A week not yet over is compared with the same days of the one
+		// before, not with all of it.
+		before := w.Prev()
+		if w.End.After(s.Now) && s.Now.After(w.Start) {
+			s.Partial = true
+			before.End = before.Start.Add(s.Now.Sub(w.Start))
+		}
+		prev, err := db.weekStats(ctx, r, before, false)
 		if err != nil {
 			return s, err
 		}
@@ -63,8 +71,13 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 		if err != nil {
 			return s, err
 		}
-		est := EstimateSilent(EstimateInput{Voiced: this.Voiced, Responses: this.Responses,
-			Unhappy: this.Unhappy(), Covers: this.Covers, VoiceRate: r.VoiceRate})
+		// The voice rate learns from the weeks before this one.
+		history := make([]WeekSample, 0, TrendWeeks-1)
+		for _, p := range trend[:TrendWeeks-1] {
+			history = append(history, p.sample())
+		}
+		est := EstimateSilent(EstimateInput{Unprompted: this.Complained.Unprompted, SurveyComplaints: this.Complained.Survey,
+			Responses: this.Responses, Unhappy: this.Unhappy(), Covers: this.Covers, VoiceRate: r.VoiceRate, History: history})
 		s.Restaurants = append(s.Restaurants, RestaurantWeek{Restaurant: r, Week: w, Stats: this, Estimate: est,
 			FollowUpsOpen: open, FollowUpsOverdue: overdue})
 		s.This.add(this)
@@ -73,31 +86,49 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 			s.Trend[i].Week = trend[i].Week
 			s.Trend[i].Responses += trend[i].Responses
 			s.Trend[i].ratingSum += trend[i].ratingSum
-			s.Trend[i].Voiced += trend[i].Voiced
+			s.Trend[i].Unhappy += trend[i].Unhappy
+			s.Trend[i].Complained.Survey += trend[i].Complained.Survey
+			s.Trend[i].Complained.Unprompted += trend[i].Complained.Unprompted
 			s.Trend[i].Covers += trend[i].Covers
 		}
 		s.FollowUpsOpen += open
 		s.FollowUpsOverdue += overdue
-		// The sample estimate of several restaurants uses only those with
-		// covers, so that a restaurant without them adds no guests at all.
-		if this.Covers > 0 {
-			sample.Responses += this.Responses
-			sample.Unhappy += this.Unhappy()
-			sample.Covers += this.Covers
+		if i == 0 {
+			s.Estimate = est
+		} else {
+			s.Estimate = addEstimates(s.Estimate, est)
 		}
-		voice = widen(voice, r.VoiceRate)
 	}
 	s.This.Week, s.Prev.Week = week, ""
 	if len(s.Restaurants) > 0 {
 		s.Prev.Week = s.Restaurants[0].Week.Prev().String()
 	}
-	if len(s.Restaurants) == 1 {
-		s.Estimate = s.Restaurants[0].Estimate
-	} else {
-		sample.Voiced, sample.VoiceRate = s.This.Voiced, voice
-		s.Estimate = EstimateSilent(sample)
-	}
 	return s, nil
+}
+
+// addEstimates adds two restaurants' estimates: their headlines and parts
+// add up (each range end with its like, which is wider than a joint
+// interval: the honest side to err on).
+func addEstimates(a, b Estimate) Estimate {
+	add := func(x, y Range) Range {
+		return Range{Low: x.Low + y.Low, Central: x.Central + y.Central, High: x.High + y.High}
+	}
+	a.Unhappy, a.VoiceUnhappy = add(a.Unhappy, b.Unhappy), add(a.VoiceUnhappy, b.VoiceUnhappy)
+	a.WordOfMouth, a.TellTwenty = add(a.WordOfMouth, b.WordOfMouth), add(a.TellTwenty, b.TellTwenty)
+	a.Floor, a.Covers, a.Unprompted = a.Floor+b.Floor, a.Covers+b.Covers, a.Unprompted+b.Unprompted
+	if a.HasSample && b.HasSample {
+		a.SampleUnhappy = add(a.SampleUnhappy, b.SampleUnhappy)
+	} else if b.HasSample {
+		a.HasSample, a.SampleUnhappy, a.UnhappyShare = true, b.SampleUnhappy, b.UnhappyShare
+	}
+	if a.Basis != b.Basis {
+		a.Basis = "mixed"
+	}
+	if a.Voice.Own != b.Voice.Own || a.Voice.Rate != b.Voice.Rate {
+		a.Voice = VoiceRate{Rate: Range{Low: min(a.Voice.Rate.Low, b.Voice.Rate.Low), Central: (a.Voice.Rate.Central + b.Voice.Rate.Central) / 2,
+			High: max(a.Voice.Rate.High, b.Voice.Rate.High)}, Own: a.Voice.Own && b.Voice.Own, Weeks: min(a.Voice.Weeks, b.Voice.Weeks)}
+	}
+	return a
 }
 
 // The summary's queries, each over one restaurant and a time range, so that
@@ -117,11 +148,12 @@ var (
 	praiseSQL = `SELECT r.created_at, r.rating, r.comment, r.guest_name, t.label
 		FROM responses r JOIN tables t ON t.id = r.table_id
 		WHERE r.restaurant_id = ? AND r.created_at >= ? AND r.created_at < ? AND r.rating = ? AND r.comment <> ''
+			AND NOT ` + strings.ReplaceAll(complaintSQL, "tags", "r.tags") + `
 		ORDER BY r.created_at DESC LIMIT 30`
 	// The praise that may name the team: LIKE narrows it (case-insensitive
 	// for ASCII), and nameFinder then checks whole words.
 	namedSQL = `SELECT comment FROM responses
-		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? AND rating >= 4 AND comment <> '' AND (`
+		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? AND rating >= 4 AND comment <> '' AND NOT ` + complaintSQL + ` AND (`
 	followUpsSQL = `SELECT count(*), coalesce(sum(follow_up_at < ?), 0) FROM alerts
 		WHERE restaurant_id = ? AND outcome = 'follow-up' AND follow_up_done_at IS NULL`
 )
@@ -230,7 +262,7 @@ func (db *DB) trend(ctx context.Context, r Restaurant, w Week, this WeekStats) (
 	}
 	points := make([]TrendPoint, TrendWeeks)
 	points[TrendWeeks-1] = TrendPoint{Week: w.String(), Responses: this.Responses, ratingSum: this.ratingSum,
-		Voiced: this.Voiced, Covers: this.Covers}
+		Unhappy: this.Unhappy(), Complained: this.Complained, Covers: this.Covers}
 	msArgs := []any{r.ID, weeks[0].Start.UnixMilli(), w.Start.UnixMilli()}
 	dayArgs := []any{r.ID, weeks[0].Start.Format(time.DateOnly), w.Start.Format(time.DateOnly)}
 	var msBounds, dayBounds []any
@@ -242,9 +274,10 @@ func (db *DB) trend(ctx context.Context, r Restaurant, w Week, this WeekStats) (
 		}
 	}
 	err := db.each(ctx, trendResponsesSQL, append(msBounds, msArgs...), func(row rowScanner) error {
-		var i, n, sum int
-		err := row.Scan(&i, &n, &sum)
-		points[i].Responses, points[i].ratingSum = n, sum
+		var i, n, sum, unhappy, survey, atTable int
+		err := row.Scan(&i, &n, &sum, &unhappy, &survey, &atTable)
+		points[i].Responses, points[i].ratingSum, points[i].Unhappy = n, sum, unhappy
+		points[i].Complained.Survey, points[i].Complained.Unprompted = survey, points[i].Complained.Unprompted+atTable
 		return err
 	})
 	if err != nil {
@@ -253,7 +286,7 @@ func (db *DB) trend(ctx context.Context, r Restaurant, w Week, this WeekStats) (
 	err = db.each(ctx, trendAlertsSQL, append(msBounds, msArgs...), func(row rowScanner) error {
 		var i, n int
 		err := row.Scan(&i, &n)
-		points[i].Voiced = n
+		points[i].Complained.Unprompted += n
 		return err
 	})
 	if err != nil {
@@ -281,10 +314,12 @@ func weekBucket(column string) string {
 }
 
 var (
-	trendResponsesSQL = `SELECT ` + weekBucket("created_at") + ` AS w, count(*), sum(rating) FROM responses
-		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY w`
+	trendResponsesSQL = `SELECT ` + weekBucket("created_at") + ` AS w, count(*), sum(rating), count(*) FILTER (WHERE rating <= 2),
+		count(*) FILTER (WHERE ` + complaintSQL + ` AND at_table = 0), count(*) FILTER (WHERE ` + complaintSQL + ` AND at_table = 1)
+		FROM responses WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY w`
+	// Complaints told in person: the alerts without a response.
 	trendAlertsSQL = `SELECT ` + weekBucket("created_at") + ` AS w, count(*) FROM alerts
-		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? AND reasons <> '` + ReasonAsked + `' GROUP BY w`
+		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? AND response_id IS NULL AND reasons <> '` + ReasonAsked + `' GROUP BY w`
 	trendCoversSQL = `SELECT ` + weekBucket("day") + ` AS w, sum(guests) FROM covers
 		WHERE restaurant_id = ? AND day >= ? AND day < ? GROUP BY w`
 )

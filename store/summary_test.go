@@ -142,6 +142,12 @@ func TestWeeklySummary(t *testing.T) {
 	if len(w.Praise) != 1 || w.Praise[0].Key != "food" || w.Praise[0].Count != 2 {
 		t.Errorf("praise tags %v", w.Praise)
 	}
+	// Complaints, one definition: the 3 (noise), the 4 (slow) and the 2
+	// (cold food) were drawn out by the survey; the 1 sent from the table
+	// and the one told at the door were unprompted.
+	if w.Complained != (store.ComplaintCount{Survey: 3, Unprompted: 2}) {
+		t.Errorf("complaints %+v", w.Complained)
+	}
 	if w.Voiced != 3 || w.InPerson != 1 || w.Acknowledged != 2 || w.Resolved != 2 || w.ResolvedPresent != 1 {
 		t.Errorf("voiced %d, in person %d, acknowledged %d, resolved %d, while present %d",
 			w.Voiced, w.InPerson, w.Acknowledged, w.Resolved, w.ResolvedPresent)
@@ -152,17 +158,18 @@ func TestWeeklySummary(t *testing.T) {
 	if !slices.Equal(w.Comps, []store.Comps{{Count: 1, Total: store.Money{Minor: 45_50, Currency: "GBP"}}}) {
 		t.Errorf("comps %v", w.Comps)
 	}
-	if len(w.Wow) != 2 || !strings.HasPrefix(w.Wow[0].Text, "Sam's") || w.Wow[0].Table != "Table 4" || w.Wow[1].Text != "Lovely" {
+	// "Lovely" was rated 4 but ticked slow service: not praise to quote.
+	if len(w.Wow) != 1 || !strings.HasPrefix(w.Wow[0].Text, "Sam's") || w.Wow[0].Table != "Table 4" {
 		t.Errorf("praise quoted: %+v", w.Wow)
 	}
 	if !slices.Equal(w.StaffNamed, []store.TagCount{{Key: "Priya", Label: "Priya", Count: 1}, {Key: "Sam", Label: "Sam", Count: 1}}) {
 		t.Errorf("staff named %v", w.StaffNamed)
 	}
-	if s.Prev.Responses != 2 || s.Prev.Week != "2026-W42" || s.Prev.Voiced != 1 {
-		t.Errorf("previous week: %d responses, %d voiced, %s", s.Prev.Responses, s.Prev.Voiced, s.Prev.Week)
+	if s.Prev.Responses != 2 || s.Prev.Week != "2026-W42" || s.Prev.Complained.Total() != 1 {
+		t.Errorf("previous week: %d responses, %+v complaints, %s", s.Prev.Responses, s.Prev.Complained, s.Prev.Week)
 	}
 	if len(s.Trend) != store.TrendWeeks || s.Trend[7].Week != "2026-W43" || s.Trend[7].Responses != 5 ||
-		s.Trend[7].Voiced != 3 || s.Trend[7].Covers != 700 || s.Trend[6].Responses != 2 || s.Trend[6].Covers != 700 ||
+		s.Trend[7].Complained != w.Complained || s.Trend[6].Complained.Total() != 1 || s.Trend[7].Unhappy != 2 || s.Trend[7].Covers != 700 || s.Trend[6].Responses != 2 || s.Trend[6].Covers != 700 ||
 		s.Trend[5].Covers != 100 || s.Trend[0].Week != "2026-W36" || s.Trend[0].Responses != 0 {
 		t.Errorf("trend %+v", s.Trend)
 	}
@@ -170,7 +177,9 @@ func TestWeeklySummary(t *testing.T) {
 		t.Errorf("follow-ups open %d, overdue %d", s.FollowUpsOpen, s.FollowUpsOverdue)
 	}
 	e := s.Estimate
-	if e.Voiced != 3 || e.VoiceUnhappy.Low != 60 || e.VoiceUnhappy.High != 150 || !e.HasSample || e.SampleUnhappy.Central != 280 {
+	// 2 of 5 rated 1–2 of 700 served; 2 unprompted at 2%–5% (4%): 40–100.
+	if e.Unprompted != 2 || e.Floor != 5 || e.VoiceUnhappy.Low != 40 || e.VoiceUnhappy.High != 100 || !e.HasSample ||
+		e.SampleUnhappy.Central != 280 || e.Basis != "survey" || e.Unhappy.High > 700 || e.Voice.Own || e.Voice.Weeks != 1 {
 		t.Errorf("estimate %+v", e)
 	}
 
@@ -231,7 +240,7 @@ func TestSummaryOfSeveralRestaurants(t *testing.T) {
 	if !slices.Equal(s.This.Comps, []store.Comps{{Count: 1, Total: store.Money{Minor: 800, Currency: "GBP"}}, {Count: 1, Total: store.Money{Minor: 800, Currency: "USD"}}}) {
 		t.Errorf("comps by currency %v", s.This.Comps)
 	}
-	if s.Estimate.Voiced != 2 || s.Estimate.HasSample {
+	if s.Estimate.Floor != s.This.Complained.Total() || s.Estimate.HasSample {
 		t.Errorf("estimate without covers %+v", s.Estimate)
 	}
 }
@@ -282,7 +291,75 @@ func TestAskedForSomeoneIsARequest(t *testing.T) {
 	if w := s.This; w.Requests != 1 || w.Voiced != 1 || w.Unhappy() != 1 {
 		t.Fatalf("requests %d, voiced %d, unhappy %d; want 1, 1, 1", w.Requests, w.Voiced, w.Unhappy())
 	}
-	if p := s.Trend[len(s.Trend)-1]; p.Voiced != 1 {
-		t.Fatalf("the trend counts %d complaints this week, want 1", p.Voiced)
+	if p := s.Trend[len(s.Trend)-1]; p.Complained != (store.ComplaintCount{Unprompted: 1}) {
+		t.Fatalf("the trend counts %+v complaints this week, want 1 unprompted", p.Complained)
+	}
+}
+
+// TestWeekSoFarIsComparedWithTheSameDays: on Wednesday, this week is
+// "so far" (Partial) and last week counts only up to the same moment, not
+// its Thursday to Sunday.
+func TestWeekSoFarIsComparedWithTheSameDays(t *testing.T) {
+	ctx := context.Background()
+	db, now := clockDB(t)
+	const zone = "Europe/London"
+	at := func(s string) { *now = local(t, zone, s) }
+	at("2026-11-01 09:00")
+	r, err := db.CreateRestaurant(ctx, store.Restaurant{Slug: "harbour", Name: "Harbour Kitchen", TimeZone: zone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, _ := db.CreateTable(ctx, r.ID, "Table 4")
+	at("2026-11-03 19:00") // W45, Tuesday: counted
+	respond(t, db, tb, 2, false, "")
+	at("2026-11-06 19:00") // W45, Friday: after the same moment
+	respond(t, db, tb, 1, false, "")
+	respond(t, db, tb, 5, false, "")
+	at("2026-11-09 12:00") // W46, Monday
+	respond(t, db, tb, 4, false, "")
+	at("2026-11-11 12:00") // W46, Wednesday noon
+	s, err := db.Summary(ctx, []store.Restaurant{r}, "2026-W46")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Partial || s.This.Responses != 1 || s.Prev.Responses != 1 || s.Prev.Complained.Total() != 1 {
+		t.Fatalf("partial %v: this week %d responses, the same days before %d (%+v)", s.Partial, s.This.Responses, s.Prev.Responses, s.Prev.Complained)
+	}
+	// A week that is over is compared with the whole week before.
+	if s, _ := db.Summary(ctx, []store.Restaurant{r}, "2026-W45"); s.Partial || s.This.Responses != 3 {
+		t.Fatalf("a past week: partial %v, %d responses", s.Partial, s.This.Responses)
+	}
+}
+
+// TestDemoEstimatesStayWithinCovers: on every week of the demo's history,
+// the headline estimate is ordered, within the guests served and never
+// below the complaints heard (the first release said 200–1,000 unhappy
+// guests of 811 served).
+func TestDemoEstimatesStayWithinCovers(t *testing.T) {
+	ctx := context.Background()
+	db, now := clockDB(t)
+	*now = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	if _, err := db.SeedDemo(ctx, *now); err != nil {
+		t.Fatal(err)
+	}
+	r, err := db.RestaurantBySlug(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := store.WeekOf(*now, r.Location())
+	for range 9 {
+		w = w.Prev()
+		s, err := db.Summary(ctx, []store.Restaurant{r}, w.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, u := s.Estimate, s.Estimate.Unhappy
+		if !(u.Low <= u.Central && u.Central <= u.High) || float64(e.Floor) > u.Low ||
+			(s.This.Covers > 0 && u.High > float64(s.This.Covers)) || e.Unprompted != s.This.Complained.Unprompted {
+			t.Errorf("%s: %+v unhappy of %d served, %+v complaints (floor %d)", w, u, s.This.Covers, s.This.Complained, e.Floor)
+		}
+		t.Logf("%s: %d served, %d answers, %d rated 1–2, complaints %d unprompted + %d by survey → %.0f (%.0f–%.0f), basis %s, voice rate %.1f%% own %v (%d weeks)",
+			w, s.This.Covers, s.This.Responses, s.This.Unhappy(), s.This.Complained.Unprompted, s.This.Complained.Survey,
+			u.Central, u.Low, u.High, e.Basis, e.Voice.Rate.Central*100, e.Voice.Own, e.Voice.Weeks)
 	}
 }

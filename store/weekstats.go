@@ -20,8 +20,12 @@ type WeekStats struct {
 	Covers, CoverDays int
 	Complaints        []TagCount // complaint tags, survey and in person, most first
 	Praise            []TagCount // praise tags, most first
-	// Voiced complaints: every alert, from the survey or told in person, but
-	// for requests.
+	// Complained counts the week's complaints, as Tableside defines them
+	// everywhere (IsComplaint): drawn out by the survey, or unprompted.
+	Complained ComplaintCount
+	// Voiced are the complaint alerts (every alert, from the survey or told
+	// in person, but requests), which the floor handled; InPerson those told
+	// in person.
 	Voiced, InPerson int
 	// Requests are alerts raised only because a diner asked for someone
 	// (ReasonAsked): not complaints, so not in Voiced.
@@ -41,6 +45,35 @@ type WeekStats struct {
 	// (Key, a tag of DinerLanguages), most first.
 	Languages []TagCount
 }
+
+// ComplaintDefinition is Tableside's one definition of a complaint, which
+// every figure, chart and export uses, as the summary quotes it.
+const ComplaintDefinition = "A complaint is a survey answer rated 1 or 2 or ticking something that went wrong, or a complaint told to staff in person. It is unprompted when the guest raised it while still there (they asked for someone from the table, or told staff in person); the others the survey drew out."
+
+// IsComplaint reports whether a survey answer is a complaint: rated 1 or 2,
+// or ticking a complaint (ComplaintDefinition).
+func IsComplaint(rating int, tagKeys []string) bool {
+	return rating <= 2 || slices.ContainsFunc(tagKeys, func(k string) bool { t, ok := tagByKey[k]; return ok && t.Kind == Complaint })
+}
+
+// complaintSQL is IsComplaint in SQL, over a responses row.
+var complaintSQL = func() string {
+	var b strings.Builder
+	b.WriteString("(rating <= 2")
+	for _, t := range Tags(Complaint) {
+		b.WriteString(" OR instr(' ' || tags || ' ', ' " + t.Key + " ') > 0")
+	}
+	return b.String() + ")"
+}()
+
+// ComplaintCount is a period's complaints: those the survey drew out, and
+// those raised unprompted.
+type ComplaintCount struct {
+	Survey, Unprompted int
+}
+
+// Total is every complaint, each once.
+func (c ComplaintCount) Total() int { return c.Survey + c.Unprompted }
 
 // TagCount is how often one tag (or name) came up.
 type TagCount struct {
@@ -134,6 +167,8 @@ func (s *WeekStats) add(o WeekStats) {
 	s.StaffNamed = addCounts(s.StaffNamed, o.StaffNamed)
 	s.Languages = addCounts(s.Languages, o.Languages)
 	s.Voiced += o.Voiced
+	s.Complained.Survey += o.Complained.Survey
+	s.Complained.Unprompted += o.Complained.Unprompted
 	s.InPerson += o.InPerson
 	s.Requests += o.Requests
 	s.Escalated += o.Escalated
@@ -184,11 +219,17 @@ func addComps(to []Comps, c Comps) []Comps {
 
 // TrendPoint is one week of the trend chart.
 type TrendPoint struct {
-	Week      string
-	Responses int
-	ratingSum int
-	Voiced    int
-	Covers    int
+	Week       string
+	Responses  int
+	ratingSum  int
+	Unhappy    int // responses rated 1 or 2
+	Complained ComplaintCount
+	Covers     int
+}
+
+// sample is the week as the voice rate learns from it.
+func (p TrendPoint) sample() WeekSample {
+	return WeekSample{Unprompted: p.Complained.Unprompted, Responses: p.Responses, Unhappy: p.Unhappy, Covers: p.Covers}
 }
 
 // Average is the week's mean rating, and false without responses.
@@ -206,15 +247,6 @@ func (p TrendPoint) ResponseRate() (float64, bool) {
 		return 0, false
 	}
 	return float64(p.Responses) / float64(p.Covers), true
-}
-
-// widen is the range that covers both a and b: several restaurants' voice
-// rates taken together (the central value is their mean so far).
-func widen(a, b Range) Range {
-	if a == (Range{}) {
-		return b
-	}
-	return Range{Low: min(a.Low, b.Low), Central: (a.Central + b.Central) / 2, High: max(a.High, b.High)}
 }
 
 // responseGroup is the responses of a week that share a rating, an
@@ -241,6 +273,9 @@ type alertRow struct {
 // tally adds up a week from its response groups and its alerts. It is pure:
 // the SQL that gathers them is in summary.go.
 //
+//	Complained = responses that are complaints (IsComplaint): Unprompted
+//	             when sent at the table, else Survey; + complaints told in
+//	             person (Unprompted)
 //	Voiced     = alerts that are not requests ("asked for someone")
 //	Requests   = alerts that are
 //	ResolvedPresent = resolved complaints whose outcome is neither
@@ -262,6 +297,13 @@ func tally(week string, groups []responseGroup, alerts []alertRow) WeekStats {
 		s.ratingSum += g.Rating * g.N
 		s.AtTable += g.AtTable * g.N
 		count(g.Tags, g.N)
+		if IsComplaint(g.Rating, g.Tags) {
+			if g.AtTable == 1 {
+				s.Complained.Unprompted += g.N
+			} else {
+				s.Complained.Survey += g.N
+			}
+		}
 		s.Languages = addCounts(s.Languages, []TagCount{{Key: cmp.Or(g.Language, "en"), Count: g.N}})
 	}
 	for _, a := range alerts {
@@ -273,6 +315,9 @@ func tally(week string, groups []responseGroup, alerts []alertRow) WeekStats {
 		if a.InPerson {
 			s.InPerson++
 			count(a.Tags, 1)
+			if !a.Request {
+				s.Complained.Unprompted++
+			}
 		}
 		if a.Escalated {
 			s.Escalated++

@@ -58,20 +58,21 @@ func trendCharts(points []store.TrendPoint) []Chart {
 	avg.Max = "5"
 	rate := line("Response rate", store.TrendPoint.ResponseRate, 0, 0.01, percent)
 
-	complaints := Chart{Title: "Complaints voiced", Labels: labels, Base: base}
+	complaints := Chart{Title: "Complaints", Labels: labels, Base: base}
 	most := 1
 	for _, p := range points {
-		most = max(most, p.Voiced)
+		most = max(most, p.Complained.Total())
 	}
 	complaints.Max = Count(most)
 	var desc []string
 	for i, p := range points {
-		y := base - float64(p.Voiced)/float64(most)*(base-top)
-		complaints.Bars = append(complaints.Bars, Dot{X: x(i), Y: y, Label: p.Week + ": " + Count(p.Voiced)})
-		desc = append(desc, p.Week+" "+Count(p.Voiced))
+		n := p.Complained.Total()
+		y := base - float64(n)/float64(most)*(base-top)
+		complaints.Bars = append(complaints.Bars, Dot{X: x(i), Y: y, Label: p.Week + ": " + Count(n)})
+		desc = append(desc, p.Week+" "+Count(n))
 	}
 	complaints.Desc = strings.Join(desc, ", ")
-	complaints.Latest = Count(points[n-1].Voiced) + " this week"
+	complaints.Latest = Count(points[n-1].Complained.Total()) + " this week"
 	return []Chart{avg, complaints, rate}
 }
 

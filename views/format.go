@@ -42,15 +42,6 @@ func Duration(d time.Duration) string {
 	return fmt.Sprintf("%d h %d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }
 
-// guests writes a range of people, rounded: "about 75 (60–300)".
-func guests(r store.Range) string {
-	low, central, high := math.Round(r.Low), math.Round(r.Central), math.Round(r.High)
-	if low == high {
-		return "about " + Count(int(central))
-	}
-	return printer.Sprintf("about %d (%d–%d)", int(central), int(low), int(high))
-}
-
 func shareRange(r store.Range) string {
 	return percent(r.Central) + " (95% interval " + percent(r.Low) + "–" + percent(r.High) + ")"
 }

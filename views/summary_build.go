@@ -29,13 +29,13 @@ const (
 
 // delta compares a figure with last week's and says whether the change is
 // good news for a figure where up is better (higherIsBetter) or not.
-func delta(now, before float64, ok, okBefore bool, format func(float64) string, up bool) (text, direction, news string) {
+func delta(now, before float64, ok, okBefore bool, format func(float64) string, up bool, vs string) (text, direction, news string) {
 	if !ok || !okBefore {
 		return "", "", ""
 	}
 	d := now - before
 	if format(math.Abs(d)) == format(0) {
-		return "same as last week", "", NewsSame
+		return "same as " + vs, "", NewsSame
 	}
 	direction, sign := "up", "+"
 	if d < 0 {
@@ -45,12 +45,12 @@ func delta(now, before float64, ok, okBefore bool, format func(float64) string, 
 	if (d > 0) == up {
 		news = NewsGood
 	}
-	return sign + format(math.Abs(d)) + " vs last week", direction, news
+	return sign + format(math.Abs(d)) + " vs " + vs, direction, news
 }
 
-func tile(label, value string, now, before float64, ok, okBefore bool, format func(float64) string, up bool) Tile {
+func tile(label, value string, now, before float64, ok, okBefore bool, format func(float64) string, up bool, vs string) Tile {
 	t := Tile{Label: label, Value: value}
-	t.Delta, t.Direction, t.News = delta(now, before, ok, okBefore, format, up)
+	t.Delta, t.Direction, t.News = delta(now, before, ok, okBefore, format, up, vs)
 	return t
 }
 
@@ -60,15 +60,16 @@ func secondsf(f float64) string {
 	return Duration(time.Duration(f * float64(time.Second)))
 }
 
-// summaryTiles are the headline figures with their change since last week.
-func summaryTiles(this, prev store.WeekStats) []Tile {
+// summaryTiles are the headline figures with their change since last week
+// (vs: "last week", or "the same days last week" for a week not yet over).
+func summaryTiles(this, prev store.WeekStats, vs string) []Tile {
 	var ts []Tile
 	ts = append(ts, tile("Responses", Count(this.Responses), float64(this.Responses), float64(prev.Responses),
-		true, true, intf, higherIsBetter))
+		true, true, intf, higherIsBetter, vs))
 
 	rate, okRate := this.ResponseRate()
 	prevRate, okPrevRate := prev.ResponseRate()
-	t := tile("Response rate", "—", rate, prevRate, okRate, okPrevRate, points, higherIsBetter)
+	t := tile("Response rate", "—", rate, prevRate, okRate, okPrevRate, points, higherIsBetter, vs)
 	t.Note = "no guests served entered"
 	if okRate {
 		t.Value, t.Note = percent(rate), "of "+Count(this.Covers)+" guests served"
@@ -77,7 +78,7 @@ func summaryTiles(this, prev store.WeekStats) []Tile {
 
 	avg, okAvg := this.Average()
 	prevAvg, okPrevAvg := prev.Average()
-	t = tile("Average rating", "—", avg, prevAvg, okAvg, okPrevAvg, Rating, higherIsBetter)
+	t = tile("Average rating", "—", avg, prevAvg, okAvg, okPrevAvg, Rating, higherIsBetter, vs)
 	if okAvg {
 		t.Value = Rating(avg) + " / 5"
 	}
@@ -85,17 +86,15 @@ func summaryTiles(this, prev store.WeekStats) []Tile {
 
 	happy, okHappy := this.HappyShare()
 	prevHappy, okPrevHappy := prev.HappyShare()
-	t = tile("Rated 4 or 5", "—", happy, prevHappy, okHappy, okPrevHappy, points, higherIsBetter)
+	t = tile("Rated 4 or 5", "—", happy, prevHappy, okHappy, okPrevHappy, points, higherIsBetter, vs)
 	if okHappy {
 		t.Value = percent(happy)
 	}
 	ts = append(ts, t)
 
-	t = tile("Complaints voiced", Count(this.Voiced), float64(this.Voiced), float64(prev.Voiced), true, true, intf, lowerIsBetter)
-	var notes []string
-	if this.InPerson > 0 {
-		notes = append(notes, Count(this.InPerson)+" told in person")
-	}
+	c := this.Complained
+	t = tile("Complaints", Count(c.Total()), float64(c.Total()), float64(prev.Complained.Total()), true, true, intf, lowerIsBetter, vs)
+	notes := []string{Count(c.Unprompted) + " unprompted, " + Count(c.Survey) + " through the survey"}
 	if this.Requests > 0 {
 		notes = append(notes, Count(this.Requests)+" more asked for someone")
 	}
@@ -104,7 +103,7 @@ func summaryTiles(this, prev store.WeekStats) []Tile {
 
 	med, p90, okAck := this.AckTimes()
 	prevMed, _, okPrevAck := prev.AckTimes()
-	t = tile("Median time to acknowledge", "—", med.Seconds(), prevMed.Seconds(), okAck, okPrevAck, secondsf, lowerIsBetter)
+	t = tile("Median time to acknowledge", "—", med.Seconds(), prevMed.Seconds(), okAck, okPrevAck, secondsf, lowerIsBetter, vs)
 	if okAck {
 		t.Value, t.Note = Duration(med), "90% within "+Duration(p90)
 	}
@@ -112,9 +111,9 @@ func summaryTiles(this, prev store.WeekStats) []Tile {
 
 	present, okPresent := this.PresentShare()
 	prevPresent, okPrevPresent := prev.PresentShare()
-	t = tile("Resolved while the guest was there", "—", present, prevPresent, okPresent, okPrevPresent, points, higherIsBetter)
+	t = tile("Resolved while the guest was there", "—", present, prevPresent, okPresent, okPrevPresent, points, higherIsBetter, vs)
 	if okPresent {
-		t.Value, t.Note = percent(present), Count(this.ResolvedPresent)+" of "+Count(this.Voiced)
+		t.Value, t.Note = percent(present), Count(this.ResolvedPresent)+" of "+Count(this.Voiced)+" complaint alerts"
 	}
 	ts = append(ts, t)
 
@@ -168,7 +167,7 @@ func ratingBars(s store.WeekStats) []Bar {
 
 func alertFacts(s store.Summary) []Fact {
 	w := s.This
-	facts := []Fact{{Label: "Complaints voiced", Value: fmt.Sprintf("%s (%s from the survey, %s told in person)",
+	facts := []Fact{{Label: "Complaint alerts on the floor", Value: fmt.Sprintf("%s (%s from the survey, %s told in person)",
 		Count(w.Voiced), Count(w.Voiced-w.InPerson), Count(w.InPerson))}}
 	facts = append(facts, Fact{Label: "Guests who asked for someone (not complaints)", Value: Count(w.Requests)})
 	facts = append(facts, Fact{Label: "Escalated: nobody on the way in time", Value: Count(w.Escalated), Warn: w.Escalated > 0})
@@ -191,42 +190,82 @@ func alertFacts(s store.Summary) []Fact {
 	return facts
 }
 
-// silentModel puts the estimate in words.
-func silentModel(e store.Estimate) Silent {
-	voice := e.VoiceRate
-	p := Silent{
-		Voiced:       Count(e.Voiced) + " complaints reached a manager this week (alerts and complaints told in person)",
-		NoComplaints: e.Voiced == 0,
-		Assumptions:  e.Assumptions,
-		Sources:      e.Sources,
-		VoiceRate: fmt.Sprintf("Assuming %s–%s of unhappy guests complain to a manager (%s central).",
-			percent(voice.Low), percent(voice.High), percent(voice.Central)),
+// silentModel puts the estimate in words: one headline, how it was
+// reached in two lines, the rate it assumed, word of mouth.
+func silentModel(e store.Estimate, partial bool) Silent {
+	low, likely, high := Whole(e.Unhappy)
+	when := ""
+	if partial {
+		when = " so far"
 	}
-	if e.Voiced == 1 {
-		p.Voiced = "1 complaint reached a manager this week"
-	}
-	if e.Voiced == 0 {
-		p.ZeroUpper = "Hearing none is still consistent with " + guests(e.ZeroUpper) + " unhappy guests this week (95%)."
-		p.VoiceUnhappy = "No complaint to scale up"
-		p.VoiceSilent = "With nothing voiced, the voice rate gives no central figure; see the bound above."
+	p := Silent{NoComplaints: e.Floor == 0, Sources: e.Sources, Definition: store.ComplaintDefinition}
+	if low == high {
+		p.Headline = printer.Sprintf("About %d guests were probably unhappy%s.", likely, when)
 	} else {
-		p.VoiceUnhappy = guests(e.VoiceUnhappy) + " unhappy guests"
-		p.VoiceSilent = "of whom " + guests(e.VoiceSilent) + " said nothing to anyone on the staff."
+		p.Headline = printer.Sprintf("About %d guests were probably unhappy%s — between %d and %d.", likely, when, low, high)
 	}
-	if e.HasSample {
-		p.HasSample = true
-		p.SampleUnhappy = guests(e.SampleUnhappy) + " unhappy guests"
-		p.SampleShare = shareRange(e.UnhappyShare) + " of survey responses were rated 1 or 2; applied to the guests served."
-		if e.HasObserved {
-			p.Observed = "So here about " + percent(e.ObservedVoice.Central) + " of unhappy guests spoke up (" +
-				percent(e.ObservedVoice.Low) + "–" + percent(e.ObservedVoice.High) + "), against the " + percent(voice.Central) + " assumed."
-		}
+	rate := e.Voice.Rate
+	rateText := "usually about " + percent(rate.Central) + " (" + percent(rate.Low) + "–" + percent(rate.High) + ") of unhappy guests take a complaint to a manager"
+	if e.Voice.Own {
+		rateText = printer.Sprintf("here about %s (%s–%s) of unhappy guests take one to a manager, learned from this restaurant's last %d weeks",
+			percent(rate.Central), percent(rate.Low), percent(rate.High), e.Voice.Weeks)
+	}
+	unprompted := printer.Sprintf("%d unprompted complaints (at the table or in person)", e.Unprompted)
+	if e.Unprompted == 1 {
+		unprompted = "1 unprompted complaint (at the table or in person)"
+	}
+	var voice string
+	if e.Unprompted > 0 {
+		vl, vc, vh := Whole(e.VoiceUnhappy)
+		voice = printer.Sprintf("From complaints: %s; %s, which would mean about %d (%d–%d).", unprompted, rateText, vc, vl, vh)
 	} else {
-		p.SampleMissing = "Needs survey responses and the guests served this week: enter guests served to see it."
+		voice = "From complaints: none unprompted; " + rateText + "."
 	}
-	p.WordOfMouth = "they may tell " + guests(e.WordOfMouth) + " people;"
-	p.TellTwenty = guests(e.TellTwenty) + " of them may tell 20 or more."
+	switch e.Basis {
+	case "survey", "mixed":
+		p.How = []string{"From the survey: " + shareRange(e.UnhappyShare) + " of answers were rated 1 or 2, applied to the " +
+			Count(e.Covers) + " guests served; this assumes those who answered are like those who did not.", voice}
+	case "complaints":
+		p.How = []string{voice, "No survey estimate: it needs survey answers and the guests served this week."}
+	default:
+		p.How = []string{printer.Sprintf("Nothing to scale up: no unprompted complaint, and no survey answers with guests served. "+
+			"Hearing nothing from many unhappy guests grows unlikely: at %s, past about %d (the rule of three).", percent(rate.Central), high),
+			"Enter the guests served to estimate from the survey."}
+	}
+	if e.Floor > 0 {
+		p.How = append(p.How, printer.Sprintf("Never fewer than the %d complaints heard%s.", e.Floor, map[bool]string{true: ", never more than the " + Count(e.Covers) + " guests served", false: ""}[e.Covers > 0]))
+	}
+	if e.Voice.Own {
+		p.Rate = printer.Sprintf("This restaurant's own rate is used, from %d weeks with guests served and survey answers.", e.Voice.Weeks)
+	} else {
+		p.Rate = printer.Sprintf("The usual rate is used until this restaurant has 2 weeks with guests served and survey answers (it has %d).", e.Voice.Weeks)
+	}
+	wl, _, wh := Whole(e.WordOfMouth)
+	p.WordOfMouth = printer.Sprintf("Unhappy guests may have told %d–%d people (8–10 each; 13%% tell 20 or more). Figures from before social media, where one post can reach far more.", wl, wh)
 	return p
+}
+
+// Whole rounds an estimate to whole guests, as the page and exports show
+// it: the low end down, the high end up, the likely figure to nearest.
+func Whole(r store.Range) (low, likely, high int) {
+	return int(math.Floor(r.Low)), int(math.Round(r.Central)), int(math.Ceil(r.High))
+}
+
+// weekOptions are the weeks to pick from: the 52 up to now's, newest
+// first, and the one shown if it is older.
+func weekOptions(shown store.Week, now time.Time) []Option {
+	var out []Option
+	found := false
+	w := store.WeekOf(now, shown.Start.Location())
+	for range 52 {
+		out = append(out, Option{Value: w.String(), Label: w.String() + " · " + WeekLabel(w), Selected: w.String() == shown.String()})
+		found = found || w.String() == shown.String()
+		w = w.Prev()
+	}
+	if !found {
+		out = append(out, Option{Value: shown.String(), Label: shown.String() + " · " + WeekLabel(shown), Selected: true})
+	}
+	return out
 }
 
 // SummaryScope is what a summary covers, as the page or the digest shows it.
@@ -268,6 +307,7 @@ func NewSummary(s store.Summary, sc SummaryScope) Summary {
 	m.CSVURL = base + SummaryURL("/summary.csv", s.Week, slug)
 	m.Picker = WeekPicker{Action: "/summary", Week: s.Week, ResponsesCSV: "/responses.csv",
 		From: sc.Week.Start.Format(time.DateOnly), To: sc.Week.End.AddDate(0, 0, -1).Format(time.DateOnly)}
+	m.Picker.Weeks = weekOptions(sc.Week, sc.Now)
 	if len(sc.Owned) > 1 {
 		m.Picker.Restaurants = append(m.Picker.Restaurants, Option{Value: "", Label: "All restaurants", Selected: sc.Slug == ""})
 	}
@@ -276,7 +316,7 @@ func NewSummary(s store.Summary, sc SummaryScope) Summary {
 	}
 
 	w := s.This
-	m.Empty = w.Responses == 0 && w.Voiced == 0
+	m.Empty = w.Responses == 0 && w.Complained.Total() == 0
 	days := 7 * len(s.Restaurants)
 	switch {
 	case w.CoverDays == 0:
@@ -287,7 +327,11 @@ func NewSummary(s store.Summary, sc SummaryScope) Summary {
 	if m.CoverNote != "" && len(s.Restaurants) == 1 {
 		m.CoversURL = base + "/covers?r=" + url.QueryEscape(s.Restaurants[0].Restaurant.Slug)
 	}
-	m.Tiles = summaryTiles(w, s.Prev)
+	vs := "last week"
+	if s.Partial {
+		vs = "the same days last week"
+	}
+	m.Tiles = summaryTiles(w, s.Prev, vs)
 	m.Charts = trendCharts(s.Trend)
 	m.Ratings = ratingBars(w)
 	m.Complaints = bars(w.Complaints, 0, true)
@@ -315,11 +359,11 @@ func NewSummary(s store.Summary, sc SummaryScope) Summary {
 		}
 		m.Wow = append(m.Wow, Quote{Text: q.Text, Meta: meta})
 	}
-	m.Silent = silentModel(s.Estimate)
+	m.Silent = silentModel(s.Estimate, sc.Week.End.After(sc.Now))
 	if len(s.Restaurants) > 1 {
 		for _, rw := range s.Restaurants {
 			l := Line{Name: rw.Restaurant.Name, URL: base + SummaryURL("/summary", s.Week, rw.Restaurant.Slug),
-				Responses: Count(rw.Stats.Responses), Voiced: Count(rw.Stats.Voiced), Rate: "—", Average: "—", AckMedian: "—"}
+				Responses: Count(rw.Stats.Responses), Voiced: Count(rw.Stats.Complained.Total()), Rate: "—", Average: "—", AckMedian: "—"}
 			if rate, ok := rw.Stats.ResponseRate(); ok {
 				l.Rate = percent(rate)
 			}

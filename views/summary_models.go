@@ -31,6 +31,7 @@ type Summary struct {
 type WeekPicker struct {
 	Action       string
 	Week         string
+	Weeks        []Option // the last year's weeks, newest first (a select: type=week is not in every browser)
 	Restaurants  []Option
 	ResponsesCSV string // the action of the responses export form
 	From, To     string // its default dates
@@ -107,21 +108,13 @@ type Quote struct {
 
 // Silent is the silent-dissatisfaction panel.
 type Silent struct {
-	Voiced        string // "3 voiced complaints"
-	NoComplaints  bool
-	ZeroUpper     string
-	VoiceUnhappy  string
-	VoiceSilent   string
-	VoiceRate     string
-	HasSample     bool
-	SampleShare   string
-	SampleUnhappy string
-	SampleMissing string // why there is no sample estimate
-	Observed      string
-	WordOfMouth   string
-	TellTwenty    string
-	Assumptions   []string
-	Sources       []string
+	Headline     string   // "About 40 guests were probably unhappy — between 25 and 60."
+	How          []string // how it was reached, in short lines
+	NoComplaints bool
+	Rate         string // which voice rate was used, and why
+	WordOfMouth  string
+	Definition   string // what a complaint is, everywhere
+	Sources      []string
 }
 
 // Line is one restaurant's row in a summary of several.

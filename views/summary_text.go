@@ -55,22 +55,17 @@ func SummaryText(s Summary) string {
 		line("“%s” — %s", q.Text, q.Meta)
 	}
 	si := s.Silent
-	heading("Unhappy guests who said nothing")
-	line("%s.", si.Voiced)
+	heading("Unhappy guests, heard or not")
+	line("%s", si.Headline)
 	if si.NoComplaints {
-		line("No complaints is not the same as no unhappy guests. %s", si.ZeroUpper)
+		line("No complaints is not the same as no unhappy guests.")
 	}
-	line("From the voice rate: %s; %s %s", si.VoiceUnhappy, si.VoiceSilent, si.VoiceRate)
-	if si.HasSample {
-		line("From the survey: %s. %s %s", si.SampleUnhappy, si.SampleShare, si.Observed)
-	} else {
-		line("From the survey: %s", si.SampleMissing)
+	for _, h := range si.How {
+		line("- %s", h)
 	}
-	line("Word of mouth: %s %s", si.WordOfMouth, si.TellTwenty)
-	line("\nAssumptions:")
-	for _, a := range si.Assumptions {
-		line("- %s", a)
-	}
+	line("%s", si.Rate)
+	line("%s", si.WordOfMouth)
+	line("\n%s", si.Definition)
 	line("Sources:")
 	for i, src := range si.Sources {
 		line("%d. %s", i+1, src)

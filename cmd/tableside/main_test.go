@@ -243,7 +243,7 @@ func TestDigestDryRun(t *testing.T) {
 		if err := run(context.Background(), []string{"digest", "-db", db, "-week", "2026-W40", "-dry-run"}, &out, io.Discard); err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"To: owner@demo.test", "Subject: Demo Bistro, week 2026-W40", "Unhappy guests who said nothing",
+		for _, want := range []string{"To: owner@demo.test", "Subject: Demo Bistro, week 2026-W40", "Unhappy guests, heard or not",
 			"1 digests would be sent (dry run"} {
 			if !strings.Contains(out.String(), want) {
 				t.Fatalf("dry run lacks %q:\n%s", want, out.String())

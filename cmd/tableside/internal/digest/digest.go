@@ -116,7 +116,7 @@ func (d *Sender) Render(ctx context.Context, o store.Owner, week string, now tim
 	if err := views.DigestEmail(m, d.css).Render(ctx, &html); err != nil {
 		return Email{}, err
 	}
-	subject := fmt.Sprintf("%s, week %s: %s responses, %s complaints", m.Title, week, views.Count(s.This.Responses), views.Count(s.This.Voiced))
+	subject := fmt.Sprintf("%s, week %s: %s responses, %s complaints", m.Title, week, views.Count(s.This.Responses), views.Count(s.This.Complained.Total()))
 	if avg, ok := s.This.Average(); ok {
 		subject += ", average " + views.Rating(avg)
 	}

@@ -136,12 +136,12 @@ func TestDigestMondayMorning(t *testing.T) {
 		parts[ct] = string(body)
 	}
 	text, html := parts["text/plain"], parts["text/html"]
-	for _, want := range []string{"Demo Bistro · week 2026-W47", "Unhappy guests who said nothing", "https://feedback.example.com/summary?r=demo&week=2026-W47"} {
+	for _, want := range []string{"Demo Bistro · week 2026-W47", "Unhappy guests, heard or not", "https://feedback.example.com/summary?r=demo&week=2026-W47"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the plain text lacks %q", want)
 		}
 	}
-	for _, want := range []string{"<style>", "Unhappy guests who said nothing", "https://feedback.example.com/summary.csv?r=demo&amp;week=2026-W47"} {
+	for _, want := range []string{"<style>", "Unhappy guests, heard or not", "https://feedback.example.com/summary.csv?r=demo&amp;week=2026-W47"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the HTML lacks %q", want)
 		}
