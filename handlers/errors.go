@@ -35,6 +35,15 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		c.NoContent(status)
 		return
 	}
+	if strings.HasSuffix(c.Request().URL.Path, ".json") { // the API answers in JSON
+		if status == http.StatusUnauthorized {
+			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="tableside"`)
+		}
+		if rerr := c.JSON(status, map[string]string{"error": message}); rerr != nil {
+			h.log.Error("writing the error failed", "err", rerr)
+		}
+		return
+	}
 	p.Title = heading
 	if rerr := h.render(c, status, views.ErrorPage(p, heading, message)); rerr != nil {
 		h.log.Error("rendering the error page failed", "err", rerr)
@@ -73,6 +82,9 @@ func describeError(c echo.Context, err error, t views.T) (status int, heading, m
 		return de.status, headingFor(de.status, t), t.S(de.key)
 	case errors.As(err, &he):
 		status = he.Code
+		if msg, ok := he.Message.(string); ok && status == http.StatusUnauthorized && msg != "" {
+			return status, http.StatusText(status), msg
+		}
 	default:
 		status = statusOf[store.ErrorCode(err)]
 		var se *store.Error

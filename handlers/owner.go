@@ -171,6 +171,21 @@ func (h *Handler) SaveSettings(c echo.Context) error {
 
 // renderSettings shows the settings page, never from a cache.
 func (h *Handler) renderSettings(c echo.Context, status int, r store.Restaurant, m views.Settings) error {
+	tokens, err := h.db.APITokens(c.Request().Context(), r.ID)
+	if err != nil {
+		return err
+	}
+	loc := r.Location()
+	for _, t := range tokens {
+		used := "never used"
+		if !t.LastUsedAt.IsZero() {
+			used = "last used " + t.LastUsedAt.In(loc).Format("2 Jan 2006")
+		}
+		m.APITokens = append(m.APITokens, views.APITokenRow{Name: t.Name, Prefix: t.Prefix, Created: t.CreatedAt.In(loc).Format("2 Jan 2006"),
+			LastUsed: used, RevokeURL: restaurantPath(r) + "/api-tokens/" + strconv.FormatInt(t.ID, 10) + "/revoke"})
+	}
+	m.TokenAction = restaurantPath(r) + "/api-tokens"
+	m.SummaryJSON = h.cfg.BaseURL + "/summary.json?r=" + url.QueryEscape(r.Slug)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.render(c, status, views.SettingsPage(h.staffPage(c, "Settings · "+r.Name, r, "Settings"), m))
 }
@@ -305,4 +320,34 @@ func (h *Handler) StaffRemove(c echo.Context) error {
 func NewPassword() string {
 	t := rand.Text()
 	return t[0:5] + "-" + t[5:10] + "-" + t[10:15] + "-" + t[15:20]
+}
+
+// APITokenAdd makes a read-only API token and shows its secret once:
+// POST /restaurants/:slug/api-tokens.
+func (h *Handler) APITokenAdd(c echo.Context) error {
+	r := ownedRestaurant(c)
+	m := settingsModel(r)
+	secret, _, err := h.db.CreateAPIToken(c.Request().Context(), r.ID, staffOf(c).user.ID, c.FormValue("name"))
+	if store.ErrorCode(err) == store.EInvalid {
+		m.TokenName, m.TokenError = c.FormValue("name"), store.ErrorMessage(err)
+		return h.renderSettings(c, http.StatusUnprocessableEntity, r, m)
+	}
+	if err != nil {
+		return err
+	}
+	m.NewToken = secret
+	return h.renderSettings(c, http.StatusOK, r, m)
+}
+
+// APITokenRevoke revokes a token: POST /restaurants/:slug/api-tokens/:id/revoke.
+func (h *Handler) APITokenRevoke(c echo.Context) error {
+	r := ownedRestaurant(c)
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return store.ErrNotFound
+	}
+	if err := h.db.RevokeAPIToken(c.Request().Context(), r.ID, id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, restaurantPath(r)+"/settings#api-h")
 }

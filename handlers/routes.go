@@ -240,6 +240,9 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.GET("/summary", h.Summary, h.session, h.requireStaff, csrf)
 	e.GET("/summary.csv", h.SummaryCSV, h.session, h.requireStaff, csrf)
 	e.GET("/responses.csv", h.ResponsesCSV, h.session, h.requireStaff, csrf)
+	// The same, as JSON, for an owner's session or a read-only API token.
+	e.GET("/summary.json", h.SummaryJSON, h.session)
+	e.GET("/api/openapi.yaml", h.OpenAPI)
 
 	// A restaurant's setup: its owners only; for anyone else it does not exist.
 	e.GET("/restaurants/new", h.NewRestaurantForm, h.session, h.requireStaff, csrf)
@@ -259,6 +262,8 @@ func (h *Handler) routes(e *echo.Echo) {
 	owner.GET("/staff", h.StaffList)
 	owner.POST("/staff", h.StaffInvite)
 	owner.POST("/staff/:id/remove", h.StaffRemove)
+	owner.POST("/api-tokens", h.APITokenAdd)
+	owner.POST("/api-tokens/:id/revoke", h.APITokenRevoke)
 	owner.GET("/webhooks", h.WebhooksList)
 	owner.POST("/webhooks", h.WebhookAdd)
 	owner.POST("/webhooks/:id/test", h.WebhookTest)

@@ -182,7 +182,7 @@ func TestSecurityHeaders(t *testing.T) {
 		"/covers", "/summary", "/summary.csv?week=2026-W40", "/responses.csv?from=2026-01-01&to=2026-01-02",
 		"/restaurants/harbour", "/restaurants/harbour/tables", "/restaurants/harbour/tables/cards",
 		"/restaurants/harbour/settings", "/restaurants/harbour/staff", "/summary?week=bad", "/account", "/login/forgot",
-		"/restaurants/harbour/webhooks", "/restaurants/new", "/invite/unknown"}
+		"/restaurants/harbour/webhooks", "/restaurants/new", "/invite/unknown", "/summary.json", "/api/openapi.yaml"}
 	noStore := map[string]bool{"/account": true, "/restaurants/harbour/settings": true, "/restaurants/harbour/staff": true,
 		"/login": true, "/login/forgot": true, "/restaurants/harbour/webhooks": true}
 	checked := 0

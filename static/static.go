@@ -17,7 +17,7 @@ import (
 	"time"
 )
 
-//go:embed *.css *.svg *.js *.png
+//go:embed *.css *.svg *.js *.png *.yaml
 var files embed.FS
 
 // Prefix is the URL path under which assets are served.

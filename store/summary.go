@@ -145,11 +145,18 @@ var (
 		WHERE restaurant_id = ? AND day >= ? AND day < ?`
 	// The newest comments of one rating, to quote: read newest first along
 	// the index, so it stops early; a few spare for repeated words.
-	praiseSQL = `SELECT r.created_at, r.rating, r.comment, r.guest_name, t.label
+	praiseSQL = `SELECT r.created_at, r.rating, r.comment, r.guest_name, t.label, r.tags
 		FROM responses r JOIN tables t ON t.id = r.table_id
 		WHERE r.restaurant_id = ? AND r.created_at >= ? AND r.created_at < ? AND r.rating = ? AND r.comment <> ''
 			AND NOT ` + strings.ReplaceAll(complaintSQL, "tags", "r.tags") + `
 		ORDER BY r.created_at DESC LIMIT 30`
+	// The newest complaints with a comment, to quote (newest first along the
+	// index, so it stops early).
+	complaintQuotesSQL = `SELECT r.created_at, r.rating, r.comment, r.guest_name, t.label, r.tags
+		FROM responses r JOIN tables t ON t.id = r.table_id
+		WHERE r.restaurant_id = ? AND r.created_at >= ? AND r.created_at < ? AND r.comment <> ''
+			AND ` + strings.ReplaceAll(complaintSQL, "tags", "r.tags") + `
+		ORDER BY r.created_at DESC LIMIT 6`
 	// The praise that may name the team: LIKE narrows it (case-insensitive
 	// for ASCII), and nameFinder then checks whole words.
 	namedSQL = `SELECT comment FROM responses
@@ -209,18 +216,24 @@ func (db *DB) praise(ctx context.Context, r Restaurant, from, to int64, s *WeekS
 	var err error
 	for rating := 5; rating >= 4 && len(s.Wow) < maxWow && err == nil; rating-- {
 		err = db.each(ctx, praiseSQL, []any{r.ID, from, to, rating}, func(row rowScanner) error {
-			var c Comment
-			var at int64
-			if err := row.Scan(&at, &c.Rating, &c.Text, &c.Guest, &c.Table); err != nil {
+			c, err := scanComment(row, r)
+			if err != nil {
 				return err
 			}
-			c.At, c.Restaurant = time.UnixMilli(at).UTC(), r.Name
 			if len(s.Wow) < maxWow && !slices.ContainsFunc(s.Wow, func(q Comment) bool { return strings.EqualFold(q.Text, c.Text) }) {
 				s.Wow = append(s.Wow, c)
 			}
 			return nil
 		})
 	}
+	if err != nil {
+		return err
+	}
+	err = db.each(ctx, complaintQuotesSQL, []any{r.ID, from, to}, func(row rowScanner) error {
+		c, err := scanComment(row, r)
+		s.ComplaintQuotes = append(s.ComplaintQuotes, c)
+		return err
+	})
 	if err != nil || len(r.TeamNames) == 0 {
 		return err
 	}
@@ -247,6 +260,16 @@ func (db *DB) praise(ctx context.Context, r Restaurant, from, to int64, s *WeekS
 	}
 	sortCounts(s.StaffNamed)
 	return err
+}
+
+// scanComment reads a quoted comment: when, rating, text, guest, table, tags.
+func scanComment(row rowScanner, r Restaurant) (Comment, error) {
+	var c Comment
+	var at int64
+	var tags string
+	err := row.Scan(&at, &c.Rating, &c.Text, &c.Guest, &c.Table, &tags)
+	c.At, c.Restaurant, c.Tags = time.UnixMilli(at).UTC(), r.Name, strings.Fields(tags)
+	return c, err
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -40,6 +40,8 @@ type WeekStats struct {
 	ResolvedPresent int
 	Comps           []Comps // by currency
 	Wow             []Comment
+	// ComplaintQuotes are the week's newest complaints with a comment.
+	ComplaintQuotes []Comment
 	StaffNamed      []TagCount // Key is the name
 	// Languages count the responses by the language the diner wrote in
 	// (Key, a tag of DinerLanguages), most first.
@@ -96,6 +98,7 @@ type Comment struct {
 	Rating     int
 	Text       string
 	Guest      string
+	Tags       []string
 }
 
 // Average is the mean rating, and false without responses.
@@ -182,6 +185,9 @@ func (s *WeekStats) add(o WeekStats) {
 	s.Wow = append(s.Wow, o.Wow...)
 	slices.SortStableFunc(s.Wow, func(a, b Comment) int { return b.At.Compare(a.At) })
 	s.Wow = s.Wow[:min(len(s.Wow), maxWow)]
+	s.ComplaintQuotes = append(s.ComplaintQuotes, o.ComplaintQuotes...)
+	slices.SortStableFunc(s.ComplaintQuotes, func(a, b Comment) int { return b.At.Compare(a.At) })
+	s.ComplaintQuotes = s.ComplaintQuotes[:min(len(s.ComplaintQuotes), maxWow)]
 }
 
 func addCounts(to, from []TagCount) []TagCount {

@@ -202,6 +202,19 @@ type Settings struct {
 	TeamNames                         string
 	Errors                            FieldErrors
 	Saved                             bool
+	// Read-only API tokens: the list, the form to make one, and a new
+	// token's secret, shown once.
+	APITokens   []APITokenRow
+	TokenAction string
+	TokenName   string
+	TokenError  string
+	NewToken    string
+	SummaryJSON string // an example URL of the API, for this restaurant
+}
+
+// APITokenRow is one API token on the settings page.
+type APITokenRow struct {
+	Name, Prefix, Created, LastUsed, RevokeURL string
 }
 
 // Staff is the owner's page of managers.

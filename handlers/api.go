@@ -1,0 +1,181 @@
+package handlers
+
+import (
+	"math"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tableside/tableside/static"
+	"github.com/tableside/tableside/store"
+	"github.com/tableside/tableside/views"
+)
+
+// The JSON API: one restaurant's weekly summary, for an owner's session or
+// a read-only API token (Authorization: Bearer), described by the OpenAPI
+// file at /api/openapi.yaml. Every figure is the summary page's.
+
+// summaryDoc is GET /summary.json, as static/openapi.yaml describes it.
+type summaryDoc struct {
+	Restaurant struct {
+		Slug string `json:"slug"`
+		Name string `json:"name"`
+	} `json:"restaurant"`
+	Week          string   `json:"week"`
+	From          string   `json:"from"`
+	To            string   `json:"to"`
+	Partial       bool     `json:"partial"`
+	Covers        *int     `json:"covers"`
+	Responses     int      `json:"responses"`
+	AverageRating *float64 `json:"average_rating"`
+	Complaints    struct {
+		Survey     int    `json:"survey"`
+		Unprompted int    `json:"unprompted"`
+		Total      int    `json:"total"`
+		Definition string `json:"definition"`
+	} `json:"complaints"`
+	SilentUnhappy struct {
+		Low    int    `json:"low"`
+		Likely int    `json:"likely"`
+		High   int    `json:"high"`
+		Basis  string `json:"basis"`
+	} `json:"silent_unhappy"`
+	VoiceRate struct {
+		Low     float64 `json:"low"`
+		Central float64 `json:"central"`
+		High    float64 `json:"high"`
+		Own     bool    `json:"own"`
+		Weeks   int     `json:"weeks"`
+	} `json:"voice_rate"`
+	Comps           []compsDoc `json:"comps"`
+	PraiseQuotes    []quoteDoc `json:"praise_quotes"`
+	ComplaintQuotes []quoteDoc `json:"complaint_quotes"`
+}
+
+type compsDoc struct {
+	Currency    string `json:"currency"`
+	AmountMinor int64  `json:"amount_minor"`
+	Count       int    `json:"count"`
+}
+
+type quoteDoc struct {
+	Text   string   `json:"text"`
+	Rating int      `json:"rating"`
+	Tags   []string `json:"tags"`
+	At     string   `json:"at"`
+	Table  string   `json:"table"`
+}
+
+// apiRestaurant is the restaurant an API request reads: its token's, or,
+// for an owner's session, the one of ?r= (or the only one they own).
+func (h *Handler) apiRestaurant(c echo.Context) (store.Restaurant, error) {
+	slug := c.QueryParam("r")
+	if auth := c.Request().Header.Get(echo.HeaderAuthorization); auth != "" {
+		secret, ok := strings.CutPrefix(auth, "Bearer ")
+		if !ok {
+			return store.Restaurant{}, unauthorized("Send the token as Authorization: Bearer TOKEN.")
+		}
+		r, err := h.db.RestaurantByAPIToken(c.Request().Context(), strings.TrimSpace(secret))
+		if store.ErrorCode(err) == store.ENotFound {
+			return r, unauthorized("That token is not (or no longer) valid: an owner makes one on the restaurant's settings page.")
+		}
+		if err == nil && slug != "" && slug != r.Slug {
+			return r, store.ErrNotFound // a token reads its own restaurant only
+		}
+		return r, err
+	}
+	s, ok := c.Get(staffKey).(*staff)
+	if !ok {
+		return store.Restaurant{}, unauthorized("Sign in as an owner, or send an API token as Authorization: Bearer TOKEN.")
+	}
+	var owned []store.Restaurant
+	for _, m := range s.memberships {
+		if m.Role == store.RoleOwner && (slug == "" || m.Restaurant.Slug == slug) {
+			owned = append(owned, m.Restaurant)
+		}
+	}
+	switch {
+	case len(owned) == 0:
+		return store.Restaurant{}, store.ErrNotFound
+	case len(owned) > 1:
+		return store.Restaurant{}, store.Errorf(store.EInvalid, "You own several restaurants: say which with r=SLUG.")
+	}
+	return owned[0], nil
+}
+
+// unauthorized is a 401 that says how to authenticate.
+func unauthorized(message string) error {
+	return echo.NewHTTPError(http.StatusUnauthorized, message)
+}
+
+// SummaryJSON is a restaurant's weekly summary as JSON:
+// GET /summary.json?r=SLUG&week=YYYY-Www (the last complete week without
+// week).
+func (h *Handler) SummaryJSON(c echo.Context) error {
+	r, err := h.apiRestaurant(c)
+	if err != nil {
+		return err
+	}
+	now := h.now()
+	w := store.WeekOf(now, r.Location()).Prev()
+	if q := c.QueryParam("week"); q != "" {
+		if w, err = store.ParseWeek(q, r.Location()); err != nil {
+			return err
+		}
+	}
+	s, err := h.db.Summary(c.Request().Context(), []store.Restaurant{r}, w.String())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, newSummaryDoc(r, w, s))
+}
+
+// newSummaryDoc lays a summary out for the API.
+func newSummaryDoc(r store.Restaurant, w store.Week, s store.Summary) summaryDoc {
+	var d summaryDoc
+	t := s.This
+	d.Restaurant.Slug, d.Restaurant.Name = r.Slug, r.Name
+	d.Week, d.Partial, d.Responses = w.String(), s.Partial, t.Responses
+	d.From, d.To = w.Start.Format("2006-01-02"), w.End.AddDate(0, 0, -1).Format("2006-01-02")
+	if t.CoverDays > 0 {
+		covers := t.Covers
+		d.Covers = &covers
+	}
+	if avg, ok := t.Average(); ok {
+		avg = math.Round(avg*100) / 100
+		d.AverageRating = &avg
+	}
+	d.Complaints.Survey, d.Complaints.Unprompted, d.Complaints.Total = t.Complained.Survey, t.Complained.Unprompted, t.Complained.Total()
+	d.Complaints.Definition = store.ComplaintDefinition
+	e := s.Estimate
+	d.SilentUnhappy.Low, d.SilentUnhappy.Likely, d.SilentUnhappy.High = views.Whole(e.Unhappy)
+	d.SilentUnhappy.Basis = e.Basis
+	d.VoiceRate.Low, d.VoiceRate.Central, d.VoiceRate.High = e.Voice.Rate.Low, e.Voice.Rate.Central, e.Voice.Rate.High
+	d.VoiceRate.Own, d.VoiceRate.Weeks = e.Voice.Own, e.Voice.Weeks
+	d.Comps = []compsDoc{}
+	for _, c := range t.Comps {
+		d.Comps = append(d.Comps, compsDoc{Currency: c.Total.Currency, AmountMinor: c.Total.Minor, Count: c.Count})
+	}
+	quotes := func(cs []store.Comment) []quoteDoc {
+		out := []quoteDoc{}
+		for _, c := range cs {
+			out = append(out, quoteDoc{Text: c.Text, Rating: c.Rating, Tags: append([]string{}, c.Tags...),
+				At: c.At.In(r.Location()).Format("2006-01-02T15:04:05Z07:00"), Table: c.Table})
+		}
+		return out
+	}
+	d.PraiseQuotes, d.ComplaintQuotes = quotes(t.Wow), quotes(t.ComplaintQuotes)
+	return d
+}
+
+// OpenAPI serves the API's description: GET /api/openapi.yaml.
+func (h *Handler) OpenAPI(c echo.Context) error {
+	doc, err := static.Read("openapi.yaml")
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.Blob(http.StatusOK, "application/yaml", doc)
+}
