@@ -404,6 +404,15 @@ func TestBrowserOwnerPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "owner-settings-390.png")
+	err = chromedp.Do(ctx, chromedp.Navigate(base+"/restaurants/harbour/privacy"), chromedp.WaitVisible(chromedp.CSS(`#contact`)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('details.confirm').open = true`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "owner-privacy-390.png")
+	if px, who := sideways(t, ctx, 390); px > 0 {
+		t.Errorf("the privacy page reaches %d px past the screen: %s", px, who)
+	}
 	err = chromedp.Do(ctx, chromedp.Navigate(base+"/restaurants/harbour/staff"), chromedp.WaitVisible(chromedp.CSS(`#email`)),
 		chromedp.SendKeys(chromedp.CSS(`#name`), "Nia Manager"),
 		chromedp.SendKeys(chromedp.CSS(`#email`), "nia@test.example"),

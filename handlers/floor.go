@@ -83,6 +83,7 @@ func (h *Handler) restaurantNav(c echo.Context, r store.Restaurant, current stri
 		add("Settings", base+"/settings")
 		add("Staff", base+"/staff")
 		add("Webhooks", base+"/webhooks")
+		add("Privacy", base+"/privacy")
 	}
 	return nav
 }

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,6 +29,25 @@ type app struct {
 	db         *store.DB
 	restaurant store.Restaurant
 	tables     []store.Table
+	logs       *lockedBuffer // what the handlers logged
+}
+
+// lockedBuffer is a log's output, safe to write from several requests.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func newApp(t testing.TB, cfg handlers.Config) *app {
@@ -44,11 +65,12 @@ func newApp(t testing.TB, cfg handlers.Config) *app {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "https://feedback.example.com"
 	}
-	e, err := handlers.New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	logs := new(lockedBuffer)
+	e, err := handlers.New(cfg, db, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &app{e: e, db: db}
+	a := &app{e: e, db: db, logs: logs}
 	if a.restaurant, err = db.CreateRestaurant(ctx, store.Restaurant{Slug: "harbour", Name: "Harbour Kitchen", TimeZone: "Europe/Lisbon"}); err != nil {
 		t.Fatal(err)
 	}

@@ -71,6 +71,10 @@ type Config struct {
 	// diners' receipts, which need no login: per client address and in all
 	// (0: the defaults). Staff streams are not counted.
 	ReceiptStreamsPerAddress, ReceiptStreams int
+	// RetainContactsDays is how long a guest's name and contact are kept
+	// (the server clears them after), as the survey tells the guest; 0: kept
+	// until erased.
+	RetainContactsDays int
 }
 
 // Handler holds the dependencies of every handler.
@@ -262,6 +266,9 @@ func (h *Handler) routes(e *echo.Echo) {
 	owner.GET("/staff", h.StaffList)
 	owner.POST("/staff", h.StaffInvite)
 	owner.POST("/staff/:id/remove", h.StaffRemove)
+	owner.GET("/privacy", h.Privacy)
+	owner.POST("/privacy/export", h.PrivacyExport)
+	owner.POST("/privacy/erase", h.PrivacyErase)
 	owner.POST("/api-tokens", h.APITokenAdd)
 	owner.POST("/api-tokens/:id/revoke", h.APITokenRevoke)
 	owner.GET("/webhooks", h.WebhooksList)

@@ -49,6 +49,7 @@ func (h *Handler) renderSurvey(c echo.Context, status int, t store.SurveyTarget,
 		MaxComment: store.MaxComment,
 		MaxName:    store.MaxName,
 		MaxContact: store.MaxContact,
+		RetainDays: h.cfg.RetainContactsDays,
 	}
 	return h.render(c, status, views.SurveyPage(p, s))
 }

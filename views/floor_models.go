@@ -298,3 +298,14 @@ var WebhookFormats = []Option{
 	{Value: store.FormatJSON, Label: "Signed JSON (Standard Webhooks), for your own tools, Zapier, n8n"},
 	{Value: store.FormatSlack, Label: "Slack or Mattermost incoming webhook"},
 }
+
+// Privacy is the owner's page for a guest's data: export it, or erase it.
+type Privacy struct {
+	Restaurant                string
+	ExportAction, EraseAction string
+	RetainDays                int
+	Contact                   string // as typed
+	Error                     string
+	Nothing                   bool           // nothing is held about that guest
+	Erased                    *store.Erasure // what an erasure just removed
+}

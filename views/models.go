@@ -102,6 +102,7 @@ type Survey struct {
 	MaxComment int
 	MaxName    int
 	MaxContact int
+	RetainDays int // how long contact details are kept; 0: until erased
 }
 
 // LanguageLink is one language of the survey's switcher.

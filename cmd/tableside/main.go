@@ -93,6 +93,9 @@ type Config struct {
 	TrustProxy     bool
 	SecureCookies  bool
 	MaxDBMB        int // the database's size cap in MB; 0 for none
+	// RetainContactsDays is how long guests' contact details are kept;
+	// 0 keeps them.
+	RetainContactsDays int
 	// Live streams of diners' receipts: at most this many per client address
 	// and in all (staff streams are not counted).
 	ReceiptStreamsPerAddress, ReceiptStreams int
@@ -131,7 +134,7 @@ type Main struct {
 // NewMain returns a Main with the default configuration, logging to w.
 func NewMain(w io.Writer) *Main {
 	return &Main{
-		Config: Config{Addr: ":8080", DB: "tableside.db", SurveyLimit: 30,
+		Config: Config{Addr: ":8080", DB: "tableside.db", SurveyLimit: 30, RetainContactsDays: 90,
 			ReceiptStreamsPerAddress: handlers.DefaultReceiptStreamsPerAddress, ReceiptStreams: handlers.DefaultReceiptStreams},
 		Logger: slog.New(slog.NewTextHandler(w, nil)),
 		Now:    time.Now,
@@ -182,6 +185,8 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "deprecated: use -trusted-proxies (this trusts loopback and private addresses) (TABLESIDE_TRUST_PROXY)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure, for HTTPS behind a proxy (TABLESIDE_SECURE_COOKIES; on by itself for an https base URL)")
 	fs.IntVar(&c.MaxDBMB, "max-db-mb", c.MaxDBMB, "stop writing when the database reaches this many MB, 0 for no cap (TABLESIDE_MAX_DB_MB)")
+	fs.IntVar(&c.RetainContactsDays, "retain-contacts-days", c.RetainContactsDays,
+		"days a guest's name, phone or email is kept for a reply, then cleared; 0 keeps them (TABLESIDE_RETAIN_CONTACTS_DAYS)")
 	fs.IntVar(&c.ReceiptStreamsPerAddress, "receipt-streams-per-address", c.ReceiptStreamsPerAddress,
 		"live receipt streams one client address may hold open (TABLESIDE_RECEIPT_STREAMS_PER_ADDRESS)")
 	fs.IntVar(&c.ReceiptStreams, "receipt-streams", c.ReceiptStreams,
@@ -198,6 +203,9 @@ func (m *Main) ParseFlags(args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if c.RetainContactsDays < 0 {
+		return fmt.Errorf("-retain-contacts-days is a number of days, 0 to keep contact details: not %d", c.RetainContactsDays)
 	}
 	return nil
 }
@@ -279,6 +287,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Streams:                  m.streams,
 		ReceiptStreamsPerAddress: m.Config.ReceiptStreamsPerAddress,
 		ReceiptStreams:           m.Config.ReceiptStreams,
+		RetainContactsDays:       m.Config.RetainContactsDays,
 	}, db, m.Logger)
 	if err != nil {
 		return err
@@ -295,6 +304,16 @@ func (m *Main) Run(ctx context.Context) error {
 		db.RunEscalation(bg, 5*time.Second, m.Now, func(err error) { m.Logger.Error("escalation", "err", err) })
 	})
 	wg.Go(func() { digests.Run(bg, time.Minute, m.Now) })
+	wg.Go(func() {
+		keep := time.Duration(m.Config.RetainContactsDays) * 24 * time.Hour
+		db.RunRetention(bg, keep, time.Hour, m.Now, func(n int, err error) {
+			if err != nil {
+				m.Logger.Error("retention", "err", err)
+			} else {
+				m.Logger.Info("contact details past their time cleared", "responses", n, "days", m.Config.RetainContactsDays)
+			}
+		})
+	})
 	wg.Go(func() { notifier.Run(bg) })
 	go func() { wg.Wait(); close(m.bg) }()
 	m.server = &http.Server{

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tableside/tableside/store"
 )
 
 // startMain runs the real program on a free port with a temporary database.
@@ -148,13 +150,20 @@ func TestFlagsAndEnvironment(t *testing.T) {
 	t.Setenv("TABLESIDE_DEMO", "true")
 	t.Setenv("TABLESIDE_SURVEY_LIMIT", "12")
 	t.Setenv("TABLESIDE_RECEIPT_STREAMS", "500")
+	t.Setenv("TABLESIDE_RETAIN_CONTACTS_DAYS", "30")
 	m := NewMain(io.Discard)
 	if err := m.ParseFlags([]string{"-db", "x.db", "-receipt-streams-per-address", "8"}); err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Addr: ":9999", DB: "x.db", Demo: true, SurveyLimit: 12, ReceiptStreamsPerAddress: 8, ReceiptStreams: 500}
+	want := Config{Addr: ":9999", DB: "x.db", Demo: true, SurveyLimit: 12, ReceiptStreamsPerAddress: 8, ReceiptStreams: 500, RetainContactsDays: 30}
 	if m.Config != want {
 		t.Fatalf("config %+v, want %+v", m.Config, want)
+	}
+	if err := NewMain(io.Discard).ParseFlags([]string{"-retain-contacts-days", "-1"}); err == nil {
+		t.Fatal("a negative retention was accepted")
+	}
+	if m := NewMain(io.Discard); m.Config.RetainContactsDays != 90 {
+		t.Fatalf("contacts are kept %d days by default, want 90", m.Config.RetainContactsDays)
 	}
 	if err := NewMain(io.Discard).ParseFlags([]string{"stray"}); err == nil {
 		t.Fatal("a stray argument was accepted")
@@ -430,5 +439,38 @@ func TestTrustedProxies(t *testing.T) {
 	m.Close()
 	if err == nil || !strings.Contains(err.Error(), "-trusted-proxies") {
 		t.Fatalf("a bad CIDR at start: %v", err)
+	}
+}
+
+// TestServerForgetsOldContacts: the server itself clears contact details
+// past -retain-contacts-days, from its start, and keeps the rest.
+func TestServerForgetsOldContacts(t *testing.T) {
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "t.db")
+	tenDaysAgo := func() time.Time { return time.Now().AddDate(0, 0, -10) }
+	db, err := store.Open(ctx, file, store.WithClock(tenDaysAgo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := db.CreateRestaurant(ctx, store.Restaurant{Slug: "harbour", Name: "Harbour Kitchen", TimeZone: "Europe/Lisbon"})
+	tb, _ := db.CreateTable(ctx, r.ID, "Table 1")
+	old, _, err := db.CreateResponse(ctx, store.NewResponse{TableToken: tb.Token, IdempotencyKey: store.NewToken(), Rating: 4,
+		Comment: "Lovely", GuestName: "Ana", Contact: "ana@example.com", ContactConsent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	m := startMain(t, file, "-retain-contacts-days", "7")
+	defer m.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, err := m.DB.ResponseByPublicID(ctx, old)
+		if err == nil && got.Contact == "" && got.GuestName == "" && got.Comment == "Lovely" && got.Rating == 4 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10 s the 10-day-old response is %+v (%v)", got, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// A guest's personal data is what they typed about themselves (their name,
+// phone or email, and their comment) and what staff wrote about them (a
+// follow-up's contact, notes). It is kept for the reply they asked for, then
+// let go: ForgetContacts clears contact details after the retention period,
+// and an owner can export or erase everything held about one guest.
+
+// GuestData is everything a restaurant holds about one guest, found by
+// their phone or email: what an owner exports for them.
+type GuestData struct {
+	Contact   string          `json:"contact"`
+	Responses []GuestResponse `json:"responses"`
+	// InPerson are complaints told to staff whose follow-up names the guest.
+	InPerson []GuestAlert `json:"told_in_person"`
+}
+
+// GuestResponse is one of the guest's responses, with what was done about it.
+type GuestResponse struct {
+	Receipt   string      `json:"receipt"`
+	At        time.Time   `json:"at"`
+	Table     string      `json:"table"`
+	Rating    int         `json:"rating"`
+	Tags      []string    `json:"tags"`
+	Comment   string      `json:"comment"`
+	Name      string      `json:"name"`
+	Contact   string      `json:"contact"`
+	Language  string      `json:"language"`
+	Check     string      `json:"check_number"`
+	Alert     *GuestAlert `json:"alert,omitempty"`
+	responseI int64
+}
+
+// GuestAlert is what staff did about a guest's response.
+type GuestAlert struct {
+	At              time.Time `json:"at"`
+	State           string    `json:"state"`
+	Outcome         string    `json:"outcome,omitempty"`
+	FollowUpContact string    `json:"follow_up_contact,omitempty"`
+	Note            string    `json:"note,omitempty"`
+	ResolutionNote  string    `json:"resolution_note,omitempty"`
+	alertID         int64
+}
+
+// contactKey is a contact as it is matched: an email in lower case, a
+// phone number as its digits (at least 6).
+func contactKey(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "@") {
+		return strings.ToLower(s)
+	}
+	digits := strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, s)
+	if len(digits) < 6 {
+		return ""
+	}
+	return digits
+}
+
+// sameContact reports whether two contacts are one: the same email, or
+// phone numbers whose digits agree (one may carry a country code the other
+// lacks).
+func sameContact(a, b string) bool {
+	ka, kb := contactKey(a), contactKey(b)
+	switch {
+	case ka == "" || kb == "":
+		return false
+	case strings.Contains(ka, "@") || strings.Contains(kb, "@"):
+		return ka == kb
+	case len(ka) < len(kb):
+		ka, kb = kb, ka
+	}
+	return strings.HasSuffix(ka, kb) && len(kb) >= 8 || ka == kb
+}
+
+// FindGuest gathers everything a restaurant holds about the guest with
+// this phone or email: their responses (those that gave it, and those whose
+// follow-up names it) and what staff did about each.
+func (db *DB) FindGuest(ctx context.Context, restaurantID int64, contact string) (GuestData, error) {
+	g := GuestData{Contact: strings.TrimSpace(contact), Responses: []GuestResponse{}, InPerson: []GuestAlert{}}
+	if contactKey(contact) == "" {
+		return g, Errorf(EInvalid, "Enter the guest's email address or phone number (at least 6 digits).")
+	}
+	err := db.each(ctx, `SELECT r.id, r.public_id, r.created_at, t.label, r.rating, r.tags, r.comment, r.guest_name, r.contact,
+			r.language, r.check_number, coalesce(a.id, 0), coalesce(a.state, ''), coalesce(a.outcome, ''),
+			coalesce(a.follow_up_contact, ''), coalesce(a.note, ''), coalesce(a.resolution_note, '')
+		FROM responses r JOIN tables t ON t.id = r.table_id LEFT JOIN alerts a ON a.response_id = r.id
+		WHERE r.restaurant_id = ? AND (r.contact <> '' OR a.follow_up_contact <> '')
+		ORDER BY r.created_at`, []any{restaurantID}, func(row rowScanner) error {
+		var gr GuestResponse
+		var ga GuestAlert
+		var at int64
+		var tags string
+		err := row.Scan(&gr.responseI, &gr.Receipt, &at, &gr.Table, &gr.Rating, &tags, &gr.Comment, &gr.Name, &gr.Contact,
+			&gr.Language, &gr.Check, &ga.alertID, &ga.State, &ga.Outcome, &ga.FollowUpContact, &ga.Note, &ga.ResolutionNote)
+		if err != nil || !(sameContact(gr.Contact, contact) || sameContact(ga.FollowUpContact, contact)) {
+			return err
+		}
+		gr.At, gr.Tags = time.UnixMilli(at).UTC(), strings.Fields(tags)
+		if ga.alertID != 0 {
+			ga.At = gr.At
+			gr.Alert = &ga
+		}
+		g.Responses = append(g.Responses, gr)
+		return nil
+	})
+	if err != nil {
+		return g, err
+	}
+	err = db.each(ctx, `SELECT id, created_at, state, coalesce(outcome, ''), follow_up_contact, note, resolution_note FROM alerts
+		WHERE restaurant_id = ? AND response_id IS NULL AND follow_up_contact <> '' ORDER BY created_at`, []any{restaurantID}, func(row rowScanner) error {
+		var ga GuestAlert
+		var at int64
+		err := row.Scan(&ga.alertID, &at, &ga.State, &ga.Outcome, &ga.FollowUpContact, &ga.Note, &ga.ResolutionNote)
+		if err != nil || !sameContact(ga.FollowUpContact, contact) {
+			return err
+		}
+		ga.At = time.UnixMilli(at).UTC()
+		g.InPerson = append(g.InPerson, ga)
+		return nil
+	})
+	return g, err
+}
+
+// Erasure is what an erasure removed, as its log records it (without the
+// contact).
+type Erasure struct {
+	Responses, Alerts, Deliveries int
+}
+
+// EraseGuest erases everything a restaurant holds about the guest with this
+// phone or email: on their responses the name, contact and comment (the
+// rating, ticks and time stay, tied to no one), on their alerts the
+// follow-up contact and notes, and every notification about those alerts
+// (push, webhook, email: their payloads quote the guest). Freed space is
+// overwritten (secure_delete), and the erasure is logged without the
+// contact.
+func (db *DB) EraseGuest(ctx context.Context, restaurantID, userID int64, contact string) (Erasure, error) {
+	g, err := db.FindGuest(ctx, restaurantID, contact)
+	if err != nil {
+		return Erasure{}, err
+	}
+	var e Erasure
+	if _, err := db.write.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+		return e, dbError(err)
+	}
+	defer db.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA secure_delete = OFF`)
+	err = db.update(ctx, func(tx *Tx) error {
+		e = Erasure{}
+		alerts := g.InPerson
+		for _, r := range g.Responses {
+			if _, err := tx.ExecContext(ctx, `UPDATE responses SET guest_name = '', contact = '', contact_consent = 0, comment = ''
+				WHERE id = ?`, r.responseI); err != nil {
+				return err
+			}
+			e.Responses++
+			if r.Alert != nil {
+				alerts = append(alerts, *r.Alert)
+			}
+		}
+		for _, a := range alerts {
+			if _, err := tx.ExecContext(ctx, `UPDATE alerts SET follow_up_contact = '', note = '', resolution_note = '' WHERE id = ?`,
+				a.alertID); err != nil {
+				return err
+			}
+			e.Alerts++
+			res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE event_id IN (SELECT id FROM events WHERE alert_id = ?)`, a.alertID)
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			e.Deliveries += int(n)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO erasures (restaurant_id, user_id, created_at, responses, alerts, deliveries)
+			VALUES (?, ?, ?, ?, ?, ?)`, restaurantID, userID, tx.nowMillis(), e.Responses, e.Alerts, e.Deliveries)
+		return err
+	})
+	return e, err
+}
+
+// ForgetContacts clears the contact details (name, phone or email, a
+// follow-up's contact) of responses and alerts made before the given time,
+// and deletes the notifications made before it (their payloads quote
+// guests; by then every retry is long over). Everything else stays. It returns how many responses it cleared.
+func (db *DB) ForgetContacts(ctx context.Context, before time.Time) (int, error) {
+	cut := before.UnixMilli()
+	var n int64
+	err := db.update(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE responses SET guest_name = '', contact = '', contact_consent = 0
+			WHERE created_at < ? AND (guest_name <> '' OR contact <> '')`, cut)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		if _, err := tx.ExecContext(ctx, `UPDATE alerts SET follow_up_contact = '' WHERE created_at < ? AND follow_up_contact <> ''`, cut); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE created_at < ?`, cut)
+		return err
+	})
+	return int(n), err
+}
+
+// RunRetention clears contact details older than keep, now and then (every),
+// until ctx ends; keep 0 keeps them.
+func (db *DB) RunRetention(ctx context.Context, keep, every time.Duration, now func() time.Time, log func(n int, err error)) {
+	if keep <= 0 {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := db.ForgetContacts(ctx, now().Add(-keep))
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil || n > 0 {
+			log(n, err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// CountErasures counts a restaurant's logged erasures.
+func (db *DB) CountErasures(ctx context.Context, restaurantID int64) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM erasures WHERE restaurant_id = ?`, restaurantID).Scan(&n)
+	return n, dbError(err)
+}
+
+// FindText lists every column of every table (as "table.column: n rows")
+// holding text that contains s: proof that an erasure left no copy.
+func (db *DB) FindText(ctx context.Context, s string) ([]string, error) {
+	var tables []string
+	err := db.each(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`, nil, func(row rowScanner) error {
+		var name string
+		err := row.Scan(&name)
+		tables = append(tables, name)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var found []string
+	for _, t := range tables {
+		var cols []string
+		err := db.each(ctx, `SELECT name FROM pragma_table_info(?)`, []any{t}, func(row rowScanner) error {
+			var name string
+			err := row.Scan(&name)
+			cols = append(cols, name)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cols {
+			var n int
+			if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM "`+t+`" WHERE instr(CAST("`+c+`" AS TEXT), ?) > 0`, s).Scan(&n); err != nil {
+				return nil, err
+			}
+			if n > 0 {
+				found = append(found, fmt.Sprintf("%s.%s: %d rows", t, c, n))
+			}
+		}
+	}
+	return found, nil
+}
