@@ -54,7 +54,8 @@ func scaleDB(b *testing.B) *store.DB {
 // BenchmarkSummaryAtScale renders one restaurant's weekly summary page
 // through the whole router, as its owner, from the million-response
 // database: a typical restaurant-week (about 190 responses) and the busy one
-// (19,000). It reports the median and 90th percentile of the requests.
+// (19,000). It reports the median and 90th percentile of the requests, and
+// the first, which works out the days the others read from the day cache.
 func BenchmarkSummaryAtScale(b *testing.B) {
 	db := scaleDB(b)
 	e, err := handlers.New(handlers.Config{BaseURL: "http://localhost"}, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -74,6 +75,11 @@ func BenchmarkSummaryAtScale(b *testing.B) {
 		}
 		b.Run(bc.name, func(b *testing.B) {
 			target := "/summary?r=" + bc.slug + "&week=2026-W47"
+			// The first request works out the 56 days of the trend and keeps
+			// them (the day cache); the others read them.
+			if err := db.ForgetDays(context.Background()); err != nil {
+				b.Fatal(err)
+			}
 			times := make([]time.Duration, 0, b.N)
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -86,6 +92,7 @@ func BenchmarkSummaryAtScale(b *testing.B) {
 				}
 			}
 			b.StopTimer()
+			b.ReportMetric(float64(times[0].Microseconds())/1000, "ms-first")
 			slices.Sort(times)
 			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
 			b.ReportMetric(float64(times[len(times)*9/10].Microseconds())/1000, "ms-p90")

@@ -103,8 +103,9 @@ func (db *DB) resend(ctx context.Context, tx *Tx, replayed *sql.Stmt, s *submiss
 	var was NewResponse
 	var tags string
 	var alerted bool
+	var created int64
 	err = replayed.QueryRowContext(ctx, s.publicID).Scan(&id, &restaurantID, &was.Rating, &tags, &was.Comment, &was.AtTable,
-		&was.GuestName, &was.Contact, &was.ContactConsent, &alerted)
+		&was.GuestName, &was.Contact, &was.ContactConsent, &alerted, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		s.publicID, s.err = "", ErrNotFound
 		return 0, 0, 0, nil
@@ -121,6 +122,9 @@ func (db *DB) resend(ctx context.Context, tx *Tx, replayed *sql.Stmt, s *submiss
 	}
 	_, err = tx.ExecContext(ctx, amendSQL, in.Rating, strings.Join(in.Tags, " "), in.Comment, in.AtTable, in.GuestName,
 		in.Contact, in.ContactConsent, in.Language, id)
+	if err == nil {
+		err = forgetDay(ctx, tx, restaurantID, created)
+	}
 	return id, restaurantID, Amended, err
 }
 

@@ -54,7 +54,11 @@ func (db *DB) SeedDemo(ctx context.Context, now time.Time) (seeded bool, err err
 			return err
 		}
 		seeded = true
-		return db.seedHistory(ctx, tx, r, now, []int64{manager.ID, manager.ID, owner.ID})
+		if err := db.seedHistory(ctx, tx, r, now, []int64{manager.ID, manager.ID, owner.ID}); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM day_stats`) // a history written in the past
+		return err
 	})
 	return seeded && err == nil, err
 }

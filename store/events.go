@@ -94,6 +94,12 @@ func (db *DB) LastEventID(ctx context.Context, restaurantID int64) (int64, error
 func (db *DB) insertEvent(ctx context.Context, tx *Tx, restaurantID, alertID int64, kind string, now int64, step int) (Notice, error) {
 	n := Notice{RestaurantID: restaurantID, AlertID: alertID}
 	err := tx.StmtContext(ctx, db.stmt.insertEvent).QueryRowContext(ctx, restaurantID, alertID, kind, now, step, restaurantID).Scan(&n.ID)
+	if err != nil {
+		return n, dbError(err)
+	}
+	// Every change to an alert is an event: the summary's cached day of
+	// the alert is out of date (daycache.go).
+	_, err = tx.StmtContext(ctx, db.stmt.forgetAlertDay).ExecContext(ctx, restaurantID, alertID)
 	return n, dbError(err)
 }
 

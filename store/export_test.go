@@ -18,8 +18,8 @@ func (db *DB) DemoFingerprint(ctx context.Context, restaurantID int64) ([4]int, 
 // SummaryQueryPlans explains each query of the weekly summary.
 func (db *DB) SummaryQueryPlans(ctx context.Context, _ *DB) map[string]string {
 	queries := map[string]string{"responses": responseStatsSQL, "alerts": alertStatsSQL, "covers": coverStatsSQL,
-		"praise": praiseSQL, "complaint quotes": complaintQuotesSQL, "named": namedSQL + "comment LIKE ?)", "follow-ups": followUpsSQL, "trend responses": trendResponsesSQL,
-		"trend alerts": trendAlertsSQL, "trend covers": trendCoversSQL}
+		"praise": praiseSQL, "complaint quotes": complaintQuotesSQL, "named": namedSQL + "comment LIKE ?)", "follow-ups": followUpsSQL, "day stats": dayStatsSQL,
+		"forget a day": forgetDaySQL, "trend covers": trendCoversSQL}
 	plans := map[string]string{}
 	for name, q := range queries {
 		args := make([]any, strings.Count(q, "?"))

@@ -166,6 +166,9 @@ func (db *DB) EraseGuest(ctx context.Context, restaurantID, userID int64, contac
 				return err
 			}
 			e.Responses++
+			if err := forgetDay(ctx, tx, restaurantID, r.At.UnixMilli()); err != nil {
+				return err
+			}
 			if r.Alert != nil {
 				alerts = append(alerts, *r.Alert)
 			}
@@ -176,6 +179,9 @@ func (db *DB) EraseGuest(ctx context.Context, restaurantID, userID int64, contac
 				return err
 			}
 			e.Alerts++
+			if err := forgetDay(ctx, tx, restaurantID, a.At.UnixMilli()); err != nil {
+				return err
+			}
 			res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE event_id IN (SELECT id FROM events WHERE alert_id = ?)`, a.alertID)
 			if err != nil {
 				return err

@@ -108,7 +108,7 @@ const insertResponseSQL = `INSERT INTO responses (public_id, restaurant_id, tabl
 // replayedSQL reads the response a resent form made, and whether it
 // raised an alert.
 const replayedSQL = `SELECT r.id, r.restaurant_id, r.rating, r.tags, r.comment, r.at_table, r.guest_name, r.contact,
-		r.contact_consent, EXISTS (SELECT 1 FROM alerts a WHERE a.response_id = r.id)
+		r.contact_consent, EXISTS (SELECT 1 FROM alerts a WHERE a.response_id = r.id), r.created_at
 	FROM responses r WHERE r.public_id = ?`
 
 const amendSQL = `UPDATE responses SET rating = ?, tags = ?, comment = ?, at_table = ?, guest_name = ?, contact = ?,

@@ -69,6 +69,7 @@ type DB struct {
 type statements struct {
 	insertResponse *sql.Stmt // on the write connection
 	replayed       *sql.Stmt // on the write connection
+	forgetAlertDay *sql.Stmt // on the write connection
 	alertRules     *sql.Stmt // on the write connection
 	insertAlert    *sql.Stmt // on the write connection
 	insertEvent    *sql.Stmt // on the write connection
@@ -176,6 +177,7 @@ func (db *DB) prepare(ctx context.Context) error {
 	}{
 		{db.write, &db.stmt.insertResponse, insertResponseSQL},
 		{db.write, &db.stmt.replayed, replayedSQL},
+		{db.write, &db.stmt.forgetAlertDay, forgetAlertDaySQL},
 		{db.write, &db.stmt.alertRules, `SELECT ` + rulesColumns + ` FROM restaurants WHERE id = ?`},
 		{db.write, &db.stmt.insertAlert, `INSERT INTO alerts (restaurant_id, response_id, table_id, reasons, created_at)
 			SELECT restaurant_id, id, table_id, ?, created_at FROM responses WHERE id = ? RETURNING id`},
@@ -206,7 +208,7 @@ func (db *DB) close() error {
 		<-db.loopDone
 	}
 	var errs []error
-	for _, s := range []*sql.Stmt{db.stmt.insertResponse, db.stmt.replayed,
+	for _, s := range []*sql.Stmt{db.stmt.insertResponse, db.stmt.replayed, db.stmt.forgetAlertDay,
 		db.stmt.alertRules, db.stmt.insertAlert, db.stmt.insertEvent, db.stmt.surveyTarget, db.stmt.alertByID, db.stmt.eventsAfter} {
 		if s != nil {
 			errs = append(errs, s.Close())

@@ -48,22 +48,40 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 		if err != nil {
 			return s, err
 		}
-		this, err := db.weekStats(ctx, r, w, true)
+		// The trend's weeks, this one last: their days, read at once.
+		weeks := make([]Week, TrendWeeks)
+		weeks[TrendWeeks-1] = w
+		for i := TrendWeeks - 2; i >= 0; i-- {
+			weeks[i] = weeks[i+1].Prev()
+		}
+		days, err := db.dayStats(ctx, r, weeks[0].Start, w.End)
 		if err != nil {
+			return s, err
+		}
+		if len(days) != 7*TrendWeeks {
+			return s, fmt.Errorf("store: %d days in %d weeks", len(days), TrendWeeks)
+		}
+		this := weekStats(r, w, days[7*(TrendWeeks-1):])
+		if err := db.finishWeek(ctx, r, w, &this, true); err != nil {
 			return s, err
 		}
 		// A week not yet over is compared with the same days of the one
 		// before, not with all of it.
 		before := w.Prev()
+		prev := weekStats(r, before, days[7*(TrendWeeks-2):7*(TrendWeeks-1)])
 		if w.End.After(s.Now) && s.Now.After(w.Start) {
 			s.Partial = true
 			before.End = before.Start.Add(s.Now.Sub(w.Start))
+			part, err := db.dayStats(ctx, r, before.Start, before.End)
+			if err != nil {
+				return s, err
+			}
+			prev = weekStats(r, before, part)
 		}
-		prev, err := db.weekStats(ctx, r, before, false)
-		if err != nil {
+		if err := db.finishWeek(ctx, r, before, &prev, false); err != nil {
 			return s, err
 		}
-		trend, err := db.trend(ctx, r, w, this)
+		trend, err := db.trend(ctx, r, weeks, days, this)
 		if err != nil {
 			return s, err
 		}
@@ -168,45 +186,27 @@ var (
 // maxWow is how many praise comments a summary quotes.
 const maxWow = 6
 
-// weekStats reads one restaurant's week; with praise, it also reads the
-// comments rated 4 or 5 for the ones to quote and the staff they name.
-func (db *DB) weekStats(ctx context.Context, r Restaurant, w Week, praise bool) (WeekStats, error) {
-	from, to := w.Start.UnixMilli(), w.End.UnixMilli()
-	var groups []responseGroup
-	err := db.each(ctx, responseStatsSQL, []any{r.ID, from, to}, func(row rowScanner) error {
-		var g responseGroup
-		var keys string
-		err := row.Scan(&g.Rating, &g.AtTable, &keys, &g.Language, &g.N)
-		g.Tags = strings.Fields(keys)
-		groups = append(groups, g)
-		return err
-	})
-	if err != nil {
-		return WeekStats{Week: w.String()}, err
+// weekStats adds up one restaurant's week (or its first days, for a week so
+// far) from its days: days, the figures of each (dayStats). With praise, it
+// also reads the comments to quote.
+func weekStats(r Restaurant, w Week, days []WeekStats) WeekStats {
+	var s WeekStats
+	for _, d := range days {
+		s.add(d)
 	}
-	var alerts []alertRow
-	err = db.each(ctx, alertStatsSQL, []any{r.ID, from, to}, func(row rowScanner) error {
-		a := alertRow{Currency: r.Currency}
-		var keys string
-		var created, acked int64
-		err := row.Scan(&a.InPerson, &a.Request, &keys, &created, &a.Escalated, &acked, &a.Resolved, &a.Outcome, &a.AmountMinor)
-		a.Tags = strings.Fields(keys)
-		if acked > 0 {
-			a.Acknowledged, a.AckAfter = true, time.Duration(max(0, acked-created))*time.Millisecond
-		}
-		alerts = append(alerts, a)
-		return err
-	})
-	if err != nil {
-		return WeekStats{Week: w.String()}, err
-	}
-	s := tally(w.String(), groups, alerts)
-	err = db.read.QueryRowContext(ctx, coverStatsSQL, r.ID, w.Start.Format(time.DateOnly),
+	s.Week = w.String()
+	return s
+}
+
+// finishWeek reads what a week's days do not hold: the guests served and,
+// with praise, the comments to quote.
+func (db *DB) finishWeek(ctx context.Context, r Restaurant, w Week, s *WeekStats, praise bool) error {
+	err := db.read.QueryRowContext(ctx, coverStatsSQL, r.ID, w.Start.Format(time.DateOnly),
 		w.End.Format(time.DateOnly)).Scan(&s.Covers, &s.CoverDays)
 	if err != nil || !praise {
-		return s, dbError(err)
+		return dbError(err)
 	}
-	return s, db.praise(ctx, r, from, to, &s)
+	return db.praise(ctx, r, w.Start.UnixMilli(), w.End.UnixMilli(), s)
 }
 
 // praise reads the week's comments rated 4 or 5: the newest fives are quoted
@@ -229,13 +229,21 @@ func (db *DB) praise(ctx context.Context, r Restaurant, from, to int64, s *WeekS
 	if err != nil {
 		return err
 	}
-	err = db.each(ctx, complaintQuotesSQL, []any{r.ID, from, to}, func(row rowScanner) error {
+	if err != nil {
+		return err
+	}
+	return db.each(ctx, complaintQuotesSQL, []any{r.ID, from, to}, func(row rowScanner) error {
 		c, err := scanComment(row, r)
 		s.ComplaintQuotes = append(s.ComplaintQuotes, c)
 		return err
 	})
-	if err != nil || len(r.TeamNames) == 0 {
-		return err
+}
+
+// named counts the team names mentioned in praise (rated 4 or 5, no
+// complaint) made in [from, to) Unix ms.
+func (db *DB) named(ctx context.Context, r Restaurant, from, to int64) ([]TagCount, error) {
+	if len(r.TeamNames) == 0 {
+		return nil, nil
 	}
 	names := newNameFinder(r.TeamNames)
 	args := []any{r.ID, from, to}
@@ -245,7 +253,7 @@ func (db *DB) praise(ctx context.Context, r Restaurant, from, to int64, s *WeekS
 		args = append(args, "%"+likeEscaper.Replace(n)+"%")
 	}
 	named := map[string]int{}
-	err = db.each(ctx, namedSQL+strings.Join(likes, " OR ")+")", args, func(row rowScanner) error {
+	err := db.each(ctx, namedSQL+strings.Join(likes, " OR ")+")", args, func(row rowScanner) error {
 		var text string
 		if err := row.Scan(&text); err != nil {
 			return err
@@ -255,72 +263,37 @@ func (db *DB) praise(ctx context.Context, r Restaurant, from, to int64, s *WeekS
 		}
 		return nil
 	})
+	var out []TagCount
 	for n, count := range named {
-		s.StaffNamed = append(s.StaffNamed, TagCount{Key: n, Label: n, Count: count})
+		out = append(out, TagCount{Key: n, Label: n, Count: count})
 	}
-	sortCounts(s.StaffNamed)
-	return err
-}
-
-// scanComment reads a quoted comment: when, rating, text, guest, table, tags.
-func scanComment(row rowScanner, r Restaurant) (Comment, error) {
-	var c Comment
-	var at int64
-	var tags string
-	err := row.Scan(&at, &c.Rating, &c.Text, &c.Guest, &c.Table, &tags)
-	c.At, c.Restaurant, c.Tags = time.UnixMilli(at).UTC(), r.Name, strings.Fields(tags)
-	return c, err
+	sortCounts(out)
+	return out, err
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
-// trend reads the TrendWeeks-1 weeks before w: responses, rating sum, voiced
-// complaints and covers, bucketed by week start in the query itself; w's own
-// point comes from its stats, read already.
-func (db *DB) trend(ctx context.Context, r Restaurant, w Week, this WeekStats) ([]TrendPoint, error) {
-	weeks := make([]Week, TrendWeeks)
-	weeks[TrendWeeks-1] = w
-	for i := TrendWeeks - 2; i >= 0; i-- {
-		weeks[i] = weeks[i+1].Prev()
+// trend is the TrendWeeks weeks up to w, w's own last, from their days
+// (weeks[i] is days[7i:7i+7]) and the guests served each week.
+func (db *DB) trend(ctx context.Context, r Restaurant, weeks []Week, days []WeekStats, this WeekStats) ([]TrendPoint, error) {
+	points := make([]TrendPoint, len(weeks))
+	for i, wk := range weeks[:len(weeks)-1] {
+		s := weekStats(r, wk, days[7*i:7*i+7])
+		points[i] = TrendPoint{Week: wk.String(), Responses: s.Responses, ratingSum: s.ratingSum, Unhappy: s.Unhappy(), Complained: s.Complained}
 	}
-	points := make([]TrendPoint, TrendWeeks)
-	points[TrendWeeks-1] = TrendPoint{Week: w.String(), Responses: this.Responses, ratingSum: this.ratingSum,
+	points[len(weeks)-1] = TrendPoint{Week: this.Week, Responses: this.Responses, ratingSum: this.ratingSum,
 		Unhappy: this.Unhappy(), Complained: this.Complained, Covers: this.Covers}
-	msArgs := []any{r.ID, weeks[0].Start.UnixMilli(), w.Start.UnixMilli()}
-	dayArgs := []any{r.ID, weeks[0].Start.Format(time.DateOnly), w.Start.Format(time.DateOnly)}
-	var msBounds, dayBounds []any
-	for i, wk := range weeks[:TrendWeeks-1] {
-		points[i].Week = wk.String()
-		if i > 0 {
-			msBounds = append(msBounds, wk.Start.UnixMilli())
-			dayBounds = append(dayBounds, wk.Start.Format(time.DateOnly))
-		}
+	var bounds []any
+	for _, wk := range weeks[1 : len(weeks)-1] {
+		bounds = append(bounds, wk.Start.Format(time.DateOnly))
 	}
-	err := db.each(ctx, trendResponsesSQL, append(msBounds, msArgs...), func(row rowScanner) error {
-		var i, n, sum, unhappy, survey, atTable int
-		err := row.Scan(&i, &n, &sum, &unhappy, &survey, &atTable)
-		points[i].Responses, points[i].ratingSum, points[i].Unhappy = n, sum, unhappy
-		points[i].Complained.Survey, points[i].Complained.Unprompted = survey, points[i].Complained.Unprompted+atTable
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = db.each(ctx, trendAlertsSQL, append(msBounds, msArgs...), func(row rowScanner) error {
-		var i, n int
-		err := row.Scan(&i, &n)
-		points[i].Complained.Unprompted += n
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = db.each(ctx, trendCoversSQL, append(dayBounds, dayArgs...), func(row rowScanner) error {
-		var i, n int
-		err := row.Scan(&i, &n)
-		points[i].Covers = n
-		return err
-	})
+	err := db.each(ctx, trendCoversSQL, append(bounds, r.ID, weeks[0].Start.Format(time.DateOnly), weeks[len(weeks)-1].Start.Format(time.DateOnly)),
+		func(row rowScanner) error {
+			var i, n int
+			err := row.Scan(&i, &n)
+			points[i].Covers = n
+			return err
+		})
 	return points, err
 }
 
@@ -336,19 +309,21 @@ func weekBucket(column string) string {
 	return b.String()
 }
 
-var (
-	trendResponsesSQL = `SELECT ` + weekBucket("created_at") + ` AS w, count(*), sum(rating), count(*) FILTER (WHERE rating <= 2),
-		count(*) FILTER (WHERE ` + complaintSQL + ` AND at_table = 0), count(*) FILTER (WHERE ` + complaintSQL + ` AND at_table = 1)
-		FROM responses WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY w`
-	// Complaints told in person: the alerts without a response.
-	trendAlertsSQL = `SELECT ` + weekBucket("created_at") + ` AS w, count(*) FROM alerts
-		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? AND response_id IS NULL AND reasons <> '` + ReasonAsked + `' GROUP BY w`
-	trendCoversSQL = `SELECT ` + weekBucket("day") + ` AS w, sum(guests) FROM covers
-		WHERE restaurant_id = ? AND day >= ? AND day < ? GROUP BY w`
-)
+var trendCoversSQL = `SELECT ` + weekBucket("day") + ` AS w, sum(guests) FROM covers
+	WHERE restaurant_id = ? AND day >= ? AND day < ? GROUP BY w`
 
 // followUps counts a restaurant's follow-ups not yet done, and those overdue.
 func (db *DB) followUps(ctx context.Context, restaurantID int64, now time.Time) (open, overdue int, err error) {
 	err = db.read.QueryRowContext(ctx, followUpsSQL, now.UnixMilli(), restaurantID).Scan(&open, &overdue)
 	return open, overdue, dbError(err)
+}
+
+// scanComment reads a quoted comment: when, rating, text, guest, table, tags.
+func scanComment(row rowScanner, r Restaurant) (Comment, error) {
+	var c Comment
+	var at int64
+	var tags string
+	err := row.Scan(&at, &c.Rating, &c.Text, &c.Guest, &c.Table, &tags)
+	c.At, c.Restaurant, c.Tags = time.UnixMilli(at).UTC(), r.Name, strings.Fields(tags)
+	return c, err
 }

@@ -363,3 +363,65 @@ func TestDemoEstimatesStayWithinCovers(t *testing.T) {
 			u.Central, u.Low, u.High, e.Basis, e.Voice.Rate.Central*100, e.Voice.Own, e.Voice.Weeks)
 	}
 }
+
+// TestDayCacheFollowsChanges: a past week's days are worked out once and
+// kept; an alert of that week handled later, and an erasure of a guest who
+// named the team, show in the next summary all the same; a new time zone
+// reads its own days.
+func TestDayCacheFollowsChanges(t *testing.T) {
+	ctx := context.Background()
+	db, now := clockDB(t)
+	const zone = "Europe/London"
+	at := func(s string) { *now = local(t, zone, s) }
+	at("2026-10-01 09:00")
+	r, err := db.CreateRestaurant(ctx, store.Restaurant{Slug: "harbour", Name: "Harbour Kitchen", TimeZone: zone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetSummarySettings(ctx, r.ID, store.DefaultVoiceRate, []string{"Sam"}); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = db.RestaurantBySlug(ctx, "harbour")
+	tb, _ := db.CreateTable(ctx, r.ID, "Table 4")
+	sam := staffUser(t, db, r, "sam@example.com", "Sam Patel", store.RoleManager)
+	at("2026-10-20 19:00")
+	cold := respond(t, db, tb, 1, true, "Cold soup")
+	if _, _, err := db.CreateResponse(ctx, store.NewResponse{TableToken: tb.Token, IdempotencyKey: store.NewToken(), Rating: 5,
+		Comment: "Sam was lovely", Contact: "ana@example.com", ContactConsent: true}); err != nil {
+		t.Fatal(err)
+	}
+	at("2026-11-02 09:00")
+	read := func() store.Summary {
+		t.Helper()
+		s, err := db.Summary(ctx, []store.Restaurant{r}, "2026-W43")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := read()
+	if s.This.Acknowledged != 0 || len(s.This.StaffNamed) != 1 || s.This.Responses != 2 {
+		t.Fatalf("first read: %+v", s.This)
+	}
+	if n, _ := db.CachedDays(ctx, r.ID); n != 7*store.TrendWeeks {
+		t.Fatalf("%d days kept, want %d", n, 7*store.TrendWeeks)
+	}
+	// Handled a week later: the cached day gives way.
+	a, _ := db.AlertForReceipt(ctx, cold)
+	if err := db.Acknowledge(ctx, r.ID, a.ID, sam.ID); err != nil {
+		t.Fatal(err)
+	}
+	if s := read(); s.This.Acknowledged != 1 {
+		t.Errorf("an alert acknowledged later: %d acknowledged", s.This.Acknowledged)
+	}
+	if _, err := db.EraseGuest(ctx, r.ID, sam.ID, "ana@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if s := read(); len(s.This.StaffNamed) != 0 || s.This.Responses != 2 {
+		t.Errorf("after erasing the guest who named Sam: named %v, %d responses", s.This.StaffNamed, s.This.Responses)
+	}
+	// Read twice more: the same figures from the kept days.
+	if a, b := read(), read(); a.This.Acknowledged != b.This.Acknowledged || a.This.Responses != b.This.Responses || a.Trend[7] != b.Trend[7] {
+		t.Errorf("reads differ: %+v / %+v", a.This, b.This)
+	}
+}
