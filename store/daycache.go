@@ -81,17 +81,17 @@ func (db *DB) dayStats(ctx context.Context, r Restaurant, from, to time.Time) ([
 	key := namesKey(r)
 	cached := map[[2]int64]WeekStats{}
 	err := db.each(ctx, dayStatsSQL, []any{r.ID, from.UnixMilli(), to.UnixMilli(), key}, func(row rowScanner) error {
-			var a, b int64
-			var blob []byte
-			if err := row.Scan(&a, &b, &blob); err != nil {
-				return err
-			}
-			s, err := decodeDay(blob)
-			if err == nil { // a row that does not decode is worked out again
-				cached[[2]int64{a, b}] = s
-			}
-			return nil
-		})
+		var a, b int64
+		var blob []byte
+		if err := row.Scan(&a, &b, &blob); err != nil {
+			return err
+		}
+		s, err := decodeDay(blob)
+		if err == nil { // a row that does not decode is worked out again
+			cached[[2]int64{a, b}] = s
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -353,7 +353,7 @@ func SettingsPage(p Page, s Settings) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "\"></div><fieldset><legend>Weekly summary: how many unhappy guests complain to a manager</legend><p class=\"hint\" id=\"voice-hint\">The summary estimates the unhappy guests who said nothing from those who did. Studies for the White House Office of Consumer Affairs (TARP) found 1–5% complain to a manager; 4% is the figure usually quoted. Widen the range if you are unsure.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "\"></div><fieldset><legend>Weekly summary: how many unhappy guests complain to a manager</legend><p class=\"hint\" id=\"voice-hint\">Without survey answers, the summary estimates unhappy guests from the complaints made at the table or in person. The 1979 study by TARP for the US Office of Consumer Affairs found only a few percent of problems reach a manager (the “4%”). The summary starts from this range, and learns this restaurant's own rate once it has two weeks with guests served and survey answers.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
