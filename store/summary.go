@@ -61,14 +61,14 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 		if len(days) != 7*TrendWeeks {
 			return s, fmt.Errorf("store: %d days in %d weeks", len(days), TrendWeeks)
 		}
-		this := weekStats(r, w, days[7*(TrendWeeks-1):])
+		this := weekStats(w, days[7*(TrendWeeks-1):])
 		if err := db.finishWeek(ctx, r, w, &this, true); err != nil {
 			return s, err
 		}
 		// A week not yet over is compared with the same days of the one
 		// before, not with all of it.
 		before := w.Prev()
-		prev := weekStats(r, before, days[7*(TrendWeeks-2):7*(TrendWeeks-1)])
+		prev := weekStats(before, days[7*(TrendWeeks-2):7*(TrendWeeks-1)])
 		if w.End.After(s.Now) && s.Now.After(w.Start) {
 			s.Partial = true
 			before.End = before.Start.Add(s.Now.Sub(w.Start))
@@ -76,7 +76,7 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 			if err != nil {
 				return s, err
 			}
-			prev = weekStats(r, before, part)
+			prev = weekStats(before, part)
 		}
 		if err := db.finishWeek(ctx, r, before, &prev, false); err != nil {
 			return s, err
@@ -187,9 +187,8 @@ var (
 const maxWow = 6
 
 // weekStats adds up one restaurant's week (or its first days, for a week so
-// far) from its days: days, the figures of each (dayStats). With praise, it
-// also reads the comments to quote.
-func weekStats(r Restaurant, w Week, days []WeekStats) WeekStats {
+// far) from the figures of its days (dayStats).
+func weekStats(w Week, days []WeekStats) WeekStats {
 	var s WeekStats
 	for _, d := range days {
 		s.add(d)
@@ -278,7 +277,7 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 func (db *DB) trend(ctx context.Context, r Restaurant, weeks []Week, days []WeekStats, this WeekStats) ([]TrendPoint, error) {
 	points := make([]TrendPoint, len(weeks))
 	for i, wk := range weeks[:len(weeks)-1] {
-		s := weekStats(r, wk, days[7*i:7*i+7])
+		s := weekStats(wk, days[7*i:7*i+7])
 		points[i] = TrendPoint{Week: wk.String(), Responses: s.Responses, ratingSum: s.ratingSum, Unhappy: s.Unhappy(), Complained: s.Complained}
 	}
 	points[len(weeks)-1] = TrendPoint{Week: this.Week, Responses: this.Responses, ratingSum: this.ratingSum,
