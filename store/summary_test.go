@@ -390,6 +390,10 @@ func TestDayCacheFollowsChanges(t *testing.T) {
 		Comment: "Sam was lovely", Contact: "ana@example.com", ContactConsent: true}); err != nil {
 		t.Fatal(err)
 	}
+	key := store.NewToken()
+	if _, _, err := db.CreateResponse(ctx, store.NewResponse{TableToken: tb.Token, IdempotencyKey: key, Rating: 4}); err != nil {
+		t.Fatal(err)
+	}
 	at("2026-11-02 09:00")
 	read := func() store.Summary {
 		t.Helper()
@@ -400,7 +404,7 @@ func TestDayCacheFollowsChanges(t *testing.T) {
 		return s
 	}
 	s := read()
-	if s.This.Acknowledged != 0 || len(s.This.StaffNamed) != 1 || s.This.Responses != 2 {
+	if s.This.Acknowledged != 0 || len(s.This.StaffNamed) != 1 || s.This.Responses != 3 {
 		t.Fatalf("first read: %+v", s.This)
 	}
 	if n, _ := db.CachedDays(ctx, r.ID); n != 7*store.TrendWeeks {
@@ -417,8 +421,16 @@ func TestDayCacheFollowsChanges(t *testing.T) {
 	if _, err := db.EraseGuest(ctx, r.ID, sam.ID, "ana@example.com"); err != nil {
 		t.Fatal(err)
 	}
-	if s := read(); len(s.This.StaffNamed) != 0 || s.This.Responses != 2 {
+	if s := read(); len(s.This.StaffNamed) != 0 || s.This.Responses != 3 {
 		t.Errorf("after erasing the guest who named Sam: named %v, %d responses", s.This.StaffNamed, s.This.Responses)
+	}
+	// The 4 sent again from its open page, changed to a 3 (no alert):
+	// amended.
+	if _, outcome, err := db.CreateResponse(ctx, store.NewResponse{TableToken: tb.Token, IdempotencyKey: key, Rating: 3}); err != nil || outcome != store.Amended {
+		t.Fatalf("the resend: %v, %v", outcome, err)
+	}
+	if s := read(); s.This.Ratings[2] != 1 || s.This.Ratings[3] != 0 {
+		t.Errorf("after the amend, ratings %v", s.This.Ratings)
 	}
 	// Read twice more: the same figures from the kept days.
 	if a, b := read(), read(); a.This.Acknowledged != b.This.Acknowledged || a.This.Responses != b.This.Responses || a.Trend[7] != b.Trend[7] {
