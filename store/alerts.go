@@ -71,7 +71,7 @@ type Alert struct {
 const (
 	alertFields = `a.id, a.restaurant_id, coalesce(r.public_id, ''), coalesce(t.label, ''), a.reasons,
 		coalesce(r.rating, 0), coalesce(r.tags, a.tags), coalesce(nullif(r.comment, ''), a.note),
-		coalesce(r.at_table, 0), coalesce(r.guest_name, ''), coalesce(r.contact, ''), a.state, a.created_at,
+		coalesce(r.at_table, FALSE), coalesce(r.guest_name, ''), coalesce(r.contact, ''), a.state, a.created_at,
 		a.escalated_at IS NOT NULL, coalesce(nullif(ackm.name, ''), ack.name, ''), coalesce(a.acknowledged_at, 0),
 		coalesce(nullif(resm.name, ''), res.name, ''), coalesce(a.resolved_at, 0), coalesce(a.outcome, ''), coalesce(a.amount_minor, 0), rs.currency,
 		coalesce(a.follow_up_at, 0), a.follow_up_contact, a.resolution_note, a.escalation_step, coalesce(r.language, '')`

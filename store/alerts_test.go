@@ -257,7 +257,7 @@ func TestEscalation(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 23, 19, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	db, err := store.Open(ctx, t.TempDir()+"/e.db", store.WithClock(clock))
+	db, err := store.Open(ctx, testDSN(t, "e.db"), store.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -410,7 +410,7 @@ func TestEscalationTicker(t *testing.T) {
 	now := time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)
 	ticks := 0 // how often the ticker read the clock
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); ticks++; return now }
-	db, err := store.Open(ctx, t.TempDir()+"/t.db", store.WithClock(clock))
+	db, err := store.Open(ctx, testDSN(t, "t.db"), store.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int
 	var id int64
 	err := db.writeEvents(ctx, func(ctx context.Context, tx *Tx) ([]Notice, error) {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tables WHERE id = ? AND restaurant_id = ? AND active = 1`,
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tables WHERE id = ? AND restaurant_id = ? AND active`,
 			tableID, restaurantID).Scan(&n); err != nil {
 			return nil, err
 		}

@@ -161,7 +161,7 @@ func (db *DB) EraseGuest(ctx context.Context, restaurantID, userID int64, contac
 		e = Erasure{}
 		alerts := g.InPerson
 		for _, r := range g.Responses {
-			if _, err := tx.ExecContext(ctx, `UPDATE responses SET guest_name = '', contact = '', contact_consent = 0, comment = ''
+			if _, err := tx.ExecContext(ctx, `UPDATE responses SET guest_name = '', contact = '', contact_consent = FALSE, comment = ''
 				WHERE id = ?`, r.responseI); err != nil {
 				return err
 			}
@@ -204,7 +204,7 @@ func (db *DB) ForgetContacts(ctx context.Context, before time.Time) (int, error)
 	cut := before.UnixMilli()
 	var n int64
 	err := db.update(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE responses SET guest_name = '', contact = '', contact_consent = 0
+		res, err := tx.ExecContext(ctx, `UPDATE responses SET guest_name = '', contact = '', contact_consent = FALSE
 			WHERE created_at < ? AND (guest_name <> '' OR contact <> '')`, cut)
 		if err != nil {
 			return err

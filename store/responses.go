@@ -101,7 +101,7 @@ func (db *DB) CreateResponse(ctx context.Context, in NewResponse) (publicID stri
 
 const insertResponseSQL = `INSERT INTO responses (public_id, restaurant_id, table_id,
 		rating, tags, comment, at_table, guest_name, contact, contact_consent, check_number, language, created_at)
-	SELECT ?, restaurant_id, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tables WHERE token = ? AND active = 1
+	SELECT ?, restaurant_id, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tables WHERE token = ? AND active
 	ON CONFLICT (public_id) DO NOTHING
 	RETURNING id, restaurant_id`
 

@@ -19,12 +19,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/crypto/bcrypt"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations_pg/*.sql
 var migrationFS embed.FS
 
 // DB is Tableside's database: one connection for writes, so SQLite never has to
@@ -33,6 +34,9 @@ type DB struct {
 	path  string
 	write *sql.DB
 	read  *sql.DB
+	// pg is the PostgreSQL pool when the database is PostgreSQL (postgres.go);
+	// write and read are then both it, through database/sql.
+	pg *pgxpool.Pool
 	now   func() time.Time
 	stmt  statements
 
@@ -110,13 +114,16 @@ func dsn(file string, readOnly bool) string {
 // Open opens (creating if needed) the database at file and brings its schema up
 // to date. Callers must Close it.
 func Open(ctx context.Context, file string, opts ...Option) (*DB, error) {
-	if file == "" || strings.ContainsAny(file, "?#") {
-		return nil, fmt.Errorf("store: invalid database path %q", file)
-	}
 	db := &DB{path: file, now: time.Now, hub: NewHub(), passwordCost: bcrypt.DefaultCost}
 	db.publisher = db.hub
 	for _, o := range opts {
 		o(db)
+	}
+	if IsPostgres(file) {
+		return db.openPostgres(ctx, file)
+	}
+	if file == "" || strings.ContainsAny(file, "?#") {
+		return nil, fmt.Errorf("store: invalid database path %q", file)
 	}
 	var err error
 	if db.write, err = sql.Open("sqlite", dsn(file, false)); err != nil {
@@ -142,6 +149,11 @@ func Open(ctx context.Context, file string, opts ...Option) (*DB, error) {
 	db.read.SetMaxOpenConns(n)
 	db.read.SetMaxIdleConns(n)
 	db.read.SetConnMaxIdleTime(5 * time.Minute)
+	return db.start(ctx)
+}
+
+// start prepares the hot path's statements and starts the group commit.
+func (db *DB) start(ctx context.Context) (*DB, error) {
 	if err := db.prepare(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -156,6 +168,12 @@ func Open(ctx context.Context, file string, opts ...Option) (*DB, error) {
 // writes fail as on a full disk: diners are asked to send again, and nothing
 // half-written is kept; raising the cap (or VACUUM) lets writing resume.
 func (db *DB) SetSizeLimit(ctx context.Context, bytes int64) error {
+	if db.pg != nil {
+		if bytes > 0 {
+			return Errorf(EInvalid, "-max-db-mb caps a SQLite file; on PostgreSQL the server's own limits apply.")
+		}
+		return nil
+	}
 	var pageSize int64
 	if err := db.write.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&pageSize); err != nil {
 		return dbError(err)
@@ -214,6 +232,11 @@ func (db *DB) close() error {
 			errs = append(errs, s.Close())
 		}
 	}
+	if db.pg != nil {
+		errs = append(errs, db.write.Close())
+		db.pg.Close()
+		return errors.Join(errs...)
+	}
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
 	}
@@ -243,8 +266,8 @@ type migration struct {
 	sql     string
 }
 
-func loadMigrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+func loadMigrations(dir string) ([]migration, error) {
+	names, err := fs.Glob(migrationFS, dir+"/*.sql")
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +305,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	) STRICT`); err != nil {
 		return fmt.Errorf("store: create migrations table: %w", err)
 	}
-	ms, err := loadMigrations()
+	ms, err := loadMigrations("migrations")
 	if err != nil {
 		return err
 	}
@@ -336,6 +359,9 @@ func dbError(err error) error {
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
+	}
+	if pe := pgError(err); pe != nil {
+		return pe
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,7 +16,7 @@ import (
 func clockDB(t *testing.T) (*store.DB, *time.Time) {
 	t.Helper()
 	now := new(time.Time)
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "s.db"),
+	db, err := store.Open(context.Background(), testDSN(t, "s.db"),
 		store.WithClock(func() time.Time { return *now }), store.WithPasswordCost(bcrypt.MinCost))
 	if err != nil {
 		t.Fatal(err)

@@ -51,7 +51,7 @@ func (db *DB) CreateTable(ctx context.Context, restaurantID int64, label string)
 
 func insertTable(ctx context.Context, tx *Tx, t *Table) error {
 	var taken int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tables WHERE restaurant_id = ? AND label = ? AND active = 1`,
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tables WHERE restaurant_id = ? AND label = ? AND active`,
 		t.RestaurantID, t.Label).Scan(&taken); err != nil {
 		return dbError(err)
 	}
@@ -64,7 +64,7 @@ func insertTable(ctx context.Context, tx *Tx, t *Table) error {
 
 const surveyTargetSQL = `SELECT t.id, t.restaurant_id, t.label, t.token, r.id, r.slug, r.name, r.time_zone, r.languages
 	FROM tables t JOIN restaurants r ON r.id = t.restaurant_id
-	WHERE t.token = ? AND t.active = 1`
+	WHERE t.token = ? AND t.active`
 
 // SurveyTargetByToken finds the active table behind a QR token, with its
 // restaurant. Unknown and retired tokens give ErrNotFound.
@@ -84,7 +84,7 @@ func (db *DB) SurveyTargetByToken(ctx context.Context, token string) (SurveyTarg
 func (db *DB) ActiveTables(ctx context.Context, restaurantID int64) ([]Table, error) {
 	var ts []Table
 	err := db.each(ctx, `SELECT id, restaurant_id, label, token FROM tables
-		WHERE restaurant_id = ? AND active = 1 ORDER BY length(label), label, id`, []any{restaurantID}, func(row rowScanner) error {
+		WHERE restaurant_id = ? AND active ORDER BY length(label), label, id`, []any{restaurantID}, func(row rowScanner) error {
 		t := Table{Active: true}
 		err := row.Scan(&t.ID, &t.RestaurantID, &t.Label, &t.Token)
 		ts = append(ts, t)
@@ -98,7 +98,7 @@ func (db *DB) ActiveTables(ctx context.Context, restaurantID int64) ([]Table, er
 func (db *DB) TableByID(ctx context.Context, restaurantID, tableID int64) (Table, error) {
 	t := Table{Active: true}
 	err := db.read.QueryRowContext(ctx, `SELECT id, restaurant_id, label, token FROM tables
-		WHERE id = ? AND restaurant_id = ? AND active = 1`, tableID, restaurantID).
+		WHERE id = ? AND restaurant_id = ? AND active`, tableID, restaurantID).
 		Scan(&t.ID, &t.RestaurantID, &t.Label, &t.Token)
 	return t, dbError(err)
 }
@@ -111,7 +111,7 @@ const UndoWithin = 10 * time.Minute
 // with its new token.
 func (db *DB) RotateTableToken(ctx context.Context, restaurantID, tableID int64) (Table, error) {
 	return db.updateTable(ctx, func(tx *Tx) (string, []any) {
-		return `UPDATE tables SET previous_token = token, token = ?, rotated_at = ? WHERE id = ? AND restaurant_id = ? AND active = 1
+		return `UPDATE tables SET previous_token = token, token = ?, rotated_at = ? WHERE id = ? AND restaurant_id = ? AND active
 			RETURNING id, restaurant_id, label, token`, []any{NewToken(), tx.nowMillis(), tableID, restaurantID}
 	})
 }
@@ -121,7 +121,7 @@ func (db *DB) RotateTableToken(ctx context.Context, restaurantID, tableID int64)
 func (db *DB) UndoRotate(ctx context.Context, restaurantID, tableID int64) (Table, error) {
 	t, err := db.updateTable(ctx, func(tx *Tx) (string, []any) {
 		return `UPDATE tables SET token = previous_token, previous_token = NULL
-			WHERE id = ? AND restaurant_id = ? AND active = 1 AND previous_token IS NOT NULL AND rotated_at >= ?
+			WHERE id = ? AND restaurant_id = ? AND active AND previous_token IS NOT NULL AND rotated_at >= ?
 			RETURNING id, restaurant_id, label, token`, []any{tableID, restaurantID, tx.now.Add(-UndoWithin).UnixMilli()}
 	})
 	if errors.Is(err, ErrNotFound) {
@@ -135,7 +135,7 @@ func (db *DB) UndoRotate(ctx context.Context, restaurantID, tableID int64) (Tabl
 // brought back (RestoreTable).
 func (db *DB) RetireTable(ctx context.Context, restaurantID, tableID int64) (Table, error) {
 	t, err := db.updateTable(ctx, func(tx *Tx) (string, []any) {
-		return `UPDATE tables SET active = 0, retired_at = ? WHERE id = ? AND restaurant_id = ? AND active = 1
+		return `UPDATE tables SET active = FALSE, retired_at = ? WHERE id = ? AND restaurant_id = ? AND active
 			RETURNING id, restaurant_id, label, token`, []any{tx.nowMillis(), tableID, restaurantID}
 	})
 	t.Active = false
@@ -148,19 +148,19 @@ func (db *DB) RetireTable(ctx context.Context, restaurantID, tableID int64) (Tab
 func (db *DB) RestoreTable(ctx context.Context, restaurantID, tableID int64) (Table, error) {
 	t := Table{Active: true}
 	err := db.update(ctx, func(tx *Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT id, restaurant_id, label, token FROM tables WHERE id = ? AND restaurant_id = ? AND active = 0`,
+		if err := tx.QueryRowContext(ctx, `SELECT id, restaurant_id, label, token FROM tables WHERE id = ? AND restaurant_id = ? AND NOT active`,
 			tableID, restaurantID).Scan(&t.ID, &t.RestaurantID, &t.Label, &t.Token); err != nil {
 			return err
 		}
 		var taken int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tables WHERE restaurant_id = ? AND label = ? AND active = 1`,
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tables WHERE restaurant_id = ? AND label = ? AND active`,
 			restaurantID, t.Label).Scan(&taken); err != nil {
 			return err
 		}
 		if taken > 0 {
 			return Errorf(EConflict, "Another table is called %q now: retire or rename it before bringing this one back.", t.Label)
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE tables SET active = 1, retired_at = NULL WHERE id = ?`, t.ID)
+		_, err := tx.ExecContext(ctx, `UPDATE tables SET active = TRUE, retired_at = NULL WHERE id = ?`, t.ID)
 		return err
 	})
 	return t, err
@@ -170,7 +170,7 @@ func (db *DB) RestoreTable(ctx context.Context, restaurantID, tableID int64) (Ta
 // first.
 func (db *DB) RetiredTables(ctx context.Context, restaurantID int64) ([]Table, error) {
 	var ts []Table
-	err := db.each(ctx, `SELECT id, restaurant_id, label, token FROM tables WHERE restaurant_id = ? AND active = 0
+	err := db.each(ctx, `SELECT id, restaurant_id, label, token FROM tables WHERE restaurant_id = ? AND NOT active
 		ORDER BY coalesce(retired_at, 0) DESC, id DESC LIMIT 100`, []any{restaurantID}, func(row rowScanner) error {
 		var t Table
 		err := row.Scan(&t.ID, &t.RestaurantID, &t.Label, &t.Token)
