@@ -36,9 +36,9 @@ type DB struct {
 	read  *sql.DB
 	// pg is the PostgreSQL pool when the database is PostgreSQL (postgres.go);
 	// write and read are then both it, through database/sql.
-	pg *pgxpool.Pool
-	now   func() time.Time
-	stmt  statements
+	pg   *pgxpool.Pool
+	now  func() time.Time
+	stmt statements
 
 	// receiptKey signs receipt ids (secrets.go).
 	receiptKey []byte
