@@ -50,6 +50,9 @@ func checkFile(ctx context.Context, file string) error {
 // IntegrityCheck runs PRAGMA integrity_check and returns an error unless it
 // says ok.
 func (db *DB) IntegrityCheck(ctx context.Context) error {
+	if db.pg != nil {
+		return db.Ping(ctx) // PostgreSQL checks its own pages
+	}
 	var result string
 	if err := db.read.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&result); err != nil {
 		return dbError(err)

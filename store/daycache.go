@@ -147,8 +147,9 @@ func (db *DB) keepDay(ctx context.Context, r Restaurant, k [2]int64, key string,
 		if now, err := db.generation(ctx, tx, r.ID); err != nil || now != gen {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO day_stats (restaurant_id, start_ms, end_ms, names_key, stats)
-			VALUES (?, ?, ?, ?, ?)`, r.ID, k[0], k[1], key, blob)
+		_, err := tx.ExecContext(ctx, `INSERT INTO day_stats (restaurant_id, start_ms, end_ms, names_key, stats)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (restaurant_id, start_ms, end_ms)
+			DO UPDATE SET names_key = excluded.names_key, stats = excluded.stats`, r.ID, k[0], k[1], key, blob)
 		return err
 	})
 }

@@ -165,6 +165,10 @@ func demoAlert(ctx context.Context, tx *sql.Tx, rng *rand.Rand, restaurantID, re
 	case OutcomeReplaced:
 		note = "New plate out in 8 minutes"
 	}
+	var doneBy any // who marked the follow-up done, if it was
+	if followUpDone != nil {
+		doneBy = who
+	}
 	var response, table, loggedBy any = responseID, nil, nil
 	if responseID == 0 {
 		response, table, loggedBy = nil, tableID, who
@@ -173,10 +177,10 @@ func demoAlert(ctx context.Context, tx *sql.Tx, rng *rand.Rand, restaurantID, re
 			state, created_at, escalated_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by,
 			outcome, amount_minor, follow_up_at, follow_up_contact, resolution_note, follow_up_done_at, follow_up_done_by)
 		SELECT ?, ?, coalesce(?, (SELECT table_id FROM responses WHERE id = ?)), ?, ?, ?, ?,
-			'resolved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE ? END`,
+			'resolved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`,
 		restaurantID, response, table, responseID, reasons, in.Comment, strings.Join(in.Tags, " "), loggedBy,
 		at.UnixMilli(), escalated, ack.UnixMilli(), who, resolved.UnixMilli(), who,
-		outcome, amount, followUp, contact, note, followUpDone, followUpDone, who)
+		outcome, amount, followUp, contact, note, followUpDone, doneBy)
 	return dbError(err)
 }
 

@@ -75,3 +75,12 @@ func testDSN(t testing.TB, name string) string {
 	u.Path = "/" + db
 	return u.String()
 }
+
+// sqliteOnly skips a test of something only SQLite has, saying what stands
+// for it on PostgreSQL.
+func sqliteOnly(t *testing.T, instead string) {
+	t.Helper()
+	if onPostgres {
+		t.Skip("SQLite only: on PostgreSQL, " + instead)
+	}
+}

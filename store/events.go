@@ -78,7 +78,7 @@ func scanEvents(rows *sql.Rows) ([]Event, error) {
 func (db *DB) CountEventsAfter(ctx context.Context, restaurantID, after int64, upTo int) (int, error) {
 	var n int
 	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events
-		WHERE restaurant_id = ? AND id > ? LIMIT ?)`, restaurantID, after, upTo).Scan(&n)
+		WHERE restaurant_id = ? AND id > ? LIMIT ?) AS behind`, restaurantID, after, upTo).Scan(&n)
 	return n, dbError(err)
 }
 
@@ -93,6 +93,14 @@ func (db *DB) LastEventID(ctx context.Context, restaurantID int64) (int64, error
 // has committed.
 func (db *DB) insertEvent(ctx context.Context, tx *Tx, restaurantID, alertID int64, kind string, now int64, step int) (Notice, error) {
 	n := Notice{RestaurantID: restaurantID, AlertID: alertID}
+	if db.pg != nil {
+		// Writers run side by side on PostgreSQL: a restaurant's events are
+		// numbered one transaction at a time, so each names the one before
+		// it and commits after it (the streams read them in id order).
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, ?)`, eventsLockClass, int32(restaurantID)); err != nil {
+			return n, dbError(err)
+		}
+	}
 	err := tx.StmtContext(ctx, db.stmt.insertEvent).QueryRowContext(ctx, restaurantID, alertID, kind, now, step, restaurantID).Scan(&n.ID)
 	if err != nil {
 		return n, dbError(err)

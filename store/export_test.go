@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 )
 
@@ -10,7 +11,7 @@ import (
 func (db *DB) DemoFingerprint(ctx context.Context, restaurantID int64) ([4]int, error) {
 	var fp [4]int
 	err := db.read.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE rating <= 2),
-		count(*) FILTER (WHERE at_table = 1), coalesce(sum(rating), 0) FROM responses WHERE restaurant_id = ?`,
+		count(*) FILTER (WHERE at_table), coalesce(sum(rating), 0) FROM responses WHERE restaurant_id = ?`,
 		restaurantID).Scan(&fp[0], &fp[1], &fp[2], &fp[3])
 	return fp, err
 }
@@ -49,6 +50,20 @@ func (db *DB) SummaryQueryPlans(ctx context.Context, _ *DB) map[string]string {
 // SetWriteQueryOnly makes the write connection refuse writes as a read-only
 // database file would (SQLITE_READONLY), or lets it write again.
 func (db *DB) SetWriteQueryOnly(ctx context.Context, on bool) error {
+	if db.pg != nil { // new connections only: the pool starts afresh
+		conn, err := db.write.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE`); err != nil {
+			return err
+		}
+		_, err = conn.ExecContext(ctx, fmt.Sprintf(`ALTER DATABASE %q SET default_transaction_read_only = %v`,
+			db.pg.Config().ConnConfig.Database, on))
+		db.pg.Reset()
+		return err
+	}
 	v := "OFF"
 	if on {
 		v = "ON"

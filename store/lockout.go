@@ -91,7 +91,8 @@ func (db *DB) recordLoginFailure(ctx context.Context, email, address string) err
 		now, forget := tx.nowMillis(), tx.now.Add(-failureMemory).UnixMilli()
 		for _, key := range []string{addrKey, acctKey} {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (key, failures, last_at) VALUES (?, 1, ?)
-				ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN last_at < ? THEN 1 ELSE failures + 1 END, last_at = excluded.last_at`,
+				ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN login_failures.last_at < ? THEN 1 ELSE login_failures.failures + 1 END,
+				last_at = excluded.last_at`,
 				key, now, forget); err != nil {
 				return err
 			}

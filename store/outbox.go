@@ -93,7 +93,7 @@ func (db *DB) Enqueue(ctx context.Context, name string, cursor int64, ds []Deliv
 			return nil
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO cursors (name, value) VALUES (?, ?)
-			ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`, name, cursor)
+			ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value > cursors.value THEN excluded.value ELSE cursors.value END`, name, cursor)
 		return err
 	})
 }

@@ -145,6 +145,10 @@ func openPostgres(ctx context.Context, url string) (*pgxpool.Pool, *sql.DB, erro
 // PostgreSQL database: several starting together migrate it once.
 const migrationLock = 7_301_116_905 // "tableside"
 
+// eventsLockClass is the first key of the advisory lock that numbers a
+// restaurant's events (the second is the restaurant).
+const eventsLockClass = 7301
+
 // pgError maps PostgreSQL's errors like dbError maps SQLite's.
 func pgError(err error) error {
 	var pe *pgconn.PgError

@@ -153,10 +153,12 @@ func (db *DB) EraseGuest(ctx context.Context, restaurantID, userID int64, contac
 		return Erasure{}, err
 	}
 	var e Erasure
-	if _, err := db.write.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
-		return e, dbError(err)
+	if db.pg == nil { // PostgreSQL's dead rows go at its next vacuum
+		if _, err := db.write.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+			return e, dbError(err)
+		}
+		defer db.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA secure_delete = OFF`)
 	}
-	defer db.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA secure_delete = OFF`)
 	err = db.update(ctx, func(tx *Tx) error {
 		e = Erasure{}
 		alerts := g.InPerson
@@ -253,8 +255,14 @@ func (db *DB) CountErasures(ctx context.Context, restaurantID int64) (int, error
 // FindText lists every column of every table (as "table.column: n rows")
 // holding text that contains s: proof that an erasure left no copy.
 func (db *DB) FindText(ctx context.Context, s string) ([]string, error) {
+	tablesSQL, columnsSQL := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
+		`SELECT name FROM pragma_table_info(?)`
+	if db.pg != nil {
+		tablesSQL, columnsSQL = `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`,
+			`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ?`
+	}
 	var tables []string
-	err := db.each(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`, nil, func(row rowScanner) error {
+	err := db.each(ctx, tablesSQL, nil, func(row rowScanner) error {
 		var name string
 		err := row.Scan(&name)
 		tables = append(tables, name)
@@ -266,7 +274,7 @@ func (db *DB) FindText(ctx context.Context, s string) ([]string, error) {
 	var found []string
 	for _, t := range tables {
 		var cols []string
-		err := db.each(ctx, `SELECT name FROM pragma_table_info(?)`, []any{t}, func(row rowScanner) error {
+		err := db.each(ctx, columnsSQL, []any{t}, func(row rowScanner) error {
 			var name string
 			err := row.Scan(&name)
 			cols = append(cols, name)
@@ -277,7 +285,11 @@ func (db *DB) FindText(ctx context.Context, s string) ([]string, error) {
 		}
 		for _, c := range cols {
 			var n int
-			if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM "`+t+`" WHERE instr(CAST("`+c+`" AS TEXT), ?) > 0`, s).Scan(&n); err != nil {
+			find := "instr"
+			if db.pg != nil {
+				find = "strpos"
+			}
+			if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM "`+t+`" WHERE `+find+`(CAST("`+c+`" AS TEXT), ?) > 0`, s).Scan(&n); err != nil {
 				return nil, err
 			}
 			if n > 0 {

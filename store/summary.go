@@ -179,7 +179,7 @@ var (
 	// for ASCII), and nameFinder then checks whole words.
 	namedSQL = `SELECT comment FROM responses
 		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? AND rating >= 4 AND comment <> '' AND NOT ` + complaintSQL + ` AND (`
-	followUpsSQL = `SELECT count(*), coalesce(sum(follow_up_at < ?), 0) FROM alerts
+	followUpsSQL = `SELECT count(*), count(*) FILTER (WHERE follow_up_at < ?) FROM alerts
 		WHERE restaurant_id = ? AND outcome = 'follow-up' AND follow_up_done_at IS NULL`
 )
 

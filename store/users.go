@@ -218,7 +218,7 @@ func addMembership(ctx context.Context, tx *Tx, userID, restaurantID int64, role
 	}
 	var now Role
 	err := tx.QueryRowContext(ctx, `INSERT INTO memberships (user_id, restaurant_id, role, name) VALUES (?, ?, ?, ?)
-		ON CONFLICT (user_id, restaurant_id) DO UPDATE SET role = CASE WHEN excluded.role = 'owner' THEN 'owner' ELSE role END
+		ON CONFLICT (user_id, restaurant_id) DO UPDATE SET role = CASE WHEN excluded.role = 'owner' THEN 'owner' ELSE memberships.role END
 		RETURNING role`, userID, restaurantID, role, strings.TrimSpace(name)).Scan(&now)
 	return now, err
 }

@@ -58,12 +58,13 @@ func IsComplaint(rating int, tagKeys []string) bool {
 	return rating <= 2 || slices.ContainsFunc(tagKeys, func(k string) bool { t, ok := tagByKey[k]; return ok && t.Kind == Complaint })
 }
 
-// complaintSQL is IsComplaint in SQL, over a responses row.
+// complaintSQL is IsComplaint in SQL, over a responses row (in the SQL
+// both engines speak).
 var complaintSQL = func() string {
 	var b strings.Builder
 	b.WriteString("(rating <= 2")
 	for _, t := range Tags(Complaint) {
-		b.WriteString(" OR instr(' ' || tags || ' ', ' " + t.Key + " ') > 0")
+		b.WriteString(" OR ' ' || tags || ' ' LIKE '% " + t.Key + " %'")
 	}
 	return b.String() + ")"
 }()
@@ -259,7 +260,7 @@ func (p TrendPoint) ResponseRate() (float64, bool) {
 // at-the-table answer and a set of tags: what the summary's query returns.
 type responseGroup struct {
 	Rating   int
-	AtTable  int // 1 or 0
+	AtTable  bool
 	Tags     []string
 	Language string
 	N        int
@@ -301,10 +302,12 @@ func tally(week string, groups []responseGroup, alerts []alertRow) WeekStats {
 		s.Responses += g.N
 		s.Ratings[g.Rating-1] += g.N
 		s.ratingSum += g.Rating * g.N
-		s.AtTable += g.AtTable * g.N
+		if g.AtTable {
+			s.AtTable += g.N
+		}
 		count(g.Tags, g.N)
 		if IsComplaint(g.Rating, g.Tags) {
-			if g.AtTable == 1 {
+			if g.AtTable {
 				s.Complained.Unprompted += g.N
 			} else {
 				s.Complained.Survey += g.N

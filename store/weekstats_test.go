@@ -39,7 +39,7 @@ func TestQuantile(t *testing.T) {
 func TestTally(t *testing.T) {
 	groups := []responseGroup{
 		{Rating: 5, Tags: []string{"food", "service"}, N: 3},
-		{Rating: 1, AtTable: 1, Tags: []string{"slow"}, N: 2},
+		{Rating: 1, AtTable: true, Tags: []string{"slow"}, N: 2},
 		{Rating: 3, Tags: []string{"nope"}, N: 1}, // an unknown tag counts for nothing
 	}
 	alerts := []alertRow{
