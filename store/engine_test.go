@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net/url"
 	"os"
@@ -30,6 +31,8 @@ func TestMain(m *testing.M) {
 	case onPostgres:
 	case postgresURL == "":
 		fmt.Println("store: PostgreSQL skipped: set TABLESIDE_TEST_POSTGRES=postgres://USER@HOST:PORT/DB to run these tests on it too")
+	case flag.Lookup("test.fuzz").Value.String() != "":
+		// Fuzzing a parser: the engine makes no difference.
 	case code == 0:
 		fmt.Println("store: the same tests on PostgreSQL")
 		cmd := exec.Command(os.Args[0], os.Args[1:]...)
