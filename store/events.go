@@ -122,6 +122,9 @@ func (db *DB) writeEvents(ctx context.Context, write func(ctx context.Context, t
 	err := db.update(ctx, func(tx *Tx) error {
 		var err error
 		notices, err = write(ctx, tx)
+		if err == nil && db.pg != nil && len(notices) > 0 {
+			err = notifyInTx(ctx, tx, notices) // the other instances hear on commit
+		}
 		return err
 	})
 	if err != nil {

@@ -82,3 +82,12 @@ func (db *DB) SetTimeZoneRaw(ctx context.Context, restaurantID int64, zone strin
 	_, err := db.write.ExecContext(ctx, `UPDATE restaurants SET time_zone = ? WHERE id = ?`, zone, restaurantID)
 	return err
 }
+
+// TerminateListeners cuts every listening connection of the database's
+// instances (PostgreSQL's pg_terminate_backend), as a network fault would.
+func (db *DB) TerminateListeners(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND query LIKE 'LISTEN %'`).Scan(&n)
+	return n, err
+}

@@ -103,3 +103,18 @@ func (h *Hub) Subscribers(restaurantID int64) int {
 	defer h.mu.Unlock()
 	return len(h.subs[restaurantID])
 }
+
+// WakeAll wakes every subscription: whatever they missed, they read from
+// the log (a listener that lost its connection may have missed notices).
+func (h *Hub) WakeAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, subs := range h.subs {
+		for s := range subs {
+			select {
+			case s.wake <- struct{}{}:
+			default:
+			}
+		}
+	}
+}

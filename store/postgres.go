@@ -189,6 +189,9 @@ func (db *DB) openPostgres(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
+	lctx, stop := context.WithCancel(context.Background())
+	db.stopListening, db.listenDone = stop, make(chan struct{})
+	go db.listen(lctx, url, db.listenDone)
 	return db.start(ctx)
 }
 

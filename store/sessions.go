@@ -181,6 +181,9 @@ func (db *DB) accessChanged(restaurantIDs ...int64) {
 		notices[i] = Notice{RestaurantID: id}
 	}
 	db.publisher.Publish(notices...)
+	if db.pg != nil && len(notices) > 0 { // and the other instances
+		db.write.ExecContext(context.Background(), `SELECT pg_notify(?, ?)`, eventsChannel, noticePayload(notices))
+	}
 }
 
 // accessChangedFor is accessChanged for every restaurant a user works at.

@@ -66,6 +66,12 @@ type DB struct {
 
 	// accessGen moves on whenever someone may have lost access (sessions.go).
 	accessGen atomic.Int64
+
+	// On PostgreSQL, the listener of other instances' events (listen.go).
+	stopListening context.CancelFunc
+	listenDone    chan struct{}
+	listening     atomic.Bool
+	listenErrors  atomic.Int64
 }
 
 // statements are the queries of the survey's hot path, prepared once: SQLite's
@@ -224,6 +230,10 @@ func (db *DB) close() error {
 	if db.quit != nil {
 		close(db.quit)
 		<-db.loopDone
+	}
+	if db.stopListening != nil {
+		db.stopListening()
+		<-db.listenDone
 	}
 	var errs []error
 	for _, s := range []*sql.Stmt{db.stmt.insertResponse, db.stmt.replayed, db.stmt.forgetAlertDay,
