@@ -93,14 +93,6 @@ func (db *DB) LastEventID(ctx context.Context, restaurantID int64) (int64, error
 // has committed.
 func (db *DB) insertEvent(ctx context.Context, tx *Tx, restaurantID, alertID int64, kind string, now int64, step int) (Notice, error) {
 	n := Notice{RestaurantID: restaurantID, AlertID: alertID}
-	if db.pg != nil {
-		// Writers run side by side on PostgreSQL: a restaurant's events are
-		// numbered one transaction at a time, so each names the one before
-		// it and commits after it (the streams read them in id order).
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, ?)`, eventsLockClass, int32(restaurantID)); err != nil {
-			return n, dbError(err)
-		}
-	}
 	err := tx.StmtContext(ctx, db.stmt.insertEvent).QueryRowContext(ctx, restaurantID, alertID, kind, now, step, restaurantID).Scan(&n.ID)
 	if err != nil {
 		return n, dbError(err)

@@ -145,9 +145,13 @@ func openPostgres(ctx context.Context, url string) (*pgxpool.Pool, *sql.DB, erro
 // PostgreSQL database: several starting together migrate it once.
 const migrationLock = 7_301_116_905 // "tableside"
 
-// eventsLockClass is the first key of the advisory lock that numbers a
-// restaurant's events (the second is the restaurant).
-const eventsLockClass = 7301
+// writeLock is the advisory lock every writing transaction takes on
+// PostgreSQL (tx.go): writes are one at a time across instances, as on
+// SQLite, so every check-then-write of the store (an alert escalated once,
+// a delivery claimed once, the demo seeded once, events numbered in commit
+// order) holds as it does there. Reads, streams and HTTP scale out; the
+// group commit keeps a rush to a few transactions.
+const writeLock = 7_301_116_906
 
 // pgError maps PostgreSQL's errors like dbError maps SQLite's.
 func pgError(err error) error {

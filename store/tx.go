@@ -27,6 +27,11 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 		return dbError(err)
 	}
 	defer sqlTx.Rollback()
+	if db.pg != nil {
+		if _, err := sqlTx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, writeLock); err != nil {
+			return dbError(err)
+		}
+	}
 	if err := fn(&Tx{Tx: sqlTx, now: db.now()}); err != nil {
 		return dbError(err)
 	}
