@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tableside/tableside/store"
+)
+
+// freshPostgres is a new database on the server of TABLESIDE_TEST_POSTGRES,
+// dropped after the test; the test is skipped without that server.
+func freshPostgres(t *testing.T) string {
+	t.Helper()
+	server := os.Getenv("TABLESIDE_TEST_POSTGRES")
+	if server == "" {
+		t.Skip("PostgreSQL skipped: set TABLESIDE_TEST_POSTGRES=postgres://USER@HOST:PORT/DB to run it")
+	}
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	name := "t_" + strings.ToLower(strings.ReplaceAll(store.NewToken(), "-", "_"))
+	if _, err := admin.Exec(ctx, `CREATE DATABASE `+name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if admin, err := pgx.Connect(ctx, server); err == nil {
+			admin.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+			admin.Close(ctx)
+		}
+	})
+	u, _ := url.Parse(server)
+	u.Path = "/" + name
+	return u.String()
+}
+
+var tableLink = regexp.MustCompile(`href="(/t/[A-Za-z0-9_-]+)"`)
+
+// TestTwoInstancesOnePostgres runs two servers on one PostgreSQL database,
+// both started with -demo (the demo is seeded once): a manager follows the
+// floor on A, a diner complains on B, the complaint reaches A's tablet; the
+// manager takes it on A, and the diner's receipt, served by B, says so.
+func TestTwoInstancesOnePostgres(t *testing.T) {
+	dsn := freshPostgres(t)
+	a := startMain(t, dsn, "-demo")
+	defer a.Close()
+	b := startMain(t, dsn, "-demo")
+	defer b.Close()
+	ctx := context.Background()
+	if rs, err := b.DB.Restaurants(ctx); err != nil || len(rs) != 1 {
+		t.Fatalf("after two starts with -demo: %d restaurants (%v)", len(rs), err)
+	}
+
+	manager := newBrowser(t)
+	if res := signIn(t, manager, a.URL(), store.DemoManagerEmail, store.DemoManagerPassword, "/floor"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in on A: %d", res.StatusCode)
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, a.URL()+"/floor/events?r=demo", nil)
+	req.Header.Set("Accept", "text/event-stream")
+	stream, err := manager.Do(req)
+	if err != nil || stream.StatusCode != http.StatusOK {
+		t.Fatalf("A's floor stream: %v", err)
+	}
+	defer stream.Body.Close()
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stream.Body)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+
+	res, err := http.Get(b.URL() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	home, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	link := tableLink.FindSubmatch(home)
+	if link == nil {
+		t.Fatalf("no table on B's home page:\n%s", home)
+	}
+	sent := time.Now()
+	receipt := submitSurvey(t, b.URL()+string(link[1]), url.Values{"rating": {"1"}, "tag": {"foreign-object"},
+		"comment": {"Glass in the risotto."}, "at_table": {"1"}})
+
+	var alertID string
+	for deadline := time.After(10 * time.Second); alertID == ""; {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatal("A's stream ended")
+			}
+			if strings.HasPrefix(line, "data: ") && strings.Contains(line, `"kind":"raised"`) && strings.Contains(line, "Glass in the risotto") {
+				var ev struct{ Alert int64 }
+				json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &ev)
+				alertID = strconv.FormatInt(ev.Alert, 10)
+			}
+		case <-deadline:
+			t.Fatal("the complaint made on B did not reach A's tablet in 10 s")
+		}
+	}
+	t.Logf("a complaint on B reached a tablet on A in %v", time.Since(sent).Round(time.Millisecond))
+
+	// Taken on A.
+	res, err = manager.Get(a.URL() + "/floor?r=demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	csrf := csrfField.FindSubmatch(page)
+	if csrf == nil {
+		t.Fatal("no CSRF token on A's floor")
+	}
+	res, err = manager.PostForm(a.URL()+"/floor/alerts/"+alertID+"/ack?r=demo", url.Values{"csrf": {string(csrf[1])}})
+	if err != nil || (res.StatusCode != http.StatusSeeOther && res.StatusCode != http.StatusOK) {
+		t.Fatalf("acknowledge on A: %v %v", res.StatusCode, err)
+	}
+	res.Body.Close()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		res, err := http.Get(b.URL() + receipt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if strings.Contains(string(body), "is on the way") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the receipt on B does not say someone is coming:\n%s", body)
+		}
+	}
+}
