@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -101,4 +103,49 @@ func TestInstancesShareEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	woken(onB, "a complaint on A after B reconnected")
+}
+
+// TestSummaryIsTheSameOnBothEngines loads one data set (the demo's eight
+// weeks, seeded from one clock) into SQLite and into PostgreSQL and compares
+// every week's summary: the same figures, to the estimate.
+func TestSummaryIsTheSameOnBothEngines(t *testing.T) {
+	if !onPostgres {
+		t.Skip("PostgreSQL only: it compares the two engines")
+	}
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	var dbs [2]*store.DB
+	for i, dsn := range []string{filepath.Join(t.TempDir(), "same.db"), testDSN(t, "")} {
+		db, err := store.Open(ctx, dsn, store.WithClock(clock))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if _, err := db.SeedDemo(ctx, now); err != nil {
+			t.Fatal(err)
+		}
+		dbs[i] = db
+	}
+	r, err := dbs[0].RestaurantBySlug(ctx, store.DemoSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := store.WeekOf(now, r.Location())
+	for range 9 {
+		var got [2]string
+		for i, db := range dbs {
+			r, _ := db.RestaurantBySlug(ctx, store.DemoSlug)
+			s, err := db.Summary(ctx, []store.Restaurant{r}, w.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Restaurants = nil // their ids and settings rows are each engine's
+			got[i] = fmt.Sprintf("%+v", s)
+		}
+		if got[0] != got[1] {
+			t.Errorf("%s differs:\nSQLite:     %s\nPostgreSQL: %s", w, got[0], got[1])
+		}
+		w = w.Prev()
+	}
 }
