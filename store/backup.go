@@ -14,6 +14,9 @@ import (
 // when complete and checked, so out is never half a backup. An existing out
 // is refused rather than overwritten.
 func (db *DB) Backup(ctx context.Context, out string) error {
+	if db.pg != nil {
+		return Errorf(EInvalid, "A PostgreSQL database is backed up with pg_dump (see the README), not tableside backup.")
+	}
 	if _, err := os.Stat(out); err == nil {
 		return fmt.Errorf("store: %s exists already; choose a new name for the backup", out)
 	}
