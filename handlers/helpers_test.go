@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/tableside/tableside/handlers"
 	"github.com/tableside/tableside/store"
+	"github.com/tableside/tableside/store/storetest"
 )
 
 // app is the real router on a real database file, with a restaurant of two
@@ -57,7 +57,7 @@ func newApp(t testing.TB, cfg handlers.Config) *app {
 	if cfg.Now != nil {
 		opts = append(opts, store.WithClock(cfg.Now)) // one clock for the store and the handlers
 	}
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "tableside.db"), opts...)
+	db, err := store.Open(ctx, storetest.DSN(t, "tableside.db"), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,3 +214,7 @@ func cloneForm(f url.Values) url.Values {
 	}
 	return out
 }
+
+// The handlers' tests run on SQLite, and again on PostgreSQL when
+// TABLESIDE_TEST_POSTGRES is set (storetest).
+func TestMain(m *testing.M) { storetest.Main(m, "handlers") }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -34,7 +35,7 @@ func hashAPIToken(secret string) []byte {
 // which is shown once and kept nowhere.
 func (db *DB) CreateAPIToken(ctx context.Context, restaurantID, createdBy int64, name string) (secret string, t APIToken, err error) {
 	name = strings.TrimSpace(name)
-	if name == "" || utf8.RuneCountInString(name) > MaxAPITokenName {
+	if name == "" || utf8.RuneCountInString(name) > MaxAPITokenName || strings.ContainsFunc(name, unicode.IsControl) {
 		return "", t, Errorf(EInvalid, "Name the token (up to %d characters) after what will use it, such as “accounts spreadsheet”.", MaxAPITokenName)
 	}
 	secret = APITokenPrefix + NewToken() + NewToken()

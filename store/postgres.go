@@ -159,6 +159,9 @@ func pgError(err error) error {
 	if !errors.As(err, &pe) {
 		return nil
 	}
+	if pe.Code == "22021" || pe.Code == "22P05" { // a NUL or a byte that is not UTF-8, which text cannot hold
+		return fmt.Errorf("%w: %v", &Error{Code: EInvalid, Message: "That text has a character that cannot be stored (such as a NUL). Remove it and try again."}, err)
+	}
 	msg := ""
 	switch {
 	case pe.Code == "53100" || pe.Code == "53200": // disk_full, out_of_memory

@@ -13,6 +13,7 @@ func TestImports(t *testing.T) {
 	const mod = "github.com/tableside/tableside/"
 	allowed := map[string][]string{
 		"store":                         nil,
+		"store/storetest":               {"store"},
 		"static":                        nil,
 		"views":                         {"store"},
 		"handlers":                      {"store", "views", "static"},

@@ -7,46 +7,19 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/tableside/tableside/store"
+	"github.com/tableside/tableside/store/storetest"
 )
 
-// freshPostgres is a new database on the server of TABLESIDE_TEST_POSTGRES,
-// dropped after the test; the test is skipped without that server.
-func freshPostgres(t *testing.T) string {
-	t.Helper()
-	server := os.Getenv("TABLESIDE_TEST_POSTGRES")
-	if server == "" {
-		t.Skip("PostgreSQL skipped: set TABLESIDE_TEST_POSTGRES=postgres://USER@HOST:PORT/DB to run it")
-	}
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
-	name := "t_" + strings.ToLower(strings.ReplaceAll(store.NewToken(), "-", "_"))
-	if _, err := admin.Exec(ctx, `CREATE DATABASE `+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if admin, err := pgx.Connect(ctx, server); err == nil {
-			admin.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
-			admin.Close(ctx)
-		}
-	})
-	u, _ := url.Parse(server)
-	u.Path = "/" + name
-	return u.String()
-}
+// freshPostgres is a new database on the PostgreSQL server of
+// TABLESIDE_TEST_POSTGRES; without one the test is skipped.
+func freshPostgres(t *testing.T) string { return storetest.NewPostgres(t) }
 
 var tableLink = regexp.MustCompile(`href="(/t/[A-Za-z0-9_-]+)"`)
 
