@@ -87,7 +87,7 @@ func runCrash(ctx context.Context, binary, file string, kills int, seed uint64) 
 			started = true
 			go func() { defer close(tabletDone); tablet.follow(tabletCtx, &base) }()
 		}
-		r := &rush{base: srv.URL, sites: append([]rushSite(nil), sites...), tablets: 2, rate: 150, duration: 4 * time.Second,
+		r := &rush{bases: []string{srv.URL}, sites: append([]rushSite(nil), sites...), tablets: 2, rate: 150, duration: 4 * time.Second,
 			maxRequests: 1000, started: make(chan struct{}), client: &http.Client{Timeout: 5 * time.Second,
 				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 		db, err := store.Open(ctx, file)

@@ -75,6 +75,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	streams := fs.Int("streams", 0, "measure the server's memory with this many idle floor streams open (1–15000), and one alert's fan-out to them")
 	push := fs.Int("push", 0, "measure Web Push to this many phones (1–100) and a webhook, at -rate complaints per second for -duration, then the diner's latency with them hanging")
 	crash := fs.Int("crash", 0, "kill the server with SIGKILL this many times during rushes (1–1000) and check that nothing answered was lost")
+	postgres := fs.String("postgres", "", "a PostgreSQL server's URL: rush a new database on it (dropped after) instead of a SQLite file")
+	instances := fs.Int("instances", 1, "with -postgres: servers sharing the database, the tablets and diners spread over them (1–8)")
+	compare := fs.Bool("compare", false, "with -postgres: the survey's throughput on SQLite with one server and on PostgreSQL with 1 and -instances servers")
 	seed := fs.Uint64("seed", 0, "with -crash: the random seed of the kill times, to replay a run (default: from the clock, and printed)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -92,6 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("-crash must be in [1, 1000]")
 	case *push < 0 || *push > 100:
 		return fmt.Errorf("-push must be in [1, 100]")
+	case *instances < 1 || *instances > 8 || (*instances > 1 || *compare) && *postgres == "":
+		return fmt.Errorf("-instances must be in [1, 8]; more than one, and -compare, need -postgres")
 	}
 	if *target != "" {
 		return runRush(ctx, stdout, rushFlags{target: *target, db: *dbPath, restaurants: *restaurants, tables: *tables,
@@ -107,6 +112,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	switch {
+	case *compare:
+		return compareEngines(ctx, stdout, binary, dir, *postgres, max(2, *instances), *workers, *tables, *duration/3)
+	case *postgres != "" && !*throughput && !*alerts && *push == 0 && *streams == 0 && *crash == 0:
+		db, drop, err := freshDatabase(ctx, *postgres)
+		if err != nil {
+			return err
+		}
+		defer drop()
+		return runRush(ctx, stdout, rushFlags{binary: binary, db: db, restaurants: *restaurants, instances: *instances,
+			tables: *tables, tablets: *tablets, rate: *rate, duration: *duration, maxRequests: *maxRequests})
+	case *postgres != "":
+		return fmt.Errorf("-postgres goes with a rush or -compare")
 	case *crash > 0:
 		if *seed == 0 {
 			*seed = uint64(time.Now().UnixNano())

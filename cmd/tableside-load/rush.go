@@ -30,7 +30,10 @@ import (
 // stream, and a manager in each restaurant acknowledges and resolves every
 // alert.
 type rush struct {
-	base        string
+	// bases are the instances' URLs (one, or several on one PostgreSQL):
+	// diners post to them in turn and read their receipts from the next,
+	// tablets are spread over them.
+	bases       []string
 	sites       []rushSite
 	tablets     int
 	rate        int
@@ -49,6 +52,7 @@ type rush struct {
 	before    []rushMark          // per site: where the database stood at the start
 	arrivedAt []map[int]time.Time // per tablet: when each complaint's alert came, by complaint number
 	sitesOf   []int               // per tablet: its site
+	postedOn  map[int]int         // complaint number → the instance it was posted to
 	acting    sync.WaitGroup
 	// started, when set, is closed once the managers are signed in and the
 	// tablets follow their streams, before the first diner.
@@ -163,8 +167,8 @@ func (r *rush) record(endpoint string, d time.Duration, failed bool) {
 }
 
 // post sends a form and returns the status and the Location of a redirect.
-func (r *rush) post(ctx context.Context, endpoint, target string, form url.Values, cookie string) (int, string) {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, r.base+target, strings.NewReader(form.Encode()))
+func (r *rush) post(ctx context.Context, base, endpoint, target string, form url.Values, cookie string) (int, string) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+target, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if cookie != "" {
 		req.Header.Set("Cookie", cookie)
@@ -181,8 +185,8 @@ func (r *rush) post(ctx context.Context, endpoint, target string, form url.Value
 	return res.StatusCode, res.Header.Get("Location")
 }
 
-func (r *rush) get(ctx context.Context, endpoint, target string) {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, r.base+target, nil)
+func (r *rush) get(ctx context.Context, base, endpoint, target string) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+target, nil)
 	start := time.Now()
 	res, err := r.client.Do(req)
 	if err != nil {
@@ -220,19 +224,20 @@ func (r *rush) diner(ctx context.Context, n int, rng *rand.Rand) {
 		}
 	}
 	r.keysSent.Add(1)
-	status, loc := r.post(ctx, "POST /t/TOKEN", "/t/"+token, form, "")
+	on := n / len(r.sites) % len(r.bases) // every restaurant's diners on every instance
+	status, loc := r.post(ctx, r.bases[on], "POST /t/TOKEN", "/t/"+token, form, "")
 	if status != http.StatusSeeOther {
 		return
 	}
 	r.mu.Lock()
 	r.receipts[form.Get("key")] = loc
 	if complaint {
-		r.answered[n] = time.Now()
+		r.answered[n], r.postedOn[n] = time.Now(), on
 	}
 	r.mu.Unlock()
-	r.get(ctx, "GET /r/RECEIPT", loc)
+	r.get(ctx, r.bases[(on+1)%len(r.bases)], "GET /r/RECEIPT", loc) // the receipt from another instance, when there are several
 	if rng.IntN(20) == 0 {
-		if status, again := r.post(ctx, "POST /t/TOKEN (resent)", "/t/"+token, form, ""); status == http.StatusSeeOther && again != loc {
+		if status, again := r.post(ctx, r.bases[(on+1)%len(r.bases)], "POST /t/TOKEN (resent)", "/t/"+token, form, ""); status == http.StatusSeeOther && again != loc {
 			r.mu.Lock()
 			r.mismatch++
 			r.mu.Unlock()
@@ -244,7 +249,7 @@ func (r *rush) diner(ctx context.Context, n int, rng *rand.Rand) {
 // restaurant hands every new alert to its manager.
 func (r *rush) tablet(ctx context.Context, i int, ready chan<- error, manager chan<- int64) {
 	site := r.sites[r.sitesOf[i]]
-	followFloor(ctx, r.base, site.Slug, site.Cookie, ready, func(data string) {
+	followFloor(ctx, r.bases[r.tabletOn(i)], site.Slug, site.Cookie, ready, func(data string) {
 		var e struct {
 			Alert int64  `json:"alert"`
 			Kind  string `json:"kind"`
@@ -272,24 +277,28 @@ func (r *rush) tablet(ctx context.Context, i int, ready chan<- error, manager ch
 	})
 }
 
+// tabletOn is the instance tablet i follows: every restaurant has tablets
+// on every instance.
+func (r *rush) tabletOn(i int) int { return i / len(r.sites) % len(r.bases) }
+
 // rushMarkRE finds a complaint's number in its alert card.
 var rushMarkRE = regexp.MustCompile(`rush-(\d+)-`)
 
 // manage is a restaurant's manager: on the way within a second or two, then
 // resolved a few seconds later.
-func (r *rush) manage(ctx context.Context, site rushSite, alerts <-chan int64) {
+func (r *rush) manage(ctx context.Context, base string, site rushSite, alerts <-chan int64) {
 	rng := rand.New(rand.NewPCG(uint64(site.ID), 11))
 	for id := range alerts {
 		ackAfter := time.Duration(200+rng.IntN(1300)) * time.Millisecond
 		resolveAfter := time.Duration(500+rng.IntN(2500)) * time.Millisecond
 		outcome := []string{"apologised", "replaced", "comped-item"}[rng.IntN(3)]
 		r.acting.Go(func() {
-			base := fmt.Sprintf("/floor/alerts/%d", id)
+			path := fmt.Sprintf("/floor/alerts/%d", id)
 			form := url.Values{"csrf": {site.csrf}, "r": {site.Slug}}
 			if !sleepCtx(ctx, ackAfter) {
 				return
 			}
-			r.post(ctx, "POST ack", base+"/ack?r="+site.Slug, form, site.Cookie)
+			r.post(ctx, base, "POST ack", path+"/ack?r="+site.Slug, form, site.Cookie)
 			if !sleepCtx(ctx, resolveAfter) {
 				return
 			}
@@ -297,7 +306,7 @@ func (r *rush) manage(ctx context.Context, site rushSite, alerts <-chan int64) {
 			if outcome == "comped-item" {
 				form.Set("amount", "6.50")
 			}
-			r.post(ctx, "POST resolve", base+"/resolve?r="+site.Slug, form, site.Cookie)
+			r.post(ctx, base, "POST resolve", path+"/resolve?r="+site.Slug, form, site.Cookie)
 		})
 	}
 }
@@ -316,9 +325,9 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 // run signs the managers in, starts the tablets and managers, sends diners at
 // the rate for the duration, and waits for the alerts to arrive.
 func (r *rush) run(ctx context.Context) error {
-	r.endpoints, r.receipts, r.answered = map[string]*result{}, map[string]string{}, map[int]time.Time{}
+	r.endpoints, r.receipts, r.answered, r.postedOn = map[string]*result{}, map[string]string{}, map[int]time.Time{}, map[int]int{}
 	for i := range r.sites {
-		cookie, csrf, err := login(r.base, r.sites[i].Email, rushPassword)
+		cookie, csrf, err := login(r.bases[0], r.sites[i].Email, rushPassword) // a session is good on every instance
 		if err != nil {
 			return err
 		}
@@ -350,7 +359,7 @@ func (r *rush) run(ctx context.Context) error {
 	var managers sync.WaitGroup
 	for i, q := range queues {
 		if q != nil {
-			managers.Go(func() { r.manage(ctx, r.sites[i], q) })
+			managers.Go(func() { r.manage(ctx, r.bases[(i+1)%len(r.bases)], r.sites[i], q) }) // not the instance of their tablet
 		}
 	}
 
@@ -449,23 +458,32 @@ func (r *rush) print(w io.Writer) {
 	tw.Flush()
 	// An alert is published at commit, so it often reaches a tablet before
 	// the diner's phone has read its 303: that counts as 0.
-	var delivery []time.Duration
+	var delivery, across []time.Duration
 	early := 0
-	for _, arrived := range r.arrivedAt {
+	for i, arrived := range r.arrivedAt {
 		for n, at := range arrived {
 			if answered, ok := r.answered[n]; ok {
 				if at.Before(answered) {
 					early++
 				}
-				delivery = append(delivery, max(0, at.Sub(answered)))
+				d := max(0, at.Sub(answered))
+				delivery = append(delivery, d)
+				if len(r.bases) > 1 && r.postedOn[n] != r.tabletOn(i) {
+					across = append(across, d)
+				}
 			}
 		}
 	}
+	q := func(ds []time.Duration, p float64) time.Duration {
+		return store.Quantile(ds, p).Round(10 * time.Microsecond)
+	}
 	if len(delivery) > 0 {
-		slices.Sort(delivery)
-		q := func(p float64) time.Duration { return store.Quantile(delivery, p).Round(10 * time.Microsecond) }
 		fmt.Fprintf(w, "alert delivery, from the diner's 303 to each tablet: %d deliveries (%d before the 303 was read), p50 %v, p99 %v, max %v\n",
-			len(delivery), early, q(0.5), q(0.99), q(1))
+			len(delivery), early, q(delivery, 0.5), q(delivery, 0.99), q(delivery, 1))
+	}
+	if len(across) > 0 {
+		fmt.Fprintf(w, "of them across instances (posted to one, tablet on another): %d, p50 %v, p99 %v, max %v\n",
+			len(across), q(across, 0.5), q(across, 0.99), q(across, 1))
 	}
 }
 
@@ -473,6 +491,8 @@ type rushFlags struct {
 	target, db, binary                              string
 	restaurants, tables, tablets, rate, maxRequests int
 	duration                                        time.Duration
+	// instances is how many servers share db, a PostgreSQL URL (1: one).
+	instances int
 }
 
 // runRush sets up the restaurants, starts a server unless given one, rushes
@@ -496,14 +516,22 @@ func runRush(ctx context.Context, stdout io.Writer, f rushFlags) error {
 	if err != nil {
 		return err
 	}
+	bases := []string{strings.TrimRight(f.target, "/")}
 	if f.target == "" {
-		if srv, err = startChild(ctx, f.binary, f.db); err != nil {
-			return err
+		bases = bases[:0]
+		for range max(1, f.instances) {
+			one, err := startChild(ctx, f.binary, f.db)
+			if err != nil {
+				return err
+			}
+			defer one.stop()
+			if srv == nil {
+				srv = one
+			}
+			bases = append(bases, one.URL)
 		}
-		defer srv.stop()
-		f.target = srv.URL
 	}
-	r := &rush{base: strings.TrimRight(f.target, "/"), sites: sites, tablets: max(f.tablets, len(sites)), rate: f.rate,
+	r := &rush{bases: bases, sites: sites, tablets: max(f.tablets, len(sites)), rate: f.rate,
 		duration: f.duration, maxRequests: f.maxRequests,
 		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256},
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
@@ -520,7 +548,7 @@ func runRush(ctx context.Context, stdout io.Writer, f rushFlags) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "rush: %d restaurants x %d tables, %d tablets, %d surveys/s for %v against %s (%d-core machine; run took %v)\n",
-		len(sites), f.tables, r.tablets, f.rate, f.duration, r.base, runtime.NumCPU(), elapsed.Round(time.Millisecond))
+		len(sites), f.tables, r.tablets, f.rate, f.duration, strings.Join(r.bases, " + "), runtime.NumCPU(), elapsed.Round(time.Millisecond))
 	r.print(stdout)
 	fmt.Fprintf(stdout, "surveys sent: %d (distinct forms), answered 303: %d, stored: %d, resends given another receipt: %d\n",
 		r.keysSent.Load(), len(r.receipts), stored, r.mismatch)
