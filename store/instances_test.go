@@ -149,3 +149,48 @@ func TestSummaryIsTheSameOnBothEngines(t *testing.T) {
 		w = w.Prev()
 	}
 }
+
+// TestOneInstanceEscalates: two instances run their escalation timers at
+// the same moment: each step of an alert is escalated once, not once per
+// instance.
+func TestOneInstanceEscalates(t *testing.T) {
+	if !onPostgres {
+		t.Skip("PostgreSQL only: on SQLite, one process is every instance")
+	}
+	ctx := context.Background()
+	dsn := testDSN(t, "")
+	a, b := open(t, dsn), open(t, dsn)
+	r, tb := fixture(t, a)
+	for range 5 {
+		if _, _, err := a.CreateResponse(ctx, store.NewResponse{TableToken: tb.Token, IdempotencyKey: store.NewToken(), Rating: 1, AtTable: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	later := time.Now().Add(time.Hour)
+	done := make(chan int, 2)
+	for _, db := range []*store.DB{a, b} {
+		go func() {
+			n, err := db.EscalateDue(ctx, later)
+			if err != nil {
+				t.Error(err)
+			}
+			done <- n
+		}()
+	}
+	total := <-done + <-done
+	events, _ := a.EventsAfter(ctx, r.ID, 0, 1000)
+	escalated := map[[2]int64]int{}
+	for _, e := range events {
+		if e.Kind == "escalated" {
+			escalated[[2]int64{e.Alert.ID, int64(e.Step)}]++
+		}
+	}
+	for k, n := range escalated {
+		if n != 1 {
+			t.Errorf("alert %d step %d escalated %d times", k[0], k[1], n)
+		}
+	}
+	if total != len(escalated) || len(escalated) < 5 {
+		t.Errorf("%d escalations reported, %d distinct in the log", total, len(escalated))
+	}
+}

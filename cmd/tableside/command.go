@@ -23,7 +23,7 @@ type command struct {
 func newCommand(name string, stderr io.Writer, env ...string) *command {
 	fs := flag.NewFlagSet("tableside "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	return &command{FlagSet: fs, db: fs.String("db", "tableside.db", "SQLite database file (TABLESIDE_DB)"),
+	return &command{FlagSet: fs, db: fs.String("db", "tableside.db", "SQLite database file, or a postgres:// URL (TABLESIDE_DB)"),
 		env: append([]string{"db"}, env...)}
 }
 
@@ -34,7 +34,7 @@ func (c *command) open(ctx context.Context, args []string, check func() error) (
 	if err := c.parse(args, check); err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(*c.db); err != nil {
+	if _, err := os.Stat(*c.db); err != nil && !store.IsPostgres(*c.db) { // a server's database is there or not by itself
 		return nil, fmt.Errorf("no database at %s: %w", *c.db, err)
 	}
 	return store.Open(ctx, *c.db)

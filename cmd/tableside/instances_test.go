@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -120,5 +121,33 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the receipt on B does not say someone is coming:\n%s", body)
 		}
+	}
+}
+
+// TestCommandsOnPostgres: the commands an operator runs work on a
+// PostgreSQL URL as on a file: make a restaurant, an owner, list tables
+// and restaurants; backup says to use pg_dump.
+func TestCommandsOnPostgres(t *testing.T) {
+	dsn := freshPostgres(t)
+	ctx := context.Background()
+	cmd := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(ctx, args, &out, io.Discard)
+		return out.String(), err
+	}
+	if out, err := cmd("restaurant", "add", "-db", dsn, "-name", "Casa Nova", "-time-zone", "Europe/Lisbon", "-currency", "EUR", "-languages", "pt,en"); err != nil || !strings.Contains(out, "casa-nova") {
+		t.Fatalf("restaurant add: %q %v", out, err)
+	}
+	if out, err := cmd("user", "add", "-db", dsn, "-restaurant", "casa-nova", "-role", "owner", "-email", "rita@casanova.example", "-name", "Rita Sousa"); err != nil || !strings.Contains(out, "shown once") {
+		t.Fatalf("user add: %q %v", out, err)
+	}
+	if out, err := cmd("restaurant", "list", "-db", dsn); err != nil || !strings.Contains(out, "casa-nova\tCasa Nova\tEurope/Lisbon\tEUR\tpt,en") {
+		t.Fatalf("restaurant list: %q %v", out, err)
+	}
+	if out, err := cmd("tables", "-db", dsn); err != nil {
+		t.Fatalf("tables: %q %v", out, err)
+	}
+	if _, err := cmd("backup", "-db", dsn, "-out", t.TempDir()+"/b.db"); err == nil || !strings.Contains(err.Error(), "pg_dump") {
+		t.Fatalf("backup on PostgreSQL: %v", err)
 	}
 }

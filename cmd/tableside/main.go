@@ -177,7 +177,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs := flag.NewFlagSet("tableside", flag.ContinueOnError)
 	c := &m.Config
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (TABLESIDE_ADDR)")
-	fs.StringVar(&c.DB, "db", c.DB, "SQLite database file (TABLESIDE_DB)")
+	fs.StringVar(&c.DB, "db", c.DB, "SQLite database file, or a postgres:// URL for several instances on one database (TABLESIDE_DB)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "URL guests reach this server at, used in QR codes (TABLESIDE_BASE_URL; default http://localhost:PORT)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "on an empty database, seed Demo Bistro and its demo logins (TABLESIDE_DEMO)")
 	fs.IntVar(&c.SurveyLimit, "survey-limit", c.SurveyLimit, "survey submissions per minute per client address, 0 for none (TABLESIDE_SURVEY_LIMIT)")
@@ -330,7 +330,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.server.RegisterOnShutdown(func() { close(shutdown) })
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.ln) }()
-	m.Logger.Info("serving", "url", m.URL(), "base_url", m.Config.BaseURL, "db", m.Config.DB)
+	m.Logger.Info("serving", "url", m.URL(), "base_url", m.Config.BaseURL, "db", m.DB.Path()) // a URL without its password
 	return nil
 }
 
