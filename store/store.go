@@ -1,5 +1,7 @@
 // Package store holds Tableside's domain types and everything that touches
-// SQLite: the connection pools, the numbered migrations and the SQL itself.
+// the database: the connection pools, the numbered migrations and the SQL
+// itself. The database is a SQLite file, or PostgreSQL for several
+// instances (postgres.go), behind the same API and the same SQL.
 package store
 
 import (
@@ -28,8 +30,9 @@ import (
 //go:embed migrations/*.sql migrations_pg/*.sql
 var migrationFS embed.FS
 
-// DB is Tableside's database: one connection for writes, so SQLite never has to
-// arbitrate between writers, and a pool for reads, which WAL lets run alongside.
+// DB is Tableside's database: on SQLite, one connection for writes, so SQLite
+// never has to arbitrate between writers, and a pool for reads, which WAL lets
+// run alongside; on PostgreSQL, one pool for both.
 type DB struct {
 	path  string
 	write *sql.DB
@@ -117,8 +120,9 @@ func dsn(file string, readOnly bool) string {
 	return "file:" + file + "?" + q.Encode()
 }
 
-// Open opens (creating if needed) the database at file and brings its schema up
-// to date. Callers must Close it.
+// Open opens (creating if needed) the database at file, or the PostgreSQL
+// database of a postgres:// URL, and brings its schema up to date. Callers
+// must Close it.
 func Open(ctx context.Context, file string, opts ...Option) (*DB, error) {
 	db := &DB{path: file, now: time.Now, hub: NewHub(), passwordCost: bcrypt.DefaultCost}
 	db.publisher = db.hub
