@@ -117,12 +117,9 @@ func (h *Handler) SummaryJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	now := h.now()
-	w := store.WeekOf(now, r.Location()).Prev()
-	if q := c.QueryParam("week"); q != "" {
-		if w, err = store.ParseWeek(q, r.Location()); err != nil {
-			return err
-		}
+	w, err := askedWeek(c, r.Location(), h.now())
+	if err != nil {
+		return err
 	}
 	s, err := h.db.Summary(c.Request().Context(), []store.Restaurant{r}, w.String())
 	if err != nil {

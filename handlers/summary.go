@@ -39,16 +39,18 @@ func (h *Handler) summaryScope(c echo.Context) (summaryScope, error) {
 		}
 		sc.restaurants = []store.Restaurant{m.Restaurant}
 	}
-	loc := sc.restaurants[0].Location()
-	sc.week = store.WeekOf(sc.now, loc).Prev()
+	var err error
+	sc.week, err = askedWeek(c, sc.restaurants[0].Location(), sc.now)
+	return sc, err
+}
+
+// askedWeek is the week of ?week=YYYY-Www in a restaurant's zone, or without
+// it the last complete week before now.
+func askedWeek(c echo.Context, loc *time.Location, now time.Time) (store.Week, error) {
 	if q := c.QueryParam("week"); q != "" {
-		w, err := store.ParseWeek(q, loc)
-		if err != nil {
-			return sc, err
-		}
-		sc.week = w
+		return store.ParseWeek(q, loc)
 	}
-	return sc, nil
+	return store.WeekOf(now, loc).Prev(), nil
 }
 
 // loadSummary reads the summary a request asks for.
