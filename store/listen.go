@@ -76,12 +76,9 @@ func (db *DB) listen(ctx context.Context, url string, done chan<- struct{}) {
 	defer close(done)
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
-		err := db.listenOnce(ctx, url, func() { backoff = 100 * time.Millisecond })
-		if ctx.Err() != nil {
-			return
-		}
-		db.listenErrors.Add(1)
-		_ = err // the streams go on from the log; the next connection wakes them
+		// A lost connection is no error to report: the streams go on from
+		// the log, and the next connection wakes them to catch up.
+		db.listenOnce(ctx, url, func() { backoff = 100 * time.Millisecond })
 		select {
 		case <-ctx.Done():
 			return

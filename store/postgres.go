@@ -120,8 +120,8 @@ func (c *pgConn) ResetSession(ctx context.Context) error {
 	return nil
 }
 
-// openPostgres opens the pool of a postgres:// URL, as database/sql.
-func openPostgres(ctx context.Context, url string) (*pgxpool.Pool, *sql.DB, error) {
+// postgresPool opens the pool of a postgres:// URL, as database/sql.
+func postgresPool(ctx context.Context, url string) (*pgxpool.Pool, *sql.DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)
@@ -180,7 +180,7 @@ func pgError(err error) error {
 // openPostgres opens db on PostgreSQL: the pool, the schema brought up to
 // date under the migration lock, the receipt key, the hot path.
 func (db *DB) openPostgres(ctx context.Context, url string) (*DB, error) {
-	pool, sqlDB, err := openPostgres(ctx, url)
+	pool, sqlDB, err := postgresPool(ctx, url)
 	if err != nil {
 		return nil, err
 	}

@@ -74,7 +74,6 @@ type DB struct {
 	stopListening context.CancelFunc
 	listenDone    chan struct{}
 	listening     atomic.Bool
-	listenErrors  atomic.Int64
 }
 
 // statements are the queries of the survey's hot path, prepared once: SQLite's
