@@ -95,32 +95,34 @@ func (db *DB) dayStats(ctx context.Context, r Restaurant, from, to time.Time) ([
 	if err != nil {
 		return nil, err
 	}
-	now := db.now()
 	days := daysOf(from, to, r.Location())
 	out := make([]WeekStats, len(days))
-	var gen [2]int64
-	fresh := false
+	var missing []int
 	for i, d := range days {
-		k := [2]int64{d.start.UnixMilli(), d.end.UnixMilli()}
-		if s, ok := cached[k]; ok {
+		if s, ok := cached[[2]int64{d.start.UnixMilli(), d.end.UnixMilli()}]; ok {
 			out[i] = s
-			continue
-		}
-		if !fresh { // what the days are worked out from, as of now
-			if gen, err = db.generation(ctx, db.read, r.ID); err != nil {
-				return nil, err
-			}
-			fresh = true
-		}
-		s, err := db.workOutDay(ctx, r, d.start, d.end)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = s
-		if d.whole && !d.end.After(now) {
-			db.keepDay(ctx, r, k, key, s, gen)
+		} else {
+			missing = append(missing, i)
 		}
 	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	gen, err := db.generation(ctx, db.read, r.ID) // what the days are worked out from, as of now
+	if err != nil {
+		return nil, err
+	}
+	now, keep := db.now(), map[[2]int64]WeekStats{}
+	for _, i := range missing {
+		d := days[i]
+		if out[i], err = db.workOutDay(ctx, r, d.start, d.end); err != nil {
+			return nil, err
+		}
+		if d.whole && !d.end.After(now) {
+			keep[[2]int64{d.start.UnixMilli(), d.end.UnixMilli()}] = out[i]
+		}
+	}
+	db.keepDays(ctx, r, key, keep, gen)
 	return out, nil
 }
 
@@ -134,23 +136,30 @@ func (db *DB) generation(ctx context.Context, q interface {
 	return gen, dbError(err)
 }
 
-// keepDay stores a day's figures, worked out at generation gen, unless the
-// restaurant has changed since (the day is then worked out again next
-// time). A failure (a full disk, a read-only database) costs only the next
-// reader the work again, so it is not one.
-func (db *DB) keepDay(ctx context.Context, r Restaurant, k [2]int64, key string, s WeekStats, gen [2]int64) {
-	blob, err := encodeDay(s)
-	if err != nil {
+// keepDays stores days' figures, worked out at generation gen, in one
+// transaction, unless the restaurant has changed since (they are then
+// worked out again next time). A failure (a full disk, a read-only
+// database) costs only the next reader the work again, so it is not one.
+func (db *DB) keepDays(ctx context.Context, r Restaurant, key string, days map[[2]int64]WeekStats, gen [2]int64) {
+	if len(days) == 0 {
 		return
 	}
 	db.update(ctx, func(tx *Tx) error {
 		if now, err := db.generation(ctx, tx, r.ID); err != nil || now != gen {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO day_stats (restaurant_id, start_ms, end_ms, names_key, stats)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (restaurant_id, start_ms, end_ms)
-			DO UPDATE SET names_key = excluded.names_key, stats = excluded.stats`, r.ID, k[0], k[1], key, blob)
-		return err
+		for k, s := range days {
+			blob, err := encodeDay(s)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO day_stats (restaurant_id, start_ms, end_ms, names_key, stats)
+				VALUES (?, ?, ?, ?, ?) ON CONFLICT (restaurant_id, start_ms, end_ms)
+				DO UPDATE SET names_key = excluded.names_key, stats = excluded.stats`, r.ID, k[0], k[1], key, blob); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
