@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -179,20 +178,22 @@ func (h *Handler) TableCards(c echo.Context) error {
 	}
 	// The call to scan is in one or two of the restaurant's languages, as
 	// the owner picks (?lang=pt&lang=en); the default alone unless asked.
-	var invites []views.CardInvite
+	var picked []string
 	for _, lang := range r.Languages {
-		if slices.Contains(c.QueryParams()["lang"], lang) && len(invites) < 2 {
-			invites = append(invites, views.CardInvite{Lang: lang, Dir: views.TextDirection(lang), Text: views.Translator(lang).S("card.invite")})
+		if slices.Contains(c.QueryParams()["lang"], lang) && len(picked) < 2 {
+			picked = append(picked, lang)
 		}
 	}
-	if len(invites) == 0 {
-		lang := cmp.Or(append(r.Languages, "en")...)
-		invites = []views.CardInvite{{Lang: lang, Dir: views.TextDirection(lang), Text: views.Translator(lang).S("card.invite")}}
+	if len(picked) == 0 {
+		picked = r.Languages[:1] // a restaurant offers one language at least (its default)
+	}
+	invites := make([]views.CardInvite, len(picked))
+	for i, lang := range picked {
+		invites[i] = views.CardInvite{Lang: lang, Dir: views.TextDirection(lang), Text: views.Translator(lang).S("card.invite")}
 	}
 	choices := make([]views.LanguageChoice, len(r.Languages))
 	for i, lang := range r.Languages {
-		choices[i] = views.LanguageChoice{Tag: lang, Name: views.LanguageName(lang),
-			Checked: slices.ContainsFunc(invites, func(in views.CardInvite) bool { return in.Lang == lang })}
+		choices[i] = views.LanguageChoice{Tag: lang, Name: views.LanguageName(lang), Checked: slices.Contains(picked, lang)}
 	}
 	const perPage = 4 // app.css: two rows of two, on A4 and US Letter
 	p := h.staffPage(c, "Table cards · "+r.Name, r, "Tables")
