@@ -78,21 +78,19 @@ func Translator(lang string) T {
 	return T{Lang: lang, p: message.NewPrinter(language.MustParse(lang), message.Catalog(dinerCatalog))}
 }
 
-// S prints the message called key with its arguments.
-func (t T) S(key string, args ...any) string {
+// printer is t's printer; a T made as a literal gets its language's.
+func (t T) printer() *message.Printer {
 	if t.p == nil {
-		t = Translator(t.Lang)
+		return Translator(t.Lang).p
 	}
-	return t.p.Sprintf(key, args...)
+	return t.p
 }
 
+// S prints the message called key with its arguments.
+func (t T) S(key string, args ...any) string { return t.printer().Sprintf(key, args...) }
+
 // N prints a whole number as the language writes it.
-func (t T) N(n int) string {
-	if t.p == nil {
-		t = Translator(t.Lang)
-	}
-	return t.p.Sprint(number.Decimal(n))
-}
+func (t T) N(n int) string { return t.printer().Sprint(number.Decimal(n)) }
 
 // Name is the name of a language in its own words ("Français").
 func Name(lang string) string { return Translator(lang).S("language") }
