@@ -233,7 +233,11 @@ func silentModel(e store.Estimate, partial bool) Silent {
 			"Enter the guests served to estimate from the survey."}
 	}
 	if e.Floor > 0 {
-		p.How = append(p.How, printer.Sprintf("Never fewer than the %d complaints heard%s.", e.Floor, map[bool]string{true: ", never more than the " + Count(e.Covers) + " guests served", false: ""}[e.Covers > 0]))
+		bounds := printer.Sprintf("Never fewer than the %d complaints heard", e.Floor)
+		if e.Covers > 0 {
+			bounds += ", never more than the " + Count(e.Covers) + " guests served"
+		}
+		p.How = append(p.How, bounds+".")
 	}
 	if e.Voice.Own {
 		p.Rate = printer.Sprintf("This restaurant's own rate is used, from %d weeks with guests served and survey answers.", e.Voice.Weeks)
