@@ -85,23 +85,17 @@ func (h *Handler) apiRestaurant(c echo.Context) (store.Restaurant, error) {
 		}
 		return r, err
 	}
-	s, ok := c.Get(staffKey).(*staff)
-	if !ok {
+	if _, ok := c.Get(staffKey).(*staff); !ok {
 		return store.Restaurant{}, unauthorized("Sign in as an owner, or send an API token as Authorization: Bearer TOKEN.")
 	}
-	var owned []store.Restaurant
-	for _, m := range s.memberships {
-		if m.Role == store.RoleOwner && (slug == "" || m.Restaurant.Slug == slug) {
-			owned = append(owned, m.Restaurant)
-		}
+	sc, err := h.summaryScope(c) // the summary page's owners and ?r=
+	if err != nil {
+		return store.Restaurant{}, err
 	}
-	switch {
-	case len(owned) == 0:
-		return store.Restaurant{}, store.ErrNotFound
-	case len(owned) > 1:
+	if len(sc.restaurants) > 1 {
 		return store.Restaurant{}, store.Errorf(store.EInvalid, "You own several restaurants: say which with r=SLUG.")
 	}
-	return owned[0], nil
+	return sc.restaurants[0], nil
 }
 
 // unauthorized is a 401 that says how to authenticate.
