@@ -61,7 +61,7 @@ type compsDoc struct {
 
 type quoteDoc struct {
 	Text   string   `json:"text"`
-	Rating int      `json:"rating"`
+	Rating *int     `json:"rating"` // null: none given (a guest at the table who asked for someone)
 	Tags   []string `json:"tags"`
 	At     string   `json:"at"`
 	Table  string   `json:"table"`
@@ -152,8 +152,12 @@ func newSummaryDoc(r store.Restaurant, w store.Week, s store.Summary) summaryDoc
 	quotes := func(cs []store.Comment) []quoteDoc {
 		out := []quoteDoc{}
 		for _, c := range cs {
-			out = append(out, quoteDoc{Text: c.Text, Rating: c.Rating, Tags: append([]string{}, c.Tags...),
-				At: c.At.In(r.Location()).Format("2006-01-02T15:04:05Z07:00"), Table: c.Table})
+			q := quoteDoc{Text: c.Text, Tags: append([]string{}, c.Tags...),
+				At: c.At.In(r.Location()).Format("2006-01-02T15:04:05Z07:00"), Table: c.Table}
+			if c.Rating > 0 {
+				q.Rating = &c.Rating
+			}
+			out = append(out, q)
 		}
 		return out
 	}

@@ -208,12 +208,15 @@ func (h *Handler) ResponsesCSV(c echo.Context) error {
 					complaints = append(complaints, t.Label)
 				}
 			}
-			atTable := "no"
+			atTable, rating := "no", "" // no rating: a guest who only asked for someone
 			if resp.AtTable {
 				atTable = "yes"
 			}
+			if resp.Rating > 0 {
+				rating = itoa(resp.Rating)
+			}
 			return out.row(r.Name, resp.CreatedAt.In(loc).Format("2006-01-02 15:04"), resp.TableLabel,
-				itoa(resp.Rating), strings.Join(praise, "; "), strings.Join(complaints, "; "), resp.Comment, atTable,
+				rating, strings.Join(praise, "; "), strings.Join(complaints, "; "), resp.Comment, atTable,
 				resp.GuestName, resp.Contact, resp.CheckNumber, resp.Language)
 		})
 		if err != nil {

@@ -91,9 +91,12 @@ func validateSurvey(in views.SurveyInput, tableToken string) (store.NewResponse,
 		AtTable:        in.AtTable,
 		ContactConsent: in.Consent,
 	}
-	switch in.Rating {
-	case "1", "2", "3", "4", "5":
+	// A guest still at the table may only ask for someone: the box alone
+	// calls a manager over, rating or not (store.AlertRules.Reasons).
+	switch {
+	case len(in.Rating) == 1 && in.Rating >= "1" && in.Rating <= "5":
 		r.Rating = int(in.Rating[0] - '0')
+	case in.Rating == "" && in.AtTable:
 	default:
 		problem("rating", "invalid.rating")
 	}

@@ -24,6 +24,8 @@ func FuzzSurveyForm(f *testing.F) {
 		"rating=5&comment=" + strings.Repeat("x", 600),
 		"rating=1&consent=1",
 		"rating=2&contact=%2B44+7700+900123&consent=on",
+		"at_table=1",
+		"rating=&at_table=1&tag=allergy",
 	} {
 		f.Add(seed)
 	}
@@ -46,8 +48,8 @@ func FuzzSurveyForm(f *testing.F) {
 			}
 			return
 		}
-		if r.Rating < 1 || r.Rating > 5 {
-			t.Fatalf("accepted rating %d", r.Rating)
+		if r.Rating < 0 || r.Rating > 5 || r.Rating == 0 && !r.AtTable {
+			t.Fatalf("accepted rating %d (at the table: %v)", r.Rating, r.AtTable)
 		}
 		for _, tag := range r.Tags {
 			if _, ok := store.LookupTag(tag); !ok {

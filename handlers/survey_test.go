@@ -91,8 +91,14 @@ func TestSurveySubmit(t *testing.T) {
 		{"rating only", url.Values{"rating": {"1"}}, http.StatusSeeOther, "", nil},
 		{"comment at the limit", url.Values{"rating": {"3"}, "comment": {long}}, http.StatusSeeOther, "", nil},
 		{"contact with consent", url.Values{"rating": {"2"}, "contact": {"+44 7700 900123"}, "consent": {"1"}, "name": {"Ana"}}, http.StatusSeeOther, "", nil},
-		{"missing rating", url.Values{"comment": {"Soup was cold"}, "tag": {"cold-food"}, "at_table": {"1"}},
-			http.StatusUnprocessableEntity, "Please tap a rating from 1 to 5.", []string{"Soup was cold", `value="cold-food" checked`, `name="at_table" value="1" checked`}},
+		{"missing rating", url.Values{"comment": {"Soup was cold"}, "tag": {"cold-food"}, "contact": {"ana@example.com"}, "consent": {"1"}},
+			http.StatusUnprocessableEntity, "Please tap a rating from 1 to 5 — or tick “I&#39;m still at the table”", []string{"Soup was cold", `value="cold-food" checked`, "ana@example.com"}},
+		{"nothing at all", url.Values{}, http.StatusUnprocessableEntity, "Please tap a rating from 1 to 5", nil},
+		// The box alone calls someone over: no rating is asked of a guest
+		// who needs help.
+		{"only at the table", url.Values{"at_table": {"1"}}, http.StatusSeeOther, "", nil},
+		{"at the table, a complaint, no rating", url.Values{"at_table": {"1"}, "tag": {"allergy"}, "comment": {"Is there nut in this?"}}, http.StatusSeeOther, "", nil},
+		{"rating 0 at the table", url.Values{"rating": {"0"}, "at_table": {"1"}}, http.StatusUnprocessableEntity, "Please tap a rating", []string{`name="at_table" value="1" checked`}},
 		{"rating 0", url.Values{"rating": {"0"}, "comment": {"hmm"}}, http.StatusUnprocessableEntity, "Please tap a rating", []string{"hmm"}},
 		{"rating 6", url.Values{"rating": {"6"}}, http.StatusUnprocessableEntity, "Please tap a rating", nil},
 		{"rating not a number", url.Values{"rating": {"5; DROP TABLE responses"}}, http.StatusUnprocessableEntity, "Please tap a rating", nil},

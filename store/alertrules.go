@@ -31,14 +31,15 @@ func DefaultAlertRules() AlertRules {
 
 // Reasons says why a response should raise an alert; none means it should
 // not. A complaint is a rating of 3 or less or any complaint tag. A diner who
-// asks for someone always raises an alert, whatever the rules and the rating:
-// the receipt promises them that someone is coming.
+// asks for someone always raises an alert, whatever the rules and the rating
+// (none, 0, too): the receipt promises them that someone is coming.
 func (r AlertRules) Reasons(rating int, tags []string, atTable bool) []string {
 	var reasons []string
-	if rating <= r.MaxRating {
+	rated := rating >= 1 // 0: none given
+	if rated && rating <= r.MaxRating {
 		reasons = append(reasons, ReasonLowRating)
 	}
-	complaint, urgent := rating <= 3, false
+	complaint, urgent := rated && rating <= 3, false
 	for _, key := range tags {
 		t, ok := LookupTag(key)
 		if ok && t.Kind == Complaint {

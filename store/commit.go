@@ -120,7 +120,7 @@ func (db *DB) resend(ctx context.Context, tx *Tx, replayed *sql.Stmt, s *submiss
 	case alerted:
 		return id, restaurantID, Unamended, nil
 	}
-	_, err = tx.ExecContext(ctx, amendSQL, in.Rating, strings.Join(in.Tags, " "), in.Comment, in.AtTable, in.GuestName,
+	_, err = tx.ExecContext(ctx, amendSQL, nullRating(in.Rating), strings.Join(in.Tags, " "), in.Comment, in.AtTable, in.GuestName,
 		in.Contact, in.ContactConsent, in.Language, id)
 	if err == nil {
 		err = forgetDay(ctx, tx, restaurantID, created)

@@ -25,6 +25,7 @@ const minOwnWeeks = 2
 
 // WeekSample is one earlier week of a restaurant, as the voice rate learns
 // from it: only a week with both guests served and survey answers counts.
+// Responses are the rated answers, which Unhappy is a share of.
 type WeekSample struct {
 	Unprompted, Responses, Unhappy, Covers int
 }
@@ -39,7 +40,7 @@ type EstimateInput struct {
 	// table): they are not "voiced" in the research's sense (the guest was
 	// asked), so they feed only the sample estimate and the floor.
 	SurveyComplaints int
-	Responses        int   // survey answers
+	Responses        int   // survey answers with a rating
 	Unhappy          int   // answers rated 1 or 2
 	Covers           int   // guests served; 0 when nobody entered them
 	VoiceRate        Range // the restaurant's assumption; DefaultVoiceRate unless set

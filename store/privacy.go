@@ -93,7 +93,7 @@ func (db *DB) FindGuest(ctx context.Context, restaurantID int64, contact string)
 	if contactKey(contact) == "" {
 		return g, Errorf(EInvalid, "Enter the guest's email address or phone number (at least 6 digits).")
 	}
-	err := db.each(ctx, `SELECT r.id, r.public_id, r.created_at, t.label, r.rating, r.tags, r.comment, r.guest_name, r.contact,
+	err := db.each(ctx, `SELECT r.id, r.public_id, r.created_at, t.label, coalesce(r.rating, 0), r.tags, r.comment, r.guest_name, r.contact,
 			r.language, r.check_number, coalesce(a.id, 0), coalesce(a.state, ''), coalesce(a.outcome, ''),
 			coalesce(a.follow_up_contact, ''), coalesce(a.note, ''), coalesce(a.resolution_note, '')
 		FROM responses r JOIN tables t ON t.id = r.table_id LEFT JOIN alerts a ON a.response_id = r.id

@@ -21,7 +21,7 @@ const (
 type NewResponse struct {
 	TableToken     string // the table is found by its QR token, in the insert itself
 	IdempotencyKey string
-	Rating         int
+	Rating         int // 1 to 5, or 0: none given, by a guest at the table who only asked for someone
 	Tags           []string
 	Comment        string
 	AtTable        bool
@@ -77,8 +77,8 @@ const (
 // no second response and returns the public id of the first, with what was
 // done (Replayed, Amended or Unamended; Created the first time).
 func (db *DB) CreateResponse(ctx context.Context, in NewResponse) (publicID string, outcome Outcome, err error) {
-	if in.Rating < 1 || in.Rating > 5 {
-		return "", 0, Errorf(EInvalid, "A rating is 1 to 5.")
+	if in.Rating < 0 || in.Rating > 5 || in.Rating == 0 && !in.AtTable {
+		return "", 0, Errorf(EInvalid, "A rating is 1 to 5; only a guest still at the table may leave it out.")
 	}
 	if in.IdempotencyKey == "" {
 		return "", 0, Errorf(EInvalid, "A response needs an idempotency key.")
@@ -107,7 +107,7 @@ const insertResponseSQL = `INSERT INTO responses (public_id, restaurant_id, tabl
 
 // replayedSQL reads the response a resent form made, and whether it
 // raised an alert.
-const replayedSQL = `SELECT r.id, r.restaurant_id, r.rating, r.tags, r.comment, r.at_table, r.guest_name, r.contact,
+const replayedSQL = `SELECT r.id, r.restaurant_id, coalesce(r.rating, 0), r.tags, r.comment, r.at_table, r.guest_name, r.contact,
 		r.contact_consent, EXISTS (SELECT 1 FROM alerts a WHERE a.response_id = r.id), r.created_at
 	FROM responses r WHERE r.public_id = ?`
 
@@ -119,9 +119,14 @@ const amendSQL = `UPDATE responses SET rating = ?, tags = ?, comment = ?, at_tab
 // restaurant. It returns sql.ErrNoRows when the receipt id is taken (a replay)
 // or no active table has the token.
 func insertResponse(ctx context.Context, insert *sql.Stmt, in NewResponse, publicID string, createdAt int64) (id, restaurantID int64, err error) {
-	err = insert.QueryRowContext(ctx, publicID, in.Rating, strings.Join(in.Tags, " "), in.Comment, in.AtTable,
+	err = insert.QueryRowContext(ctx, publicID, nullRating(in.Rating), strings.Join(in.Tags, " "), in.Comment, in.AtTable,
 		in.GuestName, in.Contact, in.ContactConsent, in.CheckNumber, in.Language, createdAt, in.TableToken).Scan(&id, &restaurantID)
 	return id, restaurantID, err
+}
+
+// nullRating is a rating as stored: NULL for a guest who gave none.
+func nullRating(rating int) sql.NullInt64 {
+	return sql.NullInt64{Int64: int64(rating), Valid: rating > 0}
 }
 
 // ResponseByPublicID finds a response by its receipt id.
@@ -130,7 +135,7 @@ func (db *DB) ResponseByPublicID(ctx context.Context, publicID string) (Response
 	var created int64
 	var tags string
 	err := db.read.QueryRowContext(ctx, `SELECT r.id, r.public_id, r.restaurant_id, rs.name, r.table_id, t.label,
-			r.rating, r.comment, r.at_table, r.guest_name, r.contact, r.contact_consent, r.check_number,
+			coalesce(r.rating, 0), r.comment, r.at_table, r.guest_name, r.contact, r.contact_consent, r.check_number,
 			r.language, r.created_at, r.tags
 		FROM responses r JOIN tables t ON t.id = r.table_id JOIN restaurants rs ON rs.id = r.restaurant_id
 		WHERE r.public_id = ?`, publicID).
@@ -154,7 +159,7 @@ func (db *DB) CountResponses(ctx context.Context, restaurantID int64) (int, erro
 // RecentResponses lists a restaurant's latest responses, newest first.
 func (db *DB) RecentResponses(ctx context.Context, restaurantID int64, limit int) ([]Response, error) {
 	var rs []Response
-	err := db.each(ctx, `SELECT r.public_id, t.label, r.rating, r.tags, r.comment, r.at_table, r.created_at
+	err := db.each(ctx, `SELECT r.public_id, t.label, coalesce(r.rating, 0), r.tags, r.comment, r.at_table, r.created_at
 		FROM responses r JOIN tables t ON t.id = r.table_id
 		WHERE r.restaurant_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?`, []any{restaurantID, limit}, func(row rowScanner) error {
 		var r Response
@@ -173,7 +178,7 @@ func (db *DB) RecentResponses(ctx context.Context, restaurantID int64, limit int
 // EachResponse calls fn for each of a restaurant's responses made in
 // [from, to), oldest first, without holding them all in memory.
 func (db *DB) EachResponse(ctx context.Context, restaurantID int64, from, to time.Time, fn func(Response) error) error {
-	return db.each(ctx, `SELECT r.id, t.label, r.rating, r.tags, r.comment, r.at_table, r.guest_name, r.contact,
+	return db.each(ctx, `SELECT r.id, t.label, coalesce(r.rating, 0), r.tags, r.comment, r.at_table, r.guest_name, r.contact,
 			r.contact_consent, r.check_number, r.language, r.created_at
 		FROM responses r JOIN tables t ON t.id = r.table_id
 		WHERE r.restaurant_id = ? AND r.created_at >= ? AND r.created_at < ? ORDER BY r.created_at, r.id`,

@@ -330,7 +330,21 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// noForeignKeys marks a migration that rebuilds a table: SQLite's foreign
+// keys are off while it runs (dropping the old table would otherwise delete
+// the rows that reference it), and checked in full before it commits.
+const noForeignKeys = "-- foreign_keys=off\n"
+
 func (db *DB) applyMigration(ctx context.Context, m migration) error {
+	rebuild := strings.HasPrefix(m.sql, noForeignKeys)
+	if rebuild {
+		// The pragma is the connection's, and cannot change inside a
+		// transaction: the write pool holds exactly one connection.
+		if _, err := db.write.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return err
+		}
+		defer db.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`)
+	}
 	return db.update(ctx, func(tx *Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE version = ?`, m.version).Scan(&n); err != nil || n > 0 {
@@ -338,6 +352,16 @@ func (db *DB) applyMigration(ctx context.Context, m migration) error {
 		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return err
+		}
+		if rebuild {
+			var table string
+			var rowid, parent, fkid any
+			switch err := tx.QueryRowContext(ctx, `PRAGMA foreign_key_check`).Scan(&table, &rowid, &parent, &fkid); {
+			case err == nil:
+				return fmt.Errorf("a row of %s refers to a missing row of %v", table, parent)
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 			m.version, m.name, tx.nowMillis())

@@ -95,7 +95,7 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 			history = append(history, p.sample())
 		}
 		est := EstimateSilent(EstimateInput{Unprompted: this.Complained.Unprompted, SurveyComplaints: this.Complained.Survey,
-			Responses: this.Responses, Unhappy: this.Unhappy(), Covers: this.Covers, VoiceRate: r.VoiceRate, History: history})
+			Responses: this.Rated, Unhappy: this.Unhappy(), Covers: this.Covers, VoiceRate: r.VoiceRate, History: history})
 		s.Restaurants = append(s.Restaurants, RestaurantWeek{Restaurant: r, Week: w, Stats: this, Estimate: est,
 			FollowUpsOpen: open, FollowUpsOverdue: overdue})
 		s.This.add(this)
@@ -103,6 +103,7 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 		for i := range s.Trend {
 			s.Trend[i].Week = trend[i].Week
 			s.Trend[i].Responses += trend[i].Responses
+			s.Trend[i].Rated += trend[i].Rated
 			s.Trend[i].ratingSum += trend[i].ratingSum
 			s.Trend[i].Unhappy += trend[i].Unhappy
 			s.Trend[i].Complained.Survey += trend[i].Complained.Survey
@@ -154,7 +155,7 @@ func addEstimates(a, b Estimate) Estimate {
 var (
 	// One pass over a week's responses, grouped by what is counted: few
 	// distinct groups, so the tags are split and counted in Go.
-	responseStatsSQL = `SELECT rating, at_table, tags, language, count(*) FROM responses
+	responseStatsSQL = `SELECT coalesce(rating, 0), at_table, tags, language, count(*) FROM responses
 		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY rating, at_table, tags, language`
 	alertStatsSQL = `SELECT response_id IS NULL, reasons = '` + ReasonAsked + `', tags, created_at, escalated_at IS NOT NULL,
 		coalesce(acknowledged_at, 0), resolved_at IS NOT NULL, coalesce(outcome, ''), coalesce(amount_minor, 0)
@@ -170,7 +171,7 @@ var (
 		ORDER BY r.created_at DESC LIMIT 30`
 	// The newest complaints with a comment, to quote (newest first along the
 	// index, so it stops early).
-	complaintQuotesSQL = `SELECT r.created_at, r.rating, r.comment, r.guest_name, t.label, r.tags
+	complaintQuotesSQL = `SELECT r.created_at, coalesce(r.rating, 0), r.comment, r.guest_name, t.label, r.tags
 		FROM responses r JOIN tables t ON t.id = r.table_id
 		WHERE r.restaurant_id = ? AND r.created_at >= ? AND r.created_at < ? AND r.comment <> ''
 			AND ` + strings.ReplaceAll(complaintSQL, "tags", "r.tags") + `
@@ -278,9 +279,9 @@ func (db *DB) trend(ctx context.Context, r Restaurant, weeks []Week, days []Week
 	points := make([]TrendPoint, len(weeks))
 	for i, wk := range weeks[:len(weeks)-1] {
 		s := weekStats(wk, days[7*i:7*i+7])
-		points[i] = TrendPoint{Week: wk.String(), Responses: s.Responses, ratingSum: s.ratingSum, Unhappy: s.Unhappy(), Complained: s.Complained}
+		points[i] = TrendPoint{Week: wk.String(), Responses: s.Responses, Rated: s.Rated, ratingSum: s.ratingSum, Unhappy: s.Unhappy(), Complained: s.Complained}
 	}
-	points[len(weeks)-1] = TrendPoint{Week: this.Week, Responses: this.Responses, ratingSum: this.ratingSum,
+	points[len(weeks)-1] = TrendPoint{Week: this.Week, Responses: this.Responses, Rated: this.Rated, ratingSum: this.ratingSum,
 		Unhappy: this.Unhappy(), Complained: this.Complained, Covers: this.Covers}
 	var bounds []any
 	for _, wk := range weeks[1 : len(weeks)-1] {

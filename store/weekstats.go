@@ -13,6 +13,9 @@ import (
 type WeekStats struct {
 	Week      string // YYYY-Www
 	Responses int
+	// Rated are the responses with a rating; the others only asked for
+	// someone from the table.
+	Rated     int
 	Ratings   [5]int // responses rated 1 to 5
 	ratingSum int
 	AtTable   int // responses sent while the diner was still at the table
@@ -53,16 +56,17 @@ type WeekStats struct {
 const ComplaintDefinition = "A complaint is a survey answer rated 1 or 2 or ticking something that went wrong, or a complaint told to staff in person. It is unprompted when the guest raised it while still there (they asked for someone from the table, or told staff in person); the others the survey drew out."
 
 // IsComplaint reports whether a survey answer is a complaint: rated 1 or 2,
-// or ticking a complaint (ComplaintDefinition).
+// or ticking a complaint (ComplaintDefinition). A guest who gave no rating
+// (0) and ticked none only asked for someone.
 func IsComplaint(rating int, tagKeys []string) bool {
-	return rating <= 2 || slices.ContainsFunc(tagKeys, func(k string) bool { t, ok := tagByKey[k]; return ok && t.Kind == Complaint })
+	return rating >= 1 && rating <= 2 || slices.ContainsFunc(tagKeys, func(k string) bool { t, ok := tagByKey[k]; return ok && t.Kind == Complaint })
 }
 
 // complaintSQL is IsComplaint in SQL, over a responses row (in the SQL
 // both engines speak).
 var complaintSQL = func() string {
 	var b strings.Builder
-	b.WriteString("(rating <= 2")
+	b.WriteString("(coalesce(rating, 0) BETWEEN 1 AND 2")
 	for _, t := range Tags(Complaint) {
 		b.WriteString(" OR ' ' || tags || ' ' LIKE '% " + t.Key + " %'")
 	}
@@ -102,23 +106,24 @@ type Comment struct {
 	Tags       []string
 }
 
-// Average is the mean rating, and false without responses.
+// Average is the mean rating, and false without rated responses.
 func (s WeekStats) Average() (float64, bool) {
-	if s.Responses == 0 {
+	if s.Rated == 0 {
 		return 0, false
 	}
-	return float64(s.ratingSum) / float64(s.Responses), true
+	return float64(s.ratingSum) / float64(s.Rated), true
 }
 
 // Unhappy is the number of responses rated 1 or 2.
 func (s WeekStats) Unhappy() int { return s.Ratings[0] + s.Ratings[1] }
 
-// HappyShare is the share of responses rated 4 or 5, and false without any.
+// HappyShare is the share of rated responses rated 4 or 5, and false
+// without any.
 func (s WeekStats) HappyShare() (float64, bool) {
-	if s.Responses == 0 {
+	if s.Rated == 0 {
 		return 0, false
 	}
-	return float64(s.Ratings[3]+s.Ratings[4]) / float64(s.Responses), true
+	return float64(s.Ratings[3]+s.Ratings[4]) / float64(s.Rated), true
 }
 
 // ResponseRate is responses per guest served, and false without covers.
@@ -159,6 +164,7 @@ func Quantile(ds []time.Duration, q float64) time.Duration {
 // add adds o's figures to s.
 func (s *WeekStats) add(o WeekStats) {
 	s.Responses += o.Responses
+	s.Rated += o.Rated
 	for i := range s.Ratings {
 		s.Ratings[i] += o.Ratings[i]
 	}
@@ -228,6 +234,7 @@ func addComps(to []Comps, c Comps) []Comps {
 type TrendPoint struct {
 	Week       string
 	Responses  int
+	Rated      int // responses with a rating
 	ratingSum  int
 	Unhappy    int // responses rated 1 or 2
 	Complained ComplaintCount
@@ -236,15 +243,15 @@ type TrendPoint struct {
 
 // sample is the week as the voice rate learns from it.
 func (p TrendPoint) sample() WeekSample {
-	return WeekSample{Unprompted: p.Complained.Unprompted, Responses: p.Responses, Unhappy: p.Unhappy, Covers: p.Covers}
+	return WeekSample{Unprompted: p.Complained.Unprompted, Responses: p.Rated, Unhappy: p.Unhappy, Covers: p.Covers}
 }
 
-// Average is the week's mean rating, and false without responses.
+// Average is the week's mean rating, and false without rated responses.
 func (p TrendPoint) Average() (float64, bool) {
-	if p.Responses == 0 {
+	if p.Rated == 0 {
 		return 0, false
 	}
-	return float64(p.ratingSum) / float64(p.Responses), true
+	return float64(p.ratingSum) / float64(p.Rated), true
 }
 
 // ResponseRate is the week's responses per guest served, and false without
@@ -259,7 +266,7 @@ func (p TrendPoint) ResponseRate() (float64, bool) {
 // responseGroup is the responses of a week that share a rating, an
 // at-the-table answer and a set of tags: what the summary's query returns.
 type responseGroup struct {
-	Rating   int
+	Rating   int // 0: none given
 	AtTable  bool
 	Tags     []string
 	Language string
@@ -300,8 +307,11 @@ func tally(week string, groups []responseGroup, alerts []alertRow) WeekStats {
 	}
 	for _, g := range groups {
 		s.Responses += g.N
-		s.Ratings[g.Rating-1] += g.N
-		s.ratingSum += g.Rating * g.N
+		if g.Rating > 0 {
+			s.Rated += g.N
+			s.Ratings[g.Rating-1] += g.N
+			s.ratingSum += g.Rating * g.N
+		}
 		if g.AtTable {
 			s.AtTable += g.N
 		}

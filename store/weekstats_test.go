@@ -78,3 +78,29 @@ func TestTally(t *testing.T) {
 		t.Error("an empty week has an average")
 	}
 }
+
+// TestUnratedResponses: a guest who only asked for someone counts as a
+// response and, at the table, as a request, but not in the ratings, their
+// average, or the complaints.
+func TestUnratedResponses(t *testing.T) {
+	s := tally("2026-W49", []responseGroup{
+		{Rating: 0, AtTable: true, N: 3},
+		{Rating: 0, AtTable: true, Tags: []string{"allergy"}, N: 1},
+		{Rating: 4, N: 2},
+	}, []alertRow{{Request: true}, {Request: true}, {Request: true}, {}})
+	if s.Responses != 6 || s.Rated != 2 || s.Ratings != [5]int{0, 0, 0, 2, 0} {
+		t.Fatalf("responses %d, rated %d, ratings %v", s.Responses, s.Rated, s.Ratings)
+	}
+	if avg, ok := s.Average(); !ok || avg != 4 {
+		t.Errorf("average %v %v, want 4 over the rated only", avg, ok)
+	}
+	if share, ok := s.HappyShare(); !ok || share != 1 {
+		t.Errorf("happy share %v %v, want 1", share, ok)
+	}
+	if s.Complained.Total() != 1 || s.Complained.Unprompted != 1 || s.Requests != 3 {
+		t.Errorf("complained %+v, requests %d: only the allergy is a complaint", s.Complained, s.Requests)
+	}
+	if IsComplaint(0, nil) {
+		t.Error("no rating and no tick is a complaint")
+	}
+}

@@ -56,7 +56,7 @@ var english = map[string]any{
 	"tag.allergy":        "Allergy concern",
 
 	// What is wrong with a survey as sent.
-	"invalid.rating":          "Please tap a rating from 1 to 5.",
+	"invalid.rating":          "Please tap a rating from 1 to 5 — or tick “I'm still at the table” and we will send someone.",
 	"invalid.tag":             "Please choose from the options shown.",
 	"invalid.comment":         Plural{"one": "Please keep it to %[1]d character: this is %[2]d.", "other": "Please keep it to %[1]d characters: this is %[2]d."},
 	"invalid.name":            Plural{"one": "Please keep your name to %[1]d character.", "other": "Please keep your name to %[1]d characters."},
@@ -68,15 +68,17 @@ var english = map[string]any{
 	"survey.busy":             "We've had a lot of feedback from this connection just now. Please wait a minute, then tap Send again. Your answers are kept below.",
 
 	// The receipt.
-	"receipt.title":       "Thank you",
-	"receipt.thanks":      "Thank you!",
-	"receipt.thanks.name": "Thank you, %[1]s!",
-	"receipt.reached":     "Your feedback has reached the team at %[1]s.",
-	"receipt.updated":     "Your changes have been added to what you sent.",
-	"receipt.too-late":    "You had sent this already, and the team is on it, so your changes were not added. Please tell a member of staff.",
-	"receipt.told":        "What you told us",
-	"receipt.rating":      Plural{"one": "Rating: %[1]d out of 5", "other": "Rating: %[1]d out of 5"},
-	"receipt.close":       "You can close this page. Keep it open if you asked for someone to come over.",
+	"receipt.title":         "Thank you",
+	"receipt.thanks":        "Thank you!",
+	"receipt.thanks.name":   "Thank you, %[1]s!",
+	"receipt.reached":       "Your feedback has reached the team at %[1]s.",
+	"receipt.updated":       "Your changes have been added to what you sent.",
+	"receipt.too-late":      "You had sent this already, and the team is on it, so your changes were not added. Please tell a member of staff.",
+	"receipt.told":          "What you told us",
+	"receipt.rating":        Plural{"one": "Rating: %[1]d out of 5", "other": "Rating: %[1]d out of 5"},
+	"receipt.close":         "You can close this page.",
+	"receipt.close.waiting": "Keep this page open: it shows who is coming.",
+	"receipt.asked":         "You asked for someone to come to your table.",
 
 	// Where the alert a diner raised stands (ReceiptAlert.Text).
 	"alert.someone":       "Someone from the team",

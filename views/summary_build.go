@@ -160,7 +160,7 @@ func ratingBars(s store.WeekStats) []Bar {
 	for r := 5; r >= 1; r-- {
 		cs = append(cs, store.TagCount{Label: fmt.Sprintf("%d ★", r), Count: s.Ratings[r-1]})
 	}
-	out := bars(cs, s.Responses, false)
+	out := bars(cs, s.Rated, false)
 	out[3].Bad, out[4].Bad = true, true
 	return out
 }
