@@ -145,7 +145,7 @@ func (h *Handler) Receipt(c echo.Context) error {
 	}
 	p, tr := h.dinerPage(c, r.Language, "") // the survey's language
 	m := views.Receipt{T: tr, Restaurant: r.RestaurantName, Table: r.TableLabel, GuestName: r.GuestName,
-		Rating: r.Rating, Comment: r.Comment, Edit: map[string]string{"saved": "receipt.updated", "not-saved": "receipt.too-late"}[c.QueryParam("edit")]}
+		Rating: r.Rating, AtTable: r.AtTable, Tags: r.Tags, Comment: r.Comment, Edit: map[string]string{"saved": "receipt.updated", "not-saved": "receipt.too-late"}[c.QueryParam("edit")]}
 	p.Title = tr.S("receipt.title")
 	a, err := h.db.AlertForReceipt(c.Request().Context(), id)
 	switch {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -230,6 +232,57 @@ func (db *DB) Resolve(ctx context.Context, restaurantID, alertID, userID int64, 
 			WHERE id = ? AND restaurant_id = ? AND state != 'resolved'`,
 			tx.nowMillis(), userID, tx.nowMillis(), userID, r.Outcome, nullIfZero(r.Amount.Minor), followUp, strings.TrimSpace(r.FollowUpWho),
 			strings.TrimSpace(r.Note), alertID, restaurantID)
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
+	})
+}
+
+// UndoWindow is how long after resolving an alert its resolution may be
+// taken back: the floor offers Undo for ten seconds; a tablet that lost its
+// connection meanwhile has a little longer.
+const UndoWindow = 2 * time.Minute
+
+// EventReopened is the event of a resolution taken back (UndoResolve).
+const EventReopened = "reopened"
+
+// UndoResolve takes back a resolution made by mistake, within UndoWindow:
+// the alert is again as it was before it, acknowledged by whoever said they
+// were on the way or, if nobody had, open (so it escalates again), with its
+// outcome, amount, follow-up and note cleared. Its history keeps both: the
+// "resolved" event and a "reopened" one, which every tablet hears. An alert
+// that is not resolved changes nothing, so a second tap is harmless.
+func (db *DB) UndoResolve(ctx context.Context, restaurantID, alertID int64) error {
+	return db.changeAlert(ctx, restaurantID, alertID, EventReopened, func(ctx context.Context, tx *Tx) (int64, error) {
+		var resolvedAt int64
+		err := tx.QueryRowContext(ctx, `SELECT coalesce(resolved_at, 0) FROM alerts WHERE id = ? AND restaurant_id = ? AND state = 'resolved'`,
+			alertID, restaurantID).Scan(&resolvedAt)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, nil
+		} else if err != nil {
+			return 0, err
+		}
+		if tx.nowMillis()-resolvedAt > UndoWindow.Milliseconds() {
+			return 0, Errorf(EInvalid, "It is too late to undo: it was resolved more than %d minutes ago.", int(UndoWindow.Minutes()))
+		}
+		// Resolving fills in who acknowledged when nobody had; the history
+		// says whether anybody had.
+		var acked bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE alert_id = ? AND kind = ?)`,
+			alertID, StateAcknowledged).Scan(&acked); err != nil {
+			return 0, err
+		}
+		state, keepAck := StateOpen, 0
+		if acked {
+			state, keepAck = StateAcknowledged, 1
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE alerts SET state = ?,
+				acknowledged_at = CASE WHEN ? = 1 THEN acknowledged_at END,
+				acknowledged_by = CASE WHEN ? = 1 THEN acknowledged_by END,
+				resolved_at = NULL, resolved_by = NULL, outcome = NULL, amount_minor = NULL,
+				follow_up_at = NULL, follow_up_contact = '', follow_up_due_at = NULL, resolution_note = ''
+			WHERE id = ? AND restaurant_id = ? AND state = 'resolved'`, state, keepAck, keepAck, alertID, restaurantID)
 		if err != nil {
 			return 0, err
 		}

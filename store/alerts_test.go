@@ -491,3 +491,75 @@ func TestStreamsSeeEveryEvent(t *testing.T) {
 		t.Fatalf("%d events seen, want %d", len(seen), want)
 	}
 }
+
+// TestUndoResolve: a resolution taken back leaves the alert as it was before
+// it (open when nobody had gone, so it escalates again; acknowledged by whoever
+// had), its outcome and comp cleared, and its history with both events; a
+// second undo changes nothing, and past the window it is refused.
+func TestUndoResolve(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	wait := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	db, err := store.Open(ctx, testDSN(t, "u.db"), store.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r, tb := fixture(t, db)
+	sam := staffUser(t, db, r, "sam@example.com", "Sam Patel", store.RoleManager)
+	f := follow(t, db, r.ID, 0)
+	comp := store.Resolution{Outcome: store.OutcomeCompedBill, Amount: store.Money{Minor: 1250, Currency: r.Currency}, Note: "sorry"}
+
+	nobody, _ := db.AlertForReceipt(ctx, submit(t, db, tb, 1, true))
+	if err := db.Resolve(ctx, r.ID, nobody.ID, sam.ID, comp); err != nil {
+		t.Fatal(err)
+	}
+	wait(10 * time.Second)
+	if err := db.UndoResolve(ctx, r.ID, nobody.ID); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := db.AlertByID(ctx, r.ID, nobody.ID)
+	if a.State != store.StateOpen || a.AckBy != "" || !a.AckAt.IsZero() || a.Outcome != "" || a.Amount.Minor != 0 || a.Note != "" || a.ResolvedBy != "" {
+		t.Fatalf("undone, nobody had gone: %+v", a)
+	}
+	if err := db.UndoResolve(ctx, r.ID, nobody.ID); err != nil { // a second tap
+		t.Fatal(err)
+	}
+	if evs := f.next(t, 3, 5*time.Second); len(evs) != 3 || evs[0].Kind != "raised" || evs[1].Kind != "resolved" || evs[2].Kind != store.EventReopened {
+		t.Fatalf("history %+v", evs)
+	}
+	f.quiet(t)
+	if due, err := db.EscalateDue(ctx, now.Add(4*time.Minute)); err != nil || due == 0 {
+		t.Fatalf("the reopened alert did not escalate: %d %v", due, err)
+	}
+
+	went, _ := db.AlertForReceipt(ctx, submit(t, db, tb, 2, true))
+	if err := db.Acknowledge(ctx, r.ID, went.ID, sam.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Resolve(ctx, r.ID, went.ID, sam.ID, comp); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UndoResolve(ctx, r.ID, went.ID); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := db.AlertByID(ctx, r.ID, went.ID); a.State != store.StateAcknowledged || a.AckBy != "Sam Patel" || a.Amount.Minor != 0 {
+		t.Fatalf("undone, Sam had gone: %+v", a)
+	}
+
+	if err := db.Resolve(ctx, r.ID, went.ID, sam.ID, comp); err != nil {
+		t.Fatal(err)
+	}
+	wait(store.UndoWindow + time.Second)
+	if err := db.UndoResolve(ctx, r.ID, went.ID); store.ErrorCode(err) != store.EInvalid {
+		t.Fatalf("an undo past the window: %v", err)
+	}
+	if a, _ := db.AlertByID(ctx, r.ID, went.ID); a.State != store.StateResolved || a.Amount.Minor != 1250 {
+		t.Fatalf("a refused undo changed the alert: %+v", a)
+	}
+	if err := db.UndoResolve(ctx, r.ID+100, went.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("another restaurant's undo: %v", err)
+	}
+}

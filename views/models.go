@@ -171,14 +171,47 @@ type Receipt struct {
 	Restaurant string
 	Table      string
 	GuestName  string
-	Rating     int
-	Comment    string
+	// What the guest told us, all of it, repeated in their language.
+	Rating  int      // 0: none given
+	AtTable bool     // they asked for someone to come to the table
+	Tags    []string // the keys of what they ticked
+	Comment string
 	// Edit, after the diner sent the form again with changes, is the
 	// message saying whether they were made ("receipt.updated" or
 	// "receipt.too-late").
 	Edit string
 	// Alert is nil when the response raised no alert.
 	Alert *ReceiptAlert
+}
+
+// Ticked are the receipt's ticks of one kind (store.Praise or
+// store.Complaint), in the guest's language.
+func (r Receipt) Ticked(kind store.TagKind) []string {
+	var out []string
+	for _, k := range r.Tags {
+		if t, ok := store.LookupTag(k); ok && t.Kind == kind {
+			out = append(out, r.T.S("tag."+k))
+		}
+	}
+	return out
+}
+
+// Close is the receipt's last line: keep the page open while someone is
+// being sent to the table, else close it.
+func (r Receipt) Close() string {
+	if r.Alert != nil && r.Alert.Live() {
+		return cmp.Or(r.closeWaiting(), r.T.S("receipt.close"))
+	}
+	return r.T.S("receipt.close")
+}
+
+// closeWaiting is the last line while someone is being sent to the
+// table, and "" for a guest who is not there.
+func (r Receipt) closeWaiting() string {
+	if r.Alert == nil || !r.Alert.AtTable {
+		return ""
+	}
+	return r.T.S("receipt.close.waiting")
 }
 
 // TableRow is one table on the owner's tables page.

@@ -95,7 +95,7 @@ func cut(s string, n int) string {
 // webhookType names an event for other tools.
 var webhookType = map[string]string{
 	"raised": "alert.raised", "acknowledged": "alert.acknowledged", "escalated": "alert.escalated",
-	"resolved": "alert.resolved", "follow-up-due": "follow_up.due",
+	"resolved": "alert.resolved", store.EventReopened: "alert.reopened", "follow-up-due": "follow_up.due",
 }
 
 // webhookEvent is the JSON body of a webhook delivery, after the Standard
@@ -184,6 +184,8 @@ func slackFor(e store.Event, r store.Restaurant) ([]byte, error) {
 		if a.Amount.Minor > 0 {
 			text += " (" + views.FormatMoney(a.Amount) + ")"
 		}
+	case store.EventReopened:
+		text = a.TableLabel + " at " + r.Name + " is open again: its resolution was undone"
 	case "follow-up-due":
 		text = "A follow-up promised at " + r.Name + " is due: " + a.TableLabel + ", " + a.FollowUpWho
 	}
