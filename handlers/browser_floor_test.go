@@ -44,7 +44,7 @@ func TestBrowserFloorTablet(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1024, 768), chromedp.Navigate(base+"/floor")); err != nil {
 		t.Fatal(err)
 	}
-	poll(t, ctx, "the stream never went live", `!document.getElementById('live').hidden && document.getElementById('conn').hidden`)
+	poll(t, ctx, "the stream never went live", `!document.getElementById('live').classList.contains('pending') && document.getElementById('conn').hidden`)
 
 	// An installable app.
 	m, err := chromedp.Call(ctx, page.GetAppManifest, page.GetAppManifestParams{})
@@ -59,7 +59,7 @@ func TestBrowserFloorTablet(t *testing.T) {
 		t.Fatalf("manifest %v (%v)", manifest, err)
 	}
 	poll(t, ctx, "the service worker did not register", `navigator.serviceWorker.getRegistration('/floor').then(r => !!r && !!(r.active || r.installing || r.waiting))`)
-	poll(t, ctx, "the screen wake lock was not requested", `window.wakeLocks >= 1 && !document.getElementById('wake').hidden`)
+	poll(t, ctx, "the screen wake lock was not requested", `window.wakeLocks >= 1 && !document.getElementById('wake').classList.contains('pending')`)
 
 	// The count in the title, and a new alert in sight.
 	poll(t, ctx, "the title has no count", `document.title === '(8) Floor — Harbour Kitchen'`)

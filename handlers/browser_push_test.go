@@ -103,7 +103,7 @@ func TestBrowserNotifyThisPhone(t *testing.T) {
 	}
 	poll(t, ctx, "the service worker did not become active for /floor",
 		`navigator.serviceWorker.getRegistration('/floor').then(r => !!r && !!r.active && r.scope.endsWith('/floor'))`)
-	poll(t, ctx, "the switch is not shown", `(() => { const b = document.getElementById('notify'); return !b.hidden && !b.disabled && b.getAttribute('aria-pressed') === 'false' && b.textContent === 'Notify this phone'; })()`)
+	poll(t, ctx, "the switch is not shown", `(() => { const b = document.getElementById('notify'); return !b.classList.contains('pending') && !b.disabled && b.getAttribute('aria-pressed') === 'false' && b.textContent === 'Notify this phone'; })()`)
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.permissionAsks + window.subscribeCalls.length`)); err != nil || n != 0 {
 		t.Fatalf("permission asked or subscribed before the tap: %d (%v)", n, err)
 	}

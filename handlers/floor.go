@@ -143,6 +143,12 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fo
 		StaleAfterMs: (h.pingEvery * 5 / 2).Milliseconds(),
 		Flash:        floorDone[c.QueryParam("done")],
 	}
+	if id, err := strconv.ParseInt(c.QueryParam("resolved"), 10, 64); err == nil {
+		// A plain form's Resolve comes back here: say what it did, with Undo.
+		if a, err := h.db.AlertByID(ctx, r.ID, id); err == nil && a.State == store.StateResolved && now.Sub(a.ResolvedAt) < store.UndoWindow {
+			f.Resolved = &views.Resolved{Text: views.ResolvedNote(a), UndoURL: undoPath(r, id)}
+		}
+	}
 	inPerson.Action = "/floor/in-person?r=" + url.QueryEscape(r.Slug)
 	if inPerson.Key == "" {
 		inPerson.Key = store.NewToken()
@@ -193,6 +199,12 @@ var floorDone = map[string]string{
 	"notify":    "Saved: this is what your phone will be told.",
 	"logged":    "Complaint logged. It counts in this week's numbers; resolve it below when it's dealt with.",
 	"follow-up": "Follow-up marked done.",
+	"undone":    "Undone: the alert is back on the floor as it was.",
+}
+
+// undoPath is where a resolution is taken back.
+func undoPath(r store.Restaurant, alertID int64) string {
+	return "/floor/alerts/" + strconv.FormatInt(alertID, 10) + "/undo?r=" + url.QueryEscape(r.Slug)
 }
 
 // floorAlert finds the alert of the URL's :id in the restaurant of ?r=.
@@ -234,13 +246,16 @@ func (h *Handler) Acknowledge(c echo.Context) error {
 }
 
 // actionResult answers a tablet's script: the alert's card as it now stands
-// ("" once resolved, or if it could not be read), or what was wrong.
+// ("" once resolved, or if it could not be read), or what was wrong; once
+// resolved, what was done and where to undo it.
 type actionResult struct {
 	OK    bool   `json:"ok"`
 	Alert int64  `json:"alert,omitempty"`
 	State string `json:"state,omitempty"`
 	HTML  string `json:"html,omitempty"`
 	Error string `json:"error,omitempty"`
+	Done  string `json:"done,omitempty"`
+	Undo  string `json:"undo,omitempty"`
 }
 
 // wantsJSON reports whether the request came from the floor's script rather
@@ -263,7 +278,9 @@ func (h *Handler) actionDone(c echo.Context, r store.Restaurant, alertID int64, 
 	staff, serr := h.db.Staff(ctx, r.ID)
 	if err == nil && serr == nil {
 		res.State = a.State
-		if a.State != store.StateResolved {
+		if a.State == store.StateResolved {
+			res.Done, res.Undo = views.ResolvedNote(a), undoPath(r, alertID)
+		} else {
 			buf := templ.GetBuffer()
 			defer templ.ReleaseBuffer(buf)
 			v := views.CardViewer{Restaurant: r, CSRF: csrfToken(c), Staff: staff, Me: staffOf(c).user.ID}
@@ -319,7 +336,7 @@ func (h *Handler) Resolve(c echo.Context) error {
 		} else if err != nil {
 			return err
 		} else {
-			return h.actionDone(c, r, id, floorPath(r))
+			return h.actionDone(c, r, id, floorPath(r)+"&resolved="+strconv.FormatInt(id, 10))
 		}
 	}
 	if _, err := h.db.AlertByID(c.Request().Context(), r.ID, id); err != nil {
@@ -329,6 +346,24 @@ func (h *Handler) Resolve(c echo.Context) error {
 		return c.JSON(http.StatusUnprocessableEntity, actionResult{Alert: id, Error: form.Error})
 	}
 	return h.renderFloor(c, http.StatusUnprocessableEntity, r, floorForms{failed: &views.AlertCard{ID: id, Resolve: form}})
+}
+
+// UndoResolve takes back a resolution made by mistake, within
+// store.UndoWindow: POST /floor/alerts/:id/undo?r=SLUG. The alert is back on
+// every tablet as it was; the script gets its card, a plain form the floor.
+func (h *Handler) UndoResolve(c echo.Context) error {
+	r, id, err := h.floorAlert(c)
+	if err != nil {
+		return err
+	}
+	err = h.db.UndoResolve(c.Request().Context(), r.ID, id)
+	if store.ErrorCode(err) == store.EInvalid && wantsJSON(c) {
+		return c.JSON(http.StatusUnprocessableEntity, actionResult{Alert: id, Error: store.ErrorMessage(err)})
+	}
+	if err != nil {
+		return err
+	}
+	return h.actionDone(c, r, id, floorPath(r)+"&done=undone")
 }
 
 // InPerson logs a complaint a guest told a manager: POST /floor/in-person?r=SLUG.

@@ -41,7 +41,7 @@ func TestFloorAcknowledgeAndResolve(t *testing.T) {
 	if strings.Contains(page, "<script>alert(1)") || strings.Contains(page, "<img src=x") || !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
 		t.Fatal("the floor page renders a diner's comment as markup")
 	}
-	if !strings.Contains(page, "Something in my food") || !strings.Contains(page, "still at the table") || !strings.Contains(page, "Table 1") {
+	if !strings.Contains(page, "Something in my food") || !strings.Contains(page, ">at the table<") || !strings.Contains(page, "Table 1") {
 		t.Fatal("the card lacks what the manager needs")
 	}
 	a1, err := a.db.AlertForReceipt(context.Background(), strings.TrimPrefix(receipt, "/r/"))

@@ -226,6 +226,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	floor.GET("/events", h.FloorEvents)
 	floor.POST("/alerts/:id/ack", h.Acknowledge)
 	floor.POST("/alerts/:id/resolve", h.Resolve)
+	floor.POST("/alerts/:id/undo", h.UndoResolve)
 	floor.POST("/in-person", h.InPerson)
 	floor.POST("/follow-ups/:id/done", h.FollowUpDone)
 	// This person's phone: Web Push, and what it is told.

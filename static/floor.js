@@ -1,9 +1,12 @@
-// The floor tablet, live. New alerts appear at once with a chime, a flash and
-// a buzz, and never out of sight; escalated ones go to the top; the count is
-// in the title; "On my way" and "Resolve" act without a page load. The
-// connection's state is always shown, gaps in the event ids are caught up, and
-// the screen is kept awake. Without this script the page still works, with a
-// manual refresh.
+// The floor tablet, live. New alerts appear at once on the board with a
+// chime, a flash and (once the tablet has been touched) a buzz; the page
+// never scrolls by itself, and a card out of sight is named in a banner;
+// escalated ones go to the top; the count is in the title; "On my way" and
+// "Resolve" act without a page load, and Resolve says what it did, with Undo
+// for ten seconds. The connection's state is always shown, gaps in the event
+// ids are caught up, and the screen is kept awake. The switches keep their
+// place (nothing moves as they are filled in). Without this script the page
+// still works, with a manual refresh.
 (function () {
   "use strict";
   var floor = document.getElementById("floor");
@@ -15,6 +18,9 @@
   var soundButton = document.getElementById("sound");
   var wakeButton = document.getElementById("wake");
   var banner = document.getElementById("new-banner");
+  var toast = document.getElementById("toast");
+  var toastText = document.getElementById("toast-text");
+  var toastUndo = document.getElementById("toast-undo");
   var slug = floor.dataset.slug;
   var prefs = storage();
 
@@ -45,11 +51,13 @@
     var el = document.querySelector("input[name=csrf]");
     return el ? el.value : "";
   }
-  function showNotify(on, text) {
-    notifyButton.hidden = false;
+  // Off is a choice, shown plainly; only a problem is shown as one.
+  function showNotify(on, problem) {
+    notifyButton.classList.remove("pending");
     notifyButton.setAttribute("aria-pressed", on ? "true" : "false");
-    notifyButton.classList.toggle("warn", !on);
-    notifyButton.textContent = text || (on ? "\u2713 This phone is notified" : "Notify this phone");
+    notifyButton.classList.toggle("warn", !!problem);
+    notifyButton.textContent = problem || (on ? "\u2713 Phone notified" : "Notify this phone");
+    notifyButton.title = notifyButton.textContent;
   }
   function keyBytes(b64) {
     var s = atob(b64.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((b64.length + 3) % 4));
@@ -65,6 +73,7 @@
   if (notifyButton) {
     if (!worker || !window.PushManager || !window.Notification) {
       showNotify(false, "This browser cannot notify");
+      notifyButton.classList.remove("warn"); // a fact about the browser, not a fault
       notifyButton.disabled = true;
     } else {
       worker.then(function (reg) { return reg.pushManager.getSubscription(); }).then(function (sub) {
@@ -115,10 +124,11 @@
   var soundOn = prefs.get("tableside.sound") === "on";
   function showSound() {
     var running = audio && audio.state === "running";
-    soundButton.hidden = false;
+    soundButton.classList.remove("pending");
     soundButton.setAttribute("aria-pressed", soundOn ? "true" : "false");
-    soundButton.classList.toggle("warn", !soundOn || !running);
-    soundButton.textContent = !soundOn ? "\u266A Sound off: tap to turn on" : running ? "\u266A Sound on" : "\u266A Tap once to allow sound";
+    soundButton.classList.toggle("warn", soundOn && !running); // wanted, but the browser holds it back
+    soundButton.textContent = !soundOn ? "\u266A Sound off" : running ? "\u266A Sound on" : "\u266A Tap to allow sound";
+    soundButton.title = !soundOn ? "Sound is off: tap to turn it on" : soundButton.textContent;
   }
   function unlock() {
     var Ctx = window.AudioContext || window.webkitAudioContext;
@@ -162,13 +172,14 @@
   // is released whenever the page is hidden, so it is asked for again.
   var lock = null;
   function showWake(on, why) {
-    wakeButton.hidden = false;
+    wakeButton.classList.remove("pending");
     wakeButton.classList.toggle("warn", !on);
-    wakeButton.textContent = on ? "\u2600 Screen stays on" : why || "\u263E Screen may sleep: tap to keep it on";
+    wakeButton.textContent = on ? "\u2600 Screen stays on" : "\u263E Screen may sleep";
+    wakeButton.title = on ? wakeButton.textContent : why || "The screen may sleep: tap to keep it on";
   }
   function keepAwake() {
     if (!navigator.wakeLock) {
-      showWake(false, "\u263E Screen may sleep: set the tablet never to sleep");
+      showWake(false, "This browser cannot keep the screen on: set the tablet never to sleep");
       return;
     }
     navigator.wakeLock.request("screen").then(function (l) {
@@ -205,6 +216,8 @@
   // keepTyped carries what a manager was typing in a card's resolve form
   // over to the card that replaces it.
   function keepTyped(from, to) {
+    var opener = from.querySelector(".opener");
+    if (opener && opener.checked) to.querySelector(".opener").checked = true;
     var open = from.querySelector("details.resolve[open]");
     if (!open) return;
     to.querySelector("details.resolve").open = true;
@@ -224,6 +237,7 @@
     var old = document.getElementById("alert-" + ev.alert);
     if (ev.state === "resolved" || !ev.html) {
       if (old) old.remove();
+      if (ev.done) say_done(ev.done, ev.undo);
     } else {
       var card = fromHTML(ev.html);
       if (old) {
@@ -241,27 +255,53 @@
   function announce(card) {
     card.classList.add("flash");
     chime();
-    if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+    // A browser lets a page vibrate only once it has been touched.
+    var touched = navigator.userActivation && navigator.userActivation.hasBeenActive;
+    if (navigator.vibrate && touched) navigator.vibrate([200, 100, 200]);
     reveal(card);
   }
 
-  // A new card is never left out of sight: the page scrolls to it, unless the
-  // manager is typing, in which case a banner says where it is.
+  // What a resolution did, for ten seconds, with Undo: a tap on the wrong
+  // card is seen and taken back at once.
+  var toastTimer = null;
+  function say_done(text, undo) {
+    toastText.textContent = text;
+    toastUndo.action = undo;
+    toastUndo.querySelector("button").disabled = false;
+    toast.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { toast.hidden = true; }, 10000);
+  }
+  if (!toast.hidden) toastTimer = setTimeout(function () { toast.hidden = true; }, 10000); // a plain form's Resolve
+  toastUndo.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var button = toastUndo.querySelector("button");
+    button.disabled = true;
+    fetch(toastUndo.action, { method: "POST", body: new FormData(toastUndo), credentials: "same-origin",
+      headers: { Accept: "application/json" } })
+      .then(function (res) {
+        return res.json().then(function (body) {
+          if (!res.ok) throw new Error(body.error || "Not undone. Try again.");
+          clearTimeout(toastTimer);
+          toast.hidden = true;
+          apply({ alert: body.alert, state: body.state, html: body.html, kind: "" });
+        });
+      })
+      .catch(function (err) {
+        button.disabled = false;
+        toastText.textContent = err instanceof TypeError ? "Not undone: this tablet is offline. Tap again." : err.message;
+      });
+  });
+
+  // The page never scrolls by itself: a new card out of sight (the manager
+  // is further down the page) is named in a banner, which takes them to it.
   var pending = null;
   function inView(el) {
     var r = el.getBoundingClientRect();
     return r.top >= 0 && r.bottom <= (window.innerHeight || document.documentElement.clientHeight);
   }
-  function typing() {
-    var a = document.activeElement;
-    return !!(a && /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName) && a.type !== "radio" && a.type !== "checkbox");
-  }
   function reveal(card) {
-    if (inView(card)) return;
-    if (!typing()) {
-      card.scrollIntoView({ block: "center" });
-      return;
-    }
+    if (inView(card.querySelector(".head"))) return;
     pending = card;
     var up = card.getBoundingClientRect().top < 0;
     banner.textContent = (up ? "\u2B06 " : "\u2B07 ") + "New alert: " + card.dataset.table + ". Tap to see it.";
@@ -283,6 +323,15 @@
   // a mistake or a lost connection is shown on the card, with what was typed
   // kept, and the manager taps again. Without this script they post as usual.
   function bind(root) {
+    // One card open at a time on a crowded board.
+    Array.prototype.forEach.call(root.querySelectorAll(".opener"), function (opener) {
+      opener.addEventListener("change", function () {
+        if (!opener.checked) return;
+        Array.prototype.forEach.call(list.querySelectorAll(".opener:checked"), function (o) {
+          if (o !== opener) o.checked = false;
+        });
+      });
+    });
     Array.prototype.forEach.call(root.querySelectorAll("select.who"), function (who) {
       var saved = prefs.get("tableside.who." + slug);
       if (saved && who.querySelector('option[value="' + saved + '"]')) who.value = saved;
@@ -301,7 +350,7 @@
             if (!json) throw new Error("Not saved (error " + res.status + "). Reload the page, then try again.");
             return res.json().then(function (body) {
               if (!res.ok) throw new Error(body.error || "Not saved. Try again.");
-              apply({ alert: body.alert, state: body.state, html: body.html, kind: "" });
+              apply({ alert: body.alert, state: body.state, html: body.html, kind: "", done: body.done, undo: body.undo });
             });
           })
           .catch(function (err) {
@@ -328,7 +377,7 @@
     document.querySelectorAll(".waiting[data-since]").forEach(function (el) {
       var s = Math.max(0, Math.floor((now - Number(el.dataset.since)) / 1000));
       var m = Math.floor(s / 60);
-      el.textContent = "waiting " + m + ":" + String(s % 60).padStart(2, "0");
+      el.textContent = m + ":" + String(s % 60).padStart(2, "0"); // as the server writes it (views.waitingClock)
     });
   }
 
@@ -341,7 +390,7 @@
   var staleAfter = Number(floor.dataset.staleAfter) || 50000;
   var src = null, heard = Date.now(), retry = null;
   function setLive(on) {
-    live.hidden = !on;
+    live.classList.toggle("pending", !on);
     conn.hidden = on;
     document.documentElement.classList.toggle("offline", !on);
   }
@@ -386,7 +435,7 @@
   // Opened from a notification: go to its alert.
   var target = location.hash && document.getElementById(location.hash.slice(1));
   if (target && target.classList.contains("card-alert")) {
-    target.scrollIntoView({ block: "center" });
+    target.querySelector(".opener").checked = true;
     target.classList.add("flash");
   }
   setInterval(tick, 1000);

@@ -66,6 +66,14 @@ func Waiting(since, now time.Time) string {
 	return fmt.Sprintf("%d h %d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }
 
+// waitingClock is a waiting time as the board's clock shows it, "3:07",
+// minutes past the hour too ("75:00"): the same as floor.js ticks it, so the
+// page's first paint and its script agree.
+func waitingClock(since, now time.Time) string {
+	s := max(0, int(now.Sub(since)/time.Second))
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
 // CardViewer is who an alert card is rendered for: the forms carry their CSRF
 // token, and "On my way" offers the restaurant's staff, the viewer first.
 type CardViewer struct {
@@ -96,7 +104,7 @@ func NewAlertCard(a store.Alert, v CardViewer, now time.Time) AlertCard {
 	c := AlertCard{
 		ID: a.ID, Table: a.TableLabel, Rating: a.Rating, Tags: TagLabels(a.Tags), Comment: a.Comment,
 		AtTable: a.AtTable, Guest: a.GuestName, Contact: a.Contact, State: a.State, Escalated: a.Escalated,
-		CreatedMs: a.CreatedAt.UnixMilli(), Waiting: Waiting(a.CreatedAt, now), AckBy: a.AckBy,
+		CreatedMs: a.CreatedAt.UnixMilli(), Waiting: waitingClock(a.CreatedAt, now), AckBy: a.AckBy,
 		AckURL: base + "/ack?r=" + url.QueryEscape(r.Slug), ResolveURL: base + "/resolve?r=" + url.QueryEscape(r.Slug),
 		Slug: r.Slug, CSRF: v.CSRF, Currency: r.Currency,
 		Resolve: ResolveForm{FollowWho: a.Contact},
@@ -121,6 +129,16 @@ func NewAlertCard(a store.Alert, v CardViewer, now time.Time) AlertCard {
 		}
 	}
 	return c
+}
+
+// ResolvedNote says on the floor what a resolution did, so a tap on the
+// wrong card is seen at once: "Table 7 resolved · Comped the bill · £12.50".
+func ResolvedNote(a store.Alert) string {
+	s := cmp.Or(a.TableLabel, "In person") + " resolved · " + OutcomeLabels[a.Outcome]
+	if a.Amount.Minor > 0 {
+		s += " · " + FormatMoney(a.Amount)
+	}
+	return s
 }
 
 // FloorOrder sorts cards as the floor shows them: escalated ones nobody has

@@ -26,6 +26,9 @@ type Floor struct {
 	Notify       NotifyForm
 	FollowUps    []FollowUp
 	Flash        string
+	// Resolved is what the last resolution on this tablet did, with Undo;
+	// nil when there is none to show.
+	Resolved *Resolved
 }
 
 // FollowUp is a call or message promised to a guest, not yet marked done.
@@ -54,7 +57,7 @@ type AlertCard struct {
 	Escalated  bool
 	EscLabel   string // how far the escalation has gone, in words
 	CreatedMs  int64  // for the live waiting time
-	Waiting    string // the waiting time when rendered, for pages without JavaScript
+	Waiting    string // the waiting time when rendered ("3:07"), for pages without JavaScript
 	AckBy      string
 	AckAt      string // local time
 	AckURL     string
@@ -70,6 +73,20 @@ type AlertCard struct {
 type Person struct {
 	ID   int64
 	Name string
+}
+
+// Reasons are what the board says at a glance of why the guest called:
+// what they ticked, in their words, then why it was raised where a tick does
+// not say it ("asked for someone", "told in person"). The rating, the
+// language and "at the table" have chips of their own.
+func (c AlertCard) Reasons() []string {
+	out := slices.Clone(c.Tags)
+	for _, w := range c.Why {
+		if w != reasonWords[store.ReasonLowRating] && (w != reasonWords[store.ReasonUrgent] || len(c.Tags) == 0) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // Urgent reports whether the card is escalated and nobody is on the way yet:
@@ -116,6 +133,13 @@ type RecentResponse struct {
 	Tags    []string
 	Comment string
 	AtTable bool
+}
+
+// Resolved is the floor's word after a resolution, with the form that
+// takes it back (store.UndoWindow).
+type Resolved struct {
+	Text    string
+	UndoURL string
 }
 
 // OutcomeLabels says each resolution outcome in words.

@@ -43,6 +43,17 @@ type Nav struct {
 	Links []NavLink
 }
 
+// CurrentLabel names the menu on a phone: "Menu · Floor", or "Menu" on a
+// page that is not one of its links.
+func (n Nav) CurrentLabel() string {
+	for _, l := range n.Links {
+		if l.Current {
+			return "Menu · " + l.Label
+		}
+	}
+	return "Menu"
+}
+
 // NavLink is one link of the staff navigation.
 type NavLink struct {
 	Label   string
