@@ -51,6 +51,18 @@ const watchShifts = `window.shifts = [];
 new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.shifts.push(e.value); })
 	.observe({type: 'layout-shift', buffered: true});`
 
+// untouched waits for expr as poll does, without the user gesture that
+// chromedp's Poll lends the page (which would let it vibrate).
+func untouched(t *testing.T, ctx context.Context, what, expr string) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr)); err == nil && ok {
+			return
+		}
+	}
+	t.Fatalf("%s: timed out", what)
+}
+
 // TestBrowserFloorBoard is the floor as a board at 1280x800 (a tablet on its
 // side) and 800x1280 (upright): with eight open alerts, one escalated, and a
 // ninth arriving while the page is at the top and untouched, every open
@@ -75,17 +87,21 @@ func TestBrowserFloorBoard(t *testing.T) {
 					}
 				}
 			}
-			b := browser(t)
+			signIn := browser(t)
+			browserLogin(t, signIn, base, "sam@test.example")
+			// The floor in a tab of its own, never touched: signing in was a
+			// tap, which would let the page vibrate.
+			b, cancel := chromedp.NewContext(signIn)
+			t.Cleanup(cancel)
 			errs := consoleErrors(t, b)
 			if _, err := chromedp.Call(b, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: watchShifts}); err != nil {
 				t.Fatal(err)
 			}
-			browserLogin(t, b, base, "sam@test.example")
 			if err := chromedp.Do(b, chromedp.EmulateViewport(size.w, size.h), chromedp.Navigate(base+"/floor")); err != nil {
 				t.Fatal(err)
 			}
-			poll(t, b, "the stream never went live", `!document.getElementById('live').classList.contains('pending')`)
-			poll(t, b, "the switches were not filled in", `!document.querySelector('.status .pending')`)
+			untouched(t, b, "the stream never went live", `!document.getElementById('live').classList.contains('pending')`)
+			untouched(t, b, "the switches were not filled in", `!document.querySelector('.status .pending')`)
 			time.Sleep(300 * time.Millisecond) // let the page settle: a late shift would count
 
 			rec := a.post("/t/"+a.tables[1].Token, url.Values{"key": {store.NewToken()}, "rating": {"1"},
@@ -93,7 +109,10 @@ func TestBrowserFloorBoard(t *testing.T) {
 			if rec.Code != http.StatusSeeOther {
 				t.Fatalf("the ninth: %d", rec.Code)
 			}
-			poll(t, b, "the ninth alert did not arrive", `document.querySelectorAll('#alerts .card-alert').length === 9`)
+			untouched(t, b, "the ninth alert did not arrive", `document.querySelectorAll('#alerts .card-alert').length === 9`)
+			if touched, err := chromedp.Run(b, chromedp.Evaluate[bool](`navigator.userActivation.hasBeenActive`)); err != nil || touched {
+				t.Fatalf("the test touched the page before the alert came (%v)", err)
+			}
 			time.Sleep(300 * time.Millisecond)
 			viewShot(t, b, fmt.Sprintf("floor-board-9-%dx%d.png", size.w, size.h))
 
@@ -182,5 +201,42 @@ func TestBrowserResolveUndo(t *testing.T) {
 	alerts, err := a.db.ActiveAlerts(context.Background(), a.restaurant.ID)
 	if err != nil || len(alerts) != 1 || alerts[0].State != store.StateOpen || alerts[0].Amount.Minor != 0 {
 		t.Fatalf("after Undo: %+v (%v)", alerts, err)
+	}
+}
+
+// TestBrowserOnlyAskForSomeone: a guest at 390x844 ticks only "I'm still at
+// the table" and presses Send: no rating is asked of them, the receipt says
+// someone is being sent, and the floor's board shows "asked for someone".
+func TestBrowserOnlyAskForSomeone(t *testing.T) {
+	a, base := serve(t)
+	a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
+	manager, diner := browser(t), browser(t)
+	browserLogin(t, manager, base, "sam@test.example")
+	if err := chromedp.Do(manager, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/floor")); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, manager, "the stream never went live", `!document.getElementById('live').classList.contains('pending')`)
+	err := chromedp.Do(diner,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(base+"/t/"+a.tables[1].Token),
+		chromedp.WaitVisible(chromedp.CSS(`form`)),
+		chromedp.Click(chromedp.CSS(`input[name=at_table]`)),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#alert-state`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewShot(t, diner, "receipt-asked-only-390.png")
+	told, err := chromedp.Run(diner, chromedp.Text(chromedp.CSS(`main`)))
+	if err != nil || !strings.Contains(told, "You asked for someone to come to your table.") || strings.Contains(told, "Rating:") ||
+		!strings.Contains(told, "Keep this page open") {
+		t.Fatalf("the receipt says (%v):\n%s", err, told)
+	}
+	poll(t, manager, "the floor did not show the call", `[...document.querySelectorAll('#alerts .card-alert')].some(c => c.dataset.table === 'Table 2' && c.querySelector('.why').textContent.includes('asked for someone'))`)
+	viewShot(t, manager, "floor-asked-only-1280.png")
+	alerts, err := a.db.ActiveAlerts(context.Background(), a.restaurant.ID)
+	if err != nil || len(alerts) != 1 || alerts[0].Rating != 0 || len(alerts[0].Reasons) != 1 || alerts[0].Reasons[0] != store.ReasonAsked {
+		t.Fatalf("alerts %+v (%v)", alerts, err)
 	}
 }
