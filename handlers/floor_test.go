@@ -72,6 +72,25 @@ func TestFloorAcknowledgeAndResolve(t *testing.T) {
 			t.Errorf("the resolve form lost the note %q", n)
 		}
 	}
+	// Without JavaScript, too, Resolve says what it did, with Undo, and Undo
+	// puts the alert back as it was (Sam on the way).
+	rec := cl.post(path+"/resolve?r=harbour", url.Values{"outcome": {"apologised"}})
+	if rec.Code != http.StatusSeeOther || !strings.HasSuffix(rec.Header().Get("Location"), "&resolved="+strconv.FormatInt(a1.ID, 10)) {
+		t.Fatalf("resolve: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	page = cl.get(rec.Header().Get("Location")).Body.String()
+	if !strings.Contains(page, ">Table 1 resolved · Apologised<") || !strings.Contains(page, `action="`+path+`/undo?r=harbour"`) {
+		t.Fatalf("the floor after Resolve does not say what was done, with Undo")
+	}
+	if rec := cl.post(path+"/undo?r=harbour", nil); rec.Code != http.StatusSeeOther || !strings.HasSuffix(rec.Header().Get("Location"), "&done=undone") {
+		t.Fatalf("undo: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if back, _ := a.db.AlertByID(context.Background(), a.restaurant.ID, a1.ID); back.State != store.StateAcknowledged || back.Outcome != "" {
+		t.Fatalf("after Undo: %+v", back)
+	}
+	if page := cl.get("/floor?r=harbour&done=undone").Body.String(); !strings.Contains(page, `id="alert-`+strconv.FormatInt(a1.ID, 10)+`"`) {
+		t.Fatal("after Undo the alert is not back on the floor")
+	}
 	if rec := cl.post(path+"/resolve?r=harbour", url.Values{"outcome": {"comped-bill"}, "amount": {"42,50"}, "note": {"New salad, bill on us"}}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("resolve: %d\n%s", rec.Code, rec.Body)
 	}
