@@ -15,12 +15,12 @@ type floorEvent struct {
 	Alert int64 `json:"alert"`
 	// Prev is the id of the restaurant's event before this one: a tablet
 	// whose last event was another has missed something and catches up.
-	Prev      int64  `json:"prev"`
-	Kind      string `json:"kind"`
-	State     string `json:"state"`
-	Escalated bool   `json:"escalated"`
-	Created   int64  `json:"created"`
-	HTML      string `json:"html"`
+	Prev      int64           `json:"prev"`
+	Kind      store.EventKind `json:"kind"`
+	State     string          `json:"state"`
+	Escalated bool            `json:"escalated"`
+	Created   int64           `json:"created"`
+	HTML      string          `json:"html"`
 }
 
 // resumeFrom reads where a reconnecting client left off: Last-Event-ID, which

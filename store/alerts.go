@@ -154,7 +154,7 @@ func (db *DB) AlertForReceipt(ctx context.Context, publicID string) (Alert, erro
 // alert already acknowledged or resolved changes nothing, so a second tap on
 // another tablet is harmless.
 func (db *DB) Acknowledge(ctx context.Context, restaurantID, alertID, userID int64) error {
-	return db.changeAlert(ctx, restaurantID, alertID, StateAcknowledged, func(ctx context.Context, tx *Tx) (int64, error) {
+	return db.changeAlert(ctx, restaurantID, alertID, EventAcknowledged, func(ctx context.Context, tx *Tx) (int64, error) {
 		if staff, err := isStaff(ctx, tx, userID, restaurantID); err != nil {
 			return 0, err
 		} else if !staff {
@@ -216,7 +216,7 @@ func (db *DB) Resolve(ctx context.Context, restaurantID, alertID, userID int64, 
 	} else {
 		r.FollowUpWho = ""
 	}
-	return db.changeAlert(ctx, restaurantID, alertID, StateResolved, func(ctx context.Context, tx *Tx) (int64, error) {
+	return db.changeAlert(ctx, restaurantID, alertID, EventResolved, func(ctx context.Context, tx *Tx) (int64, error) {
 		if r.Amount.Minor != 0 {
 			var cur string
 			if err := tx.QueryRowContext(ctx, `SELECT currency FROM restaurants WHERE id = ?`, restaurantID).Scan(&cur); err != nil {
@@ -244,9 +244,6 @@ func (db *DB) Resolve(ctx context.Context, restaurantID, alertID, userID int64, 
 // connection meanwhile has a little longer.
 const UndoWindow = 2 * time.Minute
 
-// EventReopened is the event of a resolution taken back (UndoResolve).
-const EventReopened = "reopened"
-
 // UndoResolve takes back a resolution made by mistake, within UndoWindow:
 // the alert is again as it was before it, acknowledged by whoever said they
 // were on the way or, if nobody had, open (so it escalates again), with its
@@ -270,7 +267,7 @@ func (db *DB) UndoResolve(ctx context.Context, restaurantID, alertID int64) erro
 		// says whether anybody had.
 		var acked bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE alert_id = ? AND kind = ?)`,
-			alertID, StateAcknowledged).Scan(&acked); err != nil {
+			alertID, EventAcknowledged).Scan(&acked); err != nil {
 			return 0, err
 		}
 		state, keepAck := StateOpen, 0
@@ -300,7 +297,7 @@ func nullIfZero(n int64) any {
 // changeAlert runs update in a transaction and, if it changed the alert,
 // records and publishes the event kind. An alert of another restaurant is not
 // found; one already in the state asked for changes nothing.
-func (db *DB) changeAlert(ctx context.Context, restaurantID, alertID int64, kind string,
+func (db *DB) changeAlert(ctx context.Context, restaurantID, alertID int64, kind EventKind,
 	update func(ctx context.Context, tx *Tx) (int64, error)) error {
 	return db.writeEvents(ctx, func(ctx context.Context, tx *Tx) ([]Notice, error) {
 		changed, err := update(ctx, tx)

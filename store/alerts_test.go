@@ -209,7 +209,7 @@ func TestCommittedEventsSurviveCancellation(t *testing.T) {
 	db, r, tb, sam, f := floorFixture(t)
 	ids := map[string]int64{}
 	for _, tc := range []struct {
-		kind  string
+		kind  store.EventKind
 		write func(ctx context.Context) error
 	}{
 		{"raised", func(ctx context.Context) error {

@@ -147,7 +147,7 @@ func (db *DB) raiseAlert(ctx context.Context, tx *Tx, rules map[int64]AlertRules
 	if err := tx.StmtContext(ctx, db.stmt.insertAlert).QueryRowContext(ctx, strings.Join(reasons, " "), responseID).Scan(&alertID); err != nil {
 		return n, false, err
 	}
-	n, err = db.insertEvent(ctx, tx, restaurantID, alertID, "raised", s.at, 0)
+	n, err = db.insertEvent(ctx, tx, restaurantID, alertID, EventRaised, s.at, 0)
 	return n, err == nil, err
 }
 

@@ -10,18 +10,54 @@ import (
 // minutes after the alert.
 const MaxEscalationSteps = 8
 
-// EscalationAt is when, after an alert was raised, its escalation step falls
-// due, for a restaurant whose threshold is t:
+// Audience is who hears of an escalation step.
+type Audience int
+
+// The audiences of the ladder, each wider than the one before.
+const (
+	AudienceManagers Audience = iota + 1 // every manager on duty, told again
+	AudienceOwners                       // the owners
+	AudienceEveryone                     // every member of staff
+)
+
+// Rung is one step of the escalation ladder.
+type Rung struct {
+	Step int
+	// After is when the step falls due after the alert was raised, in
+	// multiples of the restaurant's threshold (its escalate-after time).
+	After    int
+	Audience Audience
+	// Email: owners with no phone subscribed are emailed at this step.
+	Email bool
+}
+
+// ladder is the escalation ladder, the one table that escalation, each
+// person's notification preferences, the notifier and the floor's label
+// read (through EscalationRung):
 //
 //	step 1 at t:   every manager on duty is told again
 //	step 2 at 2t:  the owners are told
-//	step 3 at 3t:  everyone again; owners with no phone are emailed
-//	step s ≥ 4 at 3t·(s−2): everyone again
-func EscalationAt(step int, t time.Duration) time.Duration {
-	if step <= 3 {
-		return time.Duration(step) * t
+//	step 3 at 3t:  everyone; owners with no phone are emailed
+//	step s ≥ 4 at 3t·(s−2): everyone again, up to MaxEscalationSteps
+var ladder = []Rung{
+	{Step: 1, After: 1, Audience: AudienceManagers},
+	{Step: 2, After: 2, Audience: AudienceOwners},
+	{Step: 3, After: 3, Audience: AudienceEveryone, Email: true},
+}
+
+// EscalationRung is step's rung of the ladder; past the table, everyone is
+// told again at ever longer gaps, and nobody emailed.
+func EscalationRung(step int) Rung {
+	if step >= 1 && step <= len(ladder) {
+		return ladder[step-1]
 	}
-	return time.Duration(step-2) * 3 * t
+	return Rung{Step: step, After: 3 * (step - 2), Audience: AudienceEveryone}
+}
+
+// EscalationAt is when, after an alert was raised, its escalation step falls
+// due, for a restaurant whose threshold is t.
+func EscalationAt(step int, t time.Duration) time.Duration {
+	return time.Duration(EscalationRung(step).After) * t
 }
 
 // dueStep is the furthest escalation step due at age for an alert already
@@ -75,7 +111,7 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time) (int, error) {
 				WHERE id = ?`, step, ms, a.id); err != nil {
 				return nil, err
 			}
-			n, err := db.insertEvent(ctx, tx, a.restaurantID, a.id, "escalated", ms, step)
+			n, err := db.insertEvent(ctx, tx, a.restaurantID, a.id, EventEscalated, ms, step)
 			if err != nil {
 				return nil, err
 			}
@@ -101,7 +137,7 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time) (int, error) {
 			return nil, err
 		}
 		for _, f := range followUps {
-			n, err := db.insertEvent(ctx, tx, f.RestaurantID, f.AlertID, "follow-up-due", ms, 0)
+			n, err := db.insertEvent(ctx, tx, f.RestaurantID, f.AlertID, EventFollowUpDue, ms, 0)
 			if err != nil {
 				return nil, err
 			}

@@ -15,7 +15,7 @@ type Event struct {
 	// first): a client that last saw another id has missed something.
 	Prev         int64
 	RestaurantID int64
-	Kind         string
+	Kind         EventKind
 	Step         int // an escalation's step, from 1
 	At           time.Time
 	Alert        Alert
@@ -91,7 +91,7 @@ func (db *DB) LastEventID(ctx context.Context, restaurantID int64) (int64, error
 
 // insertEvent writes an event in tx and returns the notice to publish once tx
 // has committed.
-func (db *DB) insertEvent(ctx context.Context, tx *Tx, restaurantID, alertID int64, kind string, now int64, step int) (Notice, error) {
+func (db *DB) insertEvent(ctx context.Context, tx *Tx, restaurantID, alertID int64, kind EventKind, now int64, step int) (Notice, error) {
 	n := Notice{RestaurantID: restaurantID, AlertID: alertID}
 	err := tx.StmtContext(ctx, db.stmt.insertEvent).QueryRowContext(ctx, restaurantID, alertID, kind, now, step, restaurantID).Scan(&n.ID)
 	if err != nil {

@@ -47,7 +47,7 @@ func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int
 		if err != nil {
 			return nil, err
 		}
-		e, err := db.insertEvent(ctx, tx, restaurantID, id, "raised", tx.nowMillis(), 0)
+		e, err := db.insertEvent(ctx, tx, restaurantID, id, EventRaised, tx.nowMillis(), 0)
 		return []Notice{e}, err
 	})
 	return id, err

@@ -50,25 +50,27 @@ func (p NotifyPrefs) Quiet(local time.Time) bool {
 
 // Wants says whether a person of role with these wishes is pushed an event
 // (kind, and step for an escalation) about an alert, urgent or not, at local
-// time. The escalation reaches further at each step (EscalationAt): step 1
-// every manager on duty, step 2 the owners, step 3 and after everyone. Only
-// raised alerts and escalations are pushed.
-func (p NotifyPrefs) Wants(role Role, kind string, step int, urgent bool, local time.Time) bool {
+// time. Each escalation step reaches its rung's audience (EscalationRung).
+// Only raised alerts and escalations are pushed.
+func (p NotifyPrefs) Wants(role Role, kind EventKind, step int, urgent bool, local time.Time) bool {
 	if p.Level == NotifyOff || p.Quiet(local) {
 		return false
 	}
 	raised := p.Level == NotifyAll || (p.Level == NotifyUrgent && urgent)
-	switch {
-	case kind == "raised":
+	switch kind {
+	case EventRaised:
 		return raised
-	case kind != "escalated":
+	case EventEscalated:
+	default:
 		return false
-	case step >= 3:
+	}
+	switch EscalationRung(step).Audience {
+	case AudienceEveryone:
 		return true
-	case step == 2:
+	case AudienceOwners:
 		return role == RoleOwner
 	}
-	return role == RoleManager || raised // step 1: whoever runs the floor
+	return role == RoleManager || raised // whoever runs the floor, and who asked to hear of it first
 }
 
 // NotifyPrefsOf returns a person's wishes for a restaurant: theirs, or their

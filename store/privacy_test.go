@@ -47,7 +47,7 @@ func TestEraseGuestLeavesNoCopy(t *testing.T) {
 	var ds []store.Delivery
 	for _, e := range events {
 		ds = append(ds, store.Delivery{Channel: store.ChannelWebhook, TargetID: 1, RestaurantID: r.ID, EventID: e.ID,
-			MessageID: "msg_" + e.Kind + e.Alert.Comment, Payload: `{"guest_name":"` + e.Alert.GuestName + `","contact":"` + e.Alert.Contact + `","comment":"` + e.Alert.Comment + `"}`})
+			MessageID: "msg_" + string(e.Kind) + e.Alert.Comment, Payload: `{"guest_name":"` + e.Alert.GuestName + `","contact":"` + e.Alert.Contact + `","comment":"` + e.Alert.Comment + `"}`})
 	}
 	if err := db.Enqueue(ctx, "", 0, ds); err != nil {
 		t.Fatal(err)

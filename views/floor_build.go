@@ -83,17 +83,22 @@ type CardViewer struct {
 	Me         int64
 }
 
-// escalationLabel says who has been told of an alert nobody has taken, after
-// its escalation steps (store.EscalationAt): every manager again, then the
+// EscalationTold says who has been told of an alert nobody has taken, at
+// its escalation step (store.EscalationRung): every manager again, then the
 // owners, then everyone, again and again.
-func escalationLabel(step int) string {
-	switch {
-	case step <= 1:
-		return "Escalated: nobody is on the way yet · every manager told again"
-	case step == 2:
-		return "Escalated: nobody is on the way yet · the owners told"
+func EscalationTold(step int) string {
+	switch store.EscalationRung(max(step, 1)).Audience {
+	case store.AudienceManagers:
+		return "every manager told again"
+	case store.AudienceOwners:
+		return "the owners told"
 	}
-	return fmt.Sprintf("Escalated: nobody is on the way yet · everyone told, %d reminders", step)
+	return fmt.Sprintf("everyone told, %d reminders", step)
+}
+
+// escalationLabel is an escalated card's label.
+func escalationLabel(step int) string {
+	return "Escalated: nobody is on the way yet · " + EscalationTold(step)
 }
 
 // NewAlertCard lays out the card of an alert for a viewer, at now.

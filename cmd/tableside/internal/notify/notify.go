@@ -190,7 +190,7 @@ func (p *planner) plan(ctx context.Context, e store.Event) ([]store.Delivery, er
 			MessageID: fmt.Sprintf("msg_%d_%s_%d", e.ID, channel, target), Payload: string(payload), Urgent: urgent})
 	}
 	// Phones hear of calls for help, while nobody has taken them yet.
-	if (e.Kind == "raised" || e.Kind == "escalated") && e.Alert.State == store.StateOpen {
+	if (e.Kind == store.EventRaised || e.Kind == store.EventEscalated) && e.Alert.State == store.StateOpen {
 		msg, err := json.Marshal(pushFor(e, r, now, p.n.cfg.Icon))
 		if err != nil {
 			return nil, err
@@ -212,9 +212,9 @@ func (p *planner) plan(ctx context.Context, e store.Event) ([]store.Delivery, er
 		}
 		add(store.ChannelWebhook, w.ID, body, false)
 	}
-	// When everyone has been told (step 3), owners with no phone are
+	// At the rung that says so (everyone told), owners with no phone are
 	// emailed; later steps push again but mail nobody.
-	if e.Kind == "escalated" && e.Step == 3 && e.Alert.State == store.StateOpen && p.n.cfg.Mailer != nil {
+	if e.Kind == store.EventEscalated && store.EscalationRung(e.Step).Email && e.Alert.State == store.StateOpen && p.n.cfg.Mailer != nil {
 		owners, err := p.n.db.OwnersWithoutPush(ctx, r.ID)
 		if err != nil {
 			return nil, err

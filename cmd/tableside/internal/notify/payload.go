@@ -16,20 +16,20 @@ import (
 // pushMessage is what the floor's service worker receives and shows
 // (static/sw.js): a title and a body in plain words, and where a tap opens.
 type pushMessage struct {
-	Title  string `json:"title"`
-	Body   string `json:"body"`
-	Tag    string `json:"tag"` // one notification per alert: a later push replaces it
-	URL    string `json:"url"`
-	Urgent bool   `json:"urgent"`
-	Alert  int64  `json:"alert"`
-	Kind   string `json:"kind"`
-	Icon   string `json:"icon,omitempty"`
+	Title  string          `json:"title"`
+	Body   string          `json:"body"`
+	Tag    string          `json:"tag"` // one notification per alert: a later push replaces it
+	URL    string          `json:"url"`
+	Urgent bool            `json:"urgent"`
+	Alert  int64           `json:"alert"`
+	Kind   store.EventKind `json:"kind"`
+	Icon   string          `json:"icon,omitempty"`
 }
 
 // urgent reports whether an event calls for someone now: an urgent tag, or
 // an escalation.
 func urgent(e store.Event) bool {
-	return e.Kind == "escalated" || slices.Contains(e.Alert.Reasons, store.ReasonUrgent)
+	return e.Kind == store.EventEscalated || slices.Contains(e.Alert.Reasons, store.ReasonUrgent)
 }
 
 // headline names the table and why: "Table 4: asked for someone".
@@ -45,15 +45,9 @@ func headline(a store.Alert) string {
 	return table + ": " + strings.Join(why, ", ")
 }
 
-// escalationWords say who has been told, at each step (store.EscalationAt).
+// escalationWords say who has been told, at each step, as the floor does.
 func escalationWords(step int) string {
-	switch step {
-	case 1:
-		return "nobody is on the way yet"
-	case 2:
-		return "nobody is on the way yet; the owners have been told"
-	}
-	return "still nobody on the way; everyone has been told"
+	return "nobody is on the way yet · " + views.EscalationTold(step)
 }
 
 // pushFor is the push of an event, at now, with the icon a notification
@@ -63,7 +57,7 @@ func pushFor(e store.Event, r store.Restaurant, now time.Time, icon string) push
 	m := pushMessage{Title: headline(a), Tag: "alert-" + strconv.FormatInt(a.ID, 10), Urgent: urgent(e), Alert: a.ID, Kind: e.Kind, Icon: icon,
 		URL: "/floor?r=" + url.QueryEscape(r.Slug) + "#alert-" + strconv.FormatInt(a.ID, 10)}
 	parts := []string{"waiting " + views.Waiting(a.CreatedAt, now)}
-	if e.Kind == "escalated" {
+	if e.Kind == store.EventEscalated {
 		m.Title = "Still waiting · " + m.Title
 		parts = append(parts, escalationWords(e.Step))
 	}
@@ -93,9 +87,9 @@ func cut(s string, n int) string {
 }
 
 // webhookType names an event for other tools.
-var webhookType = map[string]string{
-	"raised": "alert.raised", "acknowledged": "alert.acknowledged", "escalated": "alert.escalated",
-	"resolved": "alert.resolved", store.EventReopened: "alert.reopened", "follow-up-due": "follow_up.due",
+var webhookType = map[store.EventKind]string{
+	store.EventRaised: "alert.raised", store.EventAcknowledged: "alert.acknowledged", store.EventEscalated: "alert.escalated",
+	store.EventResolved: "alert.resolved", store.EventReopened: "alert.reopened", store.EventFollowUpDue: "follow_up.due",
 }
 
 // webhookEvent is the JSON body of a webhook delivery, after the Standard
@@ -162,7 +156,7 @@ func webhookFor(e store.Event, r store.Restaurant) ([]byte, error) {
 	if a.Amount.Minor > 0 {
 		d.Comp = &comp{AmountMinor: a.Amount.Minor, Currency: a.Amount.Currency}
 	}
-	if e.Kind == "escalated" {
+	if e.Kind == store.EventEscalated {
 		d.EscalationStep = e.Step
 	}
 	return json.Marshal(webhookEvent{Type: webhookType[e.Kind], Timestamp: rfc3339(e.At), Data: d})
@@ -173,23 +167,23 @@ func slackFor(e store.Event, r store.Restaurant) ([]byte, error) {
 	a := e.Alert
 	var text string
 	switch e.Kind {
-	case "raised":
+	case store.EventRaised:
 		text = "New alert at " + r.Name + ": " + headline(a)
-	case "escalated":
+	case store.EventEscalated:
 		text = "Still waiting at " + r.Name + ": " + headline(a) + " (" + escalationWords(e.Step) + ")"
-	case "acknowledged":
+	case store.EventAcknowledged:
 		text = a.AckBy + " is on the way to " + a.TableLabel + " at " + r.Name
-	case "resolved":
+	case store.EventResolved:
 		text = a.TableLabel + " at " + r.Name + " was dealt with by " + a.ResolvedBy + ": " + views.OutcomeLabels[a.Outcome]
 		if a.Amount.Minor > 0 {
 			text += " (" + views.FormatMoney(a.Amount) + ")"
 		}
 	case store.EventReopened:
 		text = a.TableLabel + " at " + r.Name + " is open again: its resolution was undone"
-	case "follow-up-due":
+	case store.EventFollowUpDue:
 		text = "A follow-up promised at " + r.Name + " is due: " + a.TableLabel + ", " + a.FollowUpWho
 	}
-	if a.Comment != "" && (e.Kind == "raised" || e.Kind == "escalated") {
+	if a.Comment != "" && (e.Kind == store.EventRaised || e.Kind == store.EventEscalated) {
 		text += " — “" + cut(a.Comment, 200) + "”"
 	}
 	return json.Marshal(map[string]string{"text": text})
