@@ -1,11 +1,13 @@
 package handlers
 
 import (
+	"cmp"
 	"crypto/rand"
 	"math"
 	"net/http"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,48 +65,43 @@ func settingsModel(r store.Restaurant) views.Settings {
 
 func percentInput(f float64) string { return strconv.FormatFloat(math.Round(f*10000)/100, 'f', -1, 64) }
 
-// parsePercent reads a percentage typed as "4", "4.5" or "4,5" as a share.
-func parsePercent(s string) (float64, bool) {
+// decimal reads a number typed as "4", "4.5" or "4,5" (and "4%"); NaN when
+// it is not one, which every rule of the store refuses.
+func decimal(s string) float64 {
 	f, err := strconv.ParseFloat(strings.TrimSuffix(strings.Replace(strings.TrimSpace(s), ",", ".", 1), "%"), 64)
-	return f / 100, err == nil && !math.IsNaN(f) && f > 0 && f <= 100
+	if err != nil {
+		return math.NaN()
+	}
+	return f
 }
 
 // basicsForm reads a restaurant's name, zone, currency and languages (and
-// slug, when asked) as typed, with what is wrong with each; the languages
-// come back with the default first.
-func basicsForm(c echo.Context, withSlug bool, errs views.FieldErrors) views.Basics {
+// slug, when asked) as typed; the store checks them. The languages come
+// with the default first.
+func basicsForm(c echo.Context, withSlug bool) views.Basics {
 	form, _ := c.FormParams()
 	b := views.Basics{Name: c.FormValue("name"), TimeZone: strings.TrimSpace(c.FormValue("time_zone")),
 		Currency: strings.ToUpper(strings.TrimSpace(c.FormValue("currency"))), Languages: form["languages"],
 		Default: c.FormValue("default_language"), ShowSlug: withSlug}
-	name, err := store.CheckRestaurantName(b.Name)
-	if err != nil {
-		errs["name"] = store.ErrorMessage(err)
-	} else {
-		b.Name = name
+	if b.Default != "" {
+		b.Languages = append([]string{b.Default}, slices.DeleteFunc(slices.Clone(b.Languages), func(l string) bool { return l == b.Default })...)
 	}
 	if withSlug {
-		b.Slug = strings.TrimSpace(c.FormValue("slug"))
-		if b.Slug == "" {
-			b.Slug = store.Slugify(b.Name)
-		}
-		if err := store.CheckSlug(b.Slug); err != nil {
-			errs["slug"] = store.ErrorMessage(err)
-		}
-	}
-	if err := store.CheckTimeZone(b.TimeZone); err != nil {
-		errs["time_zone"] = store.ErrorMessage(err)
-	}
-	if err := store.CheckCurrency(b.Currency); err != nil {
-		errs["currency"] = store.ErrorMessage(err)
-	}
-	langs, err := store.CheckLanguages(append([]string{b.Default}, b.Languages...))
-	if err != nil {
-		errs["languages"] = store.ErrorMessage(err)
-	} else {
-		b.Languages = langs
+		b.Slug = cmp.Or(strings.TrimSpace(c.FormValue("slug")), store.Slugify(b.Name))
 	}
 	return b
+}
+
+// formErrors puts the store's problems with a form by their fields; false
+// when err is no such refusal.
+func formErrors(err error, errs views.FieldErrors) bool {
+	ps := store.Problems(err)
+	for _, p := range ps {
+		if _, ok := errs[p.Field]; !ok {
+			errs[p.Field] = p.Message
+		}
+	}
+	return len(ps) > 0
 }
 
 // Settings shows the restaurant's settings: GET /restaurants/:slug/settings.
@@ -121,50 +118,29 @@ func (h *Handler) SaveSettings(c echo.Context) error {
 	r := ownedRestaurant(c)
 	m := settingsModel(r)
 	m.Errors = views.FieldErrors{}
-	m.Basics = basicsForm(c, false, m.Errors)
+	m.Basics = basicsForm(c, false)
 	max, err := strconv.Atoi(c.FormValue("max_rating"))
-	if err != nil || max < 0 || max > 5 {
-		m.Errors["max_rating"] = "Choose a rating from the list."
+	if err != nil {
+		max = -1 // not a rating: the store says which are
 	}
 	m.MaxRating, m.UrgentTags, m.AtTable = max, c.FormValue("urgent_tags") != "", c.FormValue("at_table") != ""
 	m.EscalateMins = c.FormValue("escalate")
-	mins, err := strconv.ParseFloat(strings.Replace(strings.TrimSpace(m.EscalateMins), ",", ".", 1), 64)
-	if err != nil || math.IsNaN(mins) || mins < 0.5 || mins > 60 {
-		m.Errors["escalate"] = "Enter a number of minutes from 0.5 to 60."
+	escalate := time.Duration(-1)
+	if mins := decimal(m.EscalateMins); !math.IsNaN(mins) && math.Abs(mins) < 1e6 {
+		escalate = time.Duration(mins * float64(time.Minute)).Round(time.Second)
 	}
 	m.VoiceLow, m.VoiceCentral, m.VoiceHigh = c.FormValue("voice_low"), c.FormValue("voice_central"), c.FormValue("voice_high")
-	low, ok1 := parsePercent(m.VoiceLow)
-	central, ok2 := parsePercent(m.VoiceCentral)
-	high, ok3 := parsePercent(m.VoiceHigh)
-	switch {
-	case !ok1 || !ok2 || !ok3:
-		m.Errors["voice"] = "Enter three percentages above 0 and at most 100."
-	case low > central || central > high:
-		m.Errors["voice"] = "Lowest, most likely and highest must go up in that order."
-	}
 	m.TeamNames = c.FormValue("team")
-	team := strings.Split(m.TeamNames, ",")
-	for _, n := range team {
-		if len(strings.TrimSpace(n)) > 40 {
-			m.Errors["team"] = "A name is at most 40 characters; separate names with commas."
-		}
-	}
-	if len(team) > store.MaxTeamNames {
-		m.Errors["team"] = "List at most " + strconv.Itoa(store.MaxTeamNames) + " names."
-	}
-	if len(m.Errors) == 0 {
-		err := h.db.SaveSettings(c.Request().Context(), r.ID, store.RestaurantSettings{
-			Name: m.Basics.Name, TimeZone: m.Basics.TimeZone, Currency: m.Basics.Currency, Languages: m.Basics.Languages,
-			Rules: store.AlertRules{MaxRating: max, UrgentTags: m.UrgentTags, AtTable: m.AtTable,
-				EscalateAfter: time.Duration(mins * float64(time.Minute)).Round(time.Second)},
-			VoiceRate: store.Range{Low: low, Central: central, High: high}, TeamNames: team})
-		if store.ErrorCode(err) == store.EInvalid {
-			m.Errors["form"] = store.ErrorMessage(err)
-		} else if err != nil {
+	err = h.db.SaveSettings(c.Request().Context(), r.ID, store.RestaurantSettings{
+		Name: m.Basics.Name, TimeZone: m.Basics.TimeZone, Currency: m.Basics.Currency, Languages: m.Basics.Languages,
+		Rules:     store.AlertRules{MaxRating: max, UrgentTags: m.UrgentTags, AtTable: m.AtTable, EscalateAfter: escalate},
+		VoiceRate: store.Range{Low: decimal(m.VoiceLow) / 100, Central: decimal(m.VoiceCentral) / 100, High: decimal(m.VoiceHigh) / 100},
+		TeamNames: strings.Split(m.TeamNames, ",")})
+	if !formErrors(err, m.Errors) {
+		if err != nil {
 			return err
-		} else {
-			return c.Redirect(http.StatusSeeOther, restaurantPath(r)+"/settings?saved=1")
 		}
+		return c.Redirect(http.StatusSeeOther, restaurantPath(r)+"/settings?saved=1")
 	}
 	return h.renderSettings(c, http.StatusUnprocessableEntity, r, m)
 }
@@ -225,14 +201,13 @@ func (h *Handler) NewRestaurant(c echo.Context) error {
 		return store.ErrNotFound
 	}
 	n := views.NewRestaurant{Errors: views.FieldErrors{}}
-	n.Basics = basicsForm(c, true, n.Errors)
-	if len(n.Errors) > 0 {
-		return h.renderNewRestaurant(c, http.StatusUnprocessableEntity, n)
-	}
+	n.Basics = basicsForm(c, true)
 	r, err := h.db.CreateRestaurantFor(c.Request().Context(), staffOf(c).user.ID, store.Restaurant{Slug: n.Basics.Slug,
 		Name: n.Basics.Name, TimeZone: n.Basics.TimeZone, Currency: n.Basics.Currency, Languages: n.Basics.Languages})
-	if code := store.ErrorCode(err); code == store.EConflict || code == store.EInvalid {
-		n.Errors["slug"] = store.ErrorMessage(err)
+	if store.ErrorCode(err) == store.EConflict {
+		n.Errors["slug"] = store.ErrorMessage(err) // the slug is taken
+	}
+	if formErrors(err, n.Errors) || store.ErrorCode(err) == store.EConflict {
 		return h.renderNewRestaurant(c, http.StatusUnprocessableEntity, n)
 	}
 	if err != nil {

@@ -28,7 +28,45 @@ type Error struct {
 	Message string
 	// RetryAfter, for ELocked and ELimit, is how long to wait.
 	RetryAfter time.Duration
+	// Problems, for EInvalid, are the rules the input broke, each by its
+	// field, all at once: a form shows each by its field.
+	Problems []Problem
 }
+
+// Problem is one rule an input broke: the field (a form's name for it, or
+// "form" for the whole), and what to say. Staff read Message; a diner reads
+// Key, a message of the diners' catalogue, with Args, in their language.
+type Problem struct {
+	Field   string
+	Message string
+	Key     string
+	Args    []any
+}
+
+// Invalid is the EInvalid error of problems (nil without any); its Message
+// is the first problem's.
+func Invalid(problems []Problem) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	return &Error{Code: EInvalid, Message: problems[0].Message, Problems: problems}
+}
+
+// Problems are the problems of err's *Error: those it lists, or, for an
+// EInvalid error that lists none, its message for the whole form.
+func Problems(err error) []Problem {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != EInvalid {
+		return nil
+	}
+	if len(e.Problems) == 0 {
+		return []Problem{{Field: "form", Message: e.Message}}
+	}
+	return e.Problems
+}
+
+// problem is the problem of field that err describes.
+func problem(field string, err error) Problem { return Problem{Field: field, Message: ErrorMessage(err)} }
 
 // Error implements the error interface.
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -108,24 +109,46 @@ func (db *DB) SetSummarySettings(ctx context.Context, restaurantID int64, voice 
 	return db.update(ctx, func(tx *Tx) error { return setSummarySettings(ctx, tx, restaurantID, voice, team) })
 }
 
+// MaxTeamName is the longest team name, in characters.
+const MaxTeamName = 40
+
+// checkSummary checks a voice-rate range (voice) and team names (team),
+// and returns the names tidied: trimmed, the empty ones left out.
+func checkSummary(voice Range, team []string) ([]string, []Problem) {
+	var ps []Problem
+	in := func(f float64) bool { return f > 0 && f <= 1 } // false for NaN: a figure that was not a number
+	switch {
+	case !in(voice.Low) || !in(voice.Central) || !in(voice.High):
+		ps = append(ps, Problem{Field: "voice", Message: "Voice rates are three percentages above 0 and at most 100."})
+	case voice.Low > voice.Central || voice.Central > voice.High:
+		ps = append(ps, Problem{Field: "voice", Message: "The voice rates go up: lowest ≤ most likely ≤ highest."})
+	}
+	var names []string
+	for _, n := range team {
+		if n = strings.Join(strings.Fields(n), " "); n == "" {
+			continue
+		}
+		if strings.Contains(n, ",") || utf8.RuneCountInString(n) > MaxTeamName {
+			ps = append(ps, Problem{Field: "team", Message: fmt.Sprintf("A team name is a first name of at most %d characters; separate names with commas (not %q).", MaxTeamName, n)})
+			break
+		}
+		names = append(names, n)
+	}
+	if len(names) > MaxTeamNames {
+		ps = append(ps, Problem{Field: "team", Message: fmt.Sprintf("List at most %d names.", MaxTeamNames)})
+	}
+	return names, ps
+}
+
 func setSummarySettings(ctx context.Context, tx *Tx, restaurantID int64, voice Range, team []string) error {
+	team, ps := checkSummary(voice, team)
+	if err := Invalid(ps); err != nil {
+		return err
+	}
 	bp := func(f float64) int64 { return int64(math.Round(f * 10000)) }
 	low, central, high := bp(voice.Low), bp(voice.Central), bp(voice.High)
-	switch {
-	case low < 1 || high > 10000:
-		return Errorf(EInvalid, "Voice rates are percentages above 0 and at most 100.")
-	case low > central || central > high:
-		return Errorf(EInvalid, "The voice rates must go low ≤ central ≤ high.")
-	case len(team) > MaxTeamNames:
-		return Errorf(EInvalid, "At most %d team names.", MaxTeamNames)
-	}
-	for _, n := range team {
-		if strings.Contains(n, ",") || len(n) > 40 {
-			return Errorf(EInvalid, "A team name is a first name of at most 40 characters: %q.", n)
-		}
-	}
 	res, err := tx.ExecContext(ctx, `UPDATE restaurants SET voice_low_bp = ?, voice_central_bp = ?, voice_high_bp = ?,
-		team_names = ? WHERE id = ?`, low, central, high, strings.Join(splitNames(strings.Join(team, ",")), ", "), restaurantID)
+		team_names = ? WHERE id = ?`, low, central, high, strings.Join(team, ", "), restaurantID)
 	if err != nil {
 		return err
 	}
@@ -236,37 +259,47 @@ func CheckTimeZone(name string) error {
 	return err
 }
 
-// checkBasics checks and tidies what a restaurant is called and where it
-// is: its name, time zone (loaded into r), currency and languages.
-func (db *DB) checkBasics(r *Restaurant) error {
-	name, err := CheckRestaurantName(r.Name)
-	if err != nil {
-		return err
+// checkBasics checks and tidies a restaurant's name, zone, currency and
+// languages, and finds its zone: the problems of each field, all at once.
+func (db *DB) checkBasics(r *Restaurant) []Problem {
+	var ps []Problem
+	if name, err := CheckRestaurantName(r.Name); err != nil {
+		ps = append(ps, problem("name", err))
+	} else {
+		r.Name = name
 	}
-	r.Name = name
+	if err := CheckTimeZone(r.TimeZone); err != nil {
+		ps = append(ps, problem("time_zone", err))
+	}
 	if err := CheckCurrency(r.Currency); err != nil {
-		return err
+		ps = append(ps, problem("currency", err))
 	}
-	langs, err := CheckLanguages(r.Languages)
-	if err != nil {
-		return err
+	if langs, err := CheckLanguages(r.Languages); err != nil {
+		ps = append(ps, problem("languages", err))
+	} else {
+		r.Languages = langs
 	}
-	r.Languages = langs
-	return db.setLocation(r)
+	if len(ps) == 0 {
+		if err := db.setLocation(r); err != nil {
+			ps = append(ps, problem("time_zone", err))
+		}
+	}
+	return ps
 }
 
 func (db *DB) createRestaurant(ctx context.Context, tx *Tx, r Restaurant) (Restaurant, error) {
 	if r.Slug == "" {
 		r.Slug = Slugify(r.Name)
 	}
+	var ps []Problem
 	if err := CheckSlug(r.Slug); err != nil {
-		return r, err
+		ps = append(ps, problem("slug", err))
 	}
 	r.TimeZone, r.Currency = cmp.Or(r.TimeZone, "UTC"), cmp.Or(r.Currency, "USD")
 	if len(r.Languages) == 0 {
 		r.Languages = []string{"en"}
 	}
-	if err := db.checkBasics(&r); err != nil {
+	if err := Invalid(append(ps, db.checkBasics(&r)...)); err != nil {
 		return r, err
 	}
 	err := tx.QueryRowContext(ctx, `INSERT INTO restaurants (slug, name, time_zone, currency, languages, created_at)
@@ -306,12 +339,13 @@ type RestaurantSettings struct {
 // rules and summary settings together, or none of them.
 func (db *DB) SaveSettings(ctx context.Context, restaurantID int64, s RestaurantSettings) error {
 	r := Restaurant{Name: s.Name, TimeZone: s.TimeZone, Currency: s.Currency, Languages: s.Languages}
-	if err := db.checkBasics(&r); err != nil {
+	ps := db.checkBasics(&r)
+	ps = append(ps, checkRules(s.Rules)...)
+	team, summary := checkSummary(s.VoiceRate, s.TeamNames)
+	if err := Invalid(append(ps, summary...)); err != nil {
 		return err
 	}
-	if err := checkRules(s.Rules); err != nil {
-		return err
-	}
+	s.TeamNames = team
 	return db.update(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE restaurants SET name = ?, time_zone = ?, currency = ?, languages = ? WHERE id = ?`,
 			r.Name, r.TimeZone, r.Currency, strings.Join(r.Languages, ","), restaurantID)
@@ -340,21 +374,23 @@ func (db *DB) RestaurantBySlug(ctx context.Context, slug string) (Restaurant, er
 
 // SetAlertRules changes a restaurant's alert rules.
 func (db *DB) SetAlertRules(ctx context.Context, restaurantID int64, r AlertRules) error {
-	if err := checkRules(r); err != nil {
+	if err := Invalid(checkRules(r)); err != nil {
 		return err
 	}
 	return db.update(ctx, func(tx *Tx) error { return setAlertRules(ctx, tx, restaurantID, r) })
 }
 
-func checkRules(r AlertRules) error {
-	secs := int64(r.EscalateAfter / time.Second)
-	switch {
-	case r.MaxRating < 0 || r.MaxRating > 5:
-		return Errorf(EInvalid, "Choose a rating from 0 (off) to 5.")
-	case secs < 30 || secs > 3600:
-		return Errorf(EInvalid, "Escalate after between half a minute and an hour.")
+// checkRules checks alert rules: the rating that raises an alert
+// (max_rating) and when nobody's taking it escalates (escalate).
+func checkRules(r AlertRules) []Problem {
+	var ps []Problem
+	if r.MaxRating < 0 || r.MaxRating > 5 {
+		ps = append(ps, Problem{Field: "max_rating", Message: "Choose a rating from 0 (off) to 5."})
 	}
-	return nil
+	if r.EscalateAfter < 30*time.Second || r.EscalateAfter > time.Hour {
+		ps = append(ps, Problem{Field: "escalate", Message: "Escalate after between half a minute and an hour (0.5 to 60 minutes)."})
+	}
+	return ps
 }
 
 func setAlertRules(ctx context.Context, tx *Tx, restaurantID int64, r AlertRules) error {
