@@ -66,7 +66,9 @@ func Problems(err error) []Problem {
 }
 
 // problem is the problem of field that err describes.
-func problem(field string, err error) Problem { return Problem{Field: field, Message: ErrorMessage(err)} }
+func problem(field string, err error) Problem {
+	return Problem{Field: field, Message: ErrorMessage(err)}
+}
 
 // Error implements the error interface.
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
