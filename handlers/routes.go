@@ -298,7 +298,7 @@ func (h *Handler) surveyLimiter() echo.MiddlewareFunc {
 			if err != nil {
 				return formError(err)
 			}
-			return h.surveyRefused(c, http.StatusTooManyRequests, surveyInputFromForm(form), fieldProblems{{"form", "survey.busy", nil}})
+			return h.surveyRefused(c, http.StatusTooManyRequests, surveyInputFromForm(form), formProblem("survey.busy"))
 		},
 	})
 }

@@ -31,7 +31,7 @@ func (h *Handler) surveyTarget(c echo.Context) (store.SurveyTarget, error) {
 // their language, with a message by each answer errs names (the form's
 // messages are keys of the diners' catalogue, printed here). Each
 // rendering carries its own idempotency key, so the page is never cached.
-func (h *Handler) renderSurvey(c echo.Context, status int, t store.SurveyTarget, in views.SurveyInput, errs fieldProblems) error {
+func (h *Handler) renderSurvey(c echo.Context, status int, t store.SurveyTarget, in views.SurveyInput, errs surveyProblems) error {
 	p, tr := h.dinerPage(c, dinerLanguage(c, t.Restaurant.Languages), "survey.js")
 	p.Title = tr.S("survey.title", t.Restaurant.Name)
 	action := "/t/" + t.Table.Token
@@ -84,19 +84,18 @@ func (h *Handler) SurveySubmit(c echo.Context) error {
 		return formError(err)
 	}
 	in := surveyInputFromForm(form)
-	resp, errs := validateSurvey(in, token)
-	if len(errs) > 0 {
-		return h.surveyRefused(c, http.StatusUnprocessableEntity, in, errs)
-	}
+	resp := surveyResponse(in, token)
 	resp.Language = storedLanguage(form.Get("lang"), c.Request().Header.Get("Accept-Language"))
 	receipt, outcome, err := h.db.CreateResponse(c.Request().Context(), resp)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return errUnknownTable
+	case len(store.Problems(err)) > 0:
+		return h.surveyRefused(c, http.StatusUnprocessableEntity, in, store.Problems(err))
 	case store.ErrorCode(err) == store.EUnavailable:
 		h.log.Error("survey not saved", "err", err)
 		c.Response().Header().Set("Retry-After", "5")
-		return h.surveyRefused(c, http.StatusServiceUnavailable, in, fieldProblems{{"form", "survey.unavailable", nil}})
+		return h.surveyRefused(c, http.StatusServiceUnavailable, in, formProblem("survey.unavailable"))
 	case err != nil:
 		return err
 	}
@@ -111,7 +110,7 @@ var editNote = map[store.Outcome]string{store.Amended: "?edit=saved", store.Unam
 
 // surveyRefused answers a submission that was not stored with the form as the
 // diner filled it in and the reasons.
-func (h *Handler) surveyRefused(c echo.Context, status int, in views.SurveyInput, errs fieldProblems) error {
+func (h *Handler) surveyRefused(c echo.Context, status int, in views.SurveyInput, errs surveyProblems) error {
 	t, err := h.surveyTarget(c)
 	if err != nil {
 		return err

@@ -41,10 +41,12 @@ func FuzzSurveyForm(f *testing.F) {
 		if in.Check != "" && !checkRE.MatchString(in.Check) {
 			t.Fatalf("check %q escaped the shape check", in.Check)
 		}
-		r, errs := validateSurvey(in, "token")
-		if errs != nil {
-			if len(errs) == 0 {
-				t.Fatal("an empty error map means valid")
+		r := surveyResponse(in, "token")
+		if errs := r.Check(); len(errs) > 0 {
+			for _, p := range errs {
+				if p.Field == "" || p.Key == "" {
+					t.Fatalf("a problem without a field or a message: %+v", p)
+				}
 			}
 			return
 		}

@@ -3,13 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
-	"slices"
 	"strings"
 	"time"
 )
 
-// Limits on what a diner can type, stated on the survey page and enforced here
-// and by the form parser.
+// Limits on what a diner can type, stated on the survey page and held by
+// NewResponse.Check.
 const (
 	MaxComment = 500 // characters
 	MaxName    = 40
@@ -77,20 +76,11 @@ const (
 // no second response and returns the public id of the first, with what was
 // done (Replayed, Amended or Unamended; Created the first time).
 func (db *DB) CreateResponse(ctx context.Context, in NewResponse) (publicID string, outcome Outcome, err error) {
-	if in.Rating < 0 || in.Rating > 5 || in.Rating == 0 && !in.AtTable {
-		return "", 0, Errorf(EInvalid, "A rating is 1 to 5; only a guest still at the table may leave it out.")
+	if err := Invalid(in.Check()); err != nil {
+		return "", 0, err
 	}
 	if in.IdempotencyKey == "" {
 		return "", 0, Errorf(EInvalid, "A response needs an idempotency key.")
-	}
-	for _, tag := range in.Tags {
-		if _, ok := LookupTag(tag); !ok {
-			return "", 0, Errorf(EInvalid, "Unknown tag %q.", tag)
-		}
-	}
-	in.Tags = slices.Compact(slices.Sorted(slices.Values(in.Tags)))
-	if !in.ContactConsent {
-		in.Contact = ""
 	}
 	sub := &submission{in: in, at: db.nowMillis(), done: make(chan struct{})}
 	if err := db.enqueue(ctx, sub); err != nil {

@@ -99,17 +99,18 @@ func TestResponseRoundTripAndRestart(t *testing.T) {
 	}
 }
 
-func TestContactDroppedWithoutConsent(t *testing.T) {
+// TestContactNeverKeptWithoutConsent: a contact without consent is refused
+// by the field (the survey's rule, NewResponse.Check), and nothing is stored.
+func TestContactNeverKeptWithoutConsent(t *testing.T) {
 	ctx := context.Background()
 	db := open(t, "")
-	_, tb := fixture(t, db)
-	id, _, err := db.CreateResponse(ctx, store.NewResponse{TableToken: tb.Token, IdempotencyKey: "k1", Rating: 5, Contact: "x@example.com"})
-	if err != nil {
-		t.Fatal(err)
+	r, tb := fixture(t, db)
+	_, _, err := db.CreateResponse(ctx, store.NewResponse{TableToken: tb.Token, IdempotencyKey: "k1", Rating: 5, Contact: "x@example.com"})
+	if ps := store.Problems(err); len(ps) != 1 || ps[0].Field != "consent" || ps[0].Key != "invalid.consent" {
+		t.Fatalf("a contact without consent: %v", err)
 	}
-	got, err := db.ResponseByPublicID(ctx, id)
-	if err != nil || got.Contact != "" {
-		t.Fatalf("contact = %q, %v; want it dropped", got.Contact, err)
+	if n, _ := db.CountResponses(ctx, r.ID); n != 0 {
+		t.Fatalf("%d responses stored", n)
 	}
 }
 
