@@ -81,15 +81,11 @@ func (h *Handler) AccountPassword(c echo.Context) error {
 	p := newPassword(c, errs)
 	if len(errs) == 0 {
 		err := h.db.ChangePassword(c.Request().Context(), s.user.ID, s.session.ID, c.FormValue("current_password"), p)
-		switch {
-		case err == nil:
+		if !formErrors(err, errs) {
+			if err != nil {
+				return err
+			}
 			return c.Redirect(http.StatusSeeOther, "/account?done=password")
-		case store.ErrorCode(err) != store.EInvalid:
-			return err
-		case strings.HasPrefix(store.ErrorMessage(err), "Your current password"):
-			errs["current_password"] = store.ErrorMessage(err)
-		default:
-			errs["new_password"] = store.ErrorMessage(err)
 		}
 	}
 	return h.renderAccount(c, http.StatusUnprocessableEntity, views.Account{Errors: errs})
@@ -263,10 +259,7 @@ func (h *Handler) InviteAccept(c echo.Context) error {
 		switch {
 		case store.ErrorCode(err) == store.EConflict:
 			errs["form"] = "There is already an account for " + inv.Email + ": sign in to accept."
-		case store.ErrorCode(err) == store.EInvalid && strings.Contains(store.ErrorMessage(err), "name"):
-			errs["name"] = store.ErrorMessage(err)
-		case store.ErrorCode(err) == store.EInvalid:
-			errs["new_password"] = store.ErrorMessage(err)
+		case formErrors(err, errs):
 		case err != nil:
 			return err
 		}

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"cmp"
-	"crypto/rand"
 	"math"
 	"net/http"
 	"net/mail"
@@ -288,13 +287,6 @@ func (h *Handler) StaffRemove(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, restaurantPath(r)+"/staff")
-}
-
-// NewPassword makes a password to hand to a new staff member: 20 base32
-// characters (A–Z, 2–7: nothing to mistake for anything else), 100 bits.
-func NewPassword() string {
-	t := rand.Text()
-	return t[0:5] + "-" + t[5:10] + "-" + t[10:15] + "-" + t[15:20]
 }
 
 // APITokenAdd makes a read-only API token and shows its secret once:

@@ -65,6 +65,16 @@ func Problems(err error) []Problem {
 	return e.Problems
 }
 
+// onField puts an invalid input's error on its field; any other error is
+// returned as it is.
+func onField(field string, err error) error {
+	var e *Error
+	if errors.As(err, &e) && e.Code == EInvalid && len(e.Problems) == 0 {
+		return Invalid([]Problem{problem(field, err)})
+	}
+	return err
+}
+
 // problem is the problem of field that err describes.
 func problem(field string, err error) Problem {
 	return Problem{Field: field, Message: ErrorMessage(err)}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"net/mail"
@@ -61,6 +62,13 @@ func CheckNewPassword(password string, inputs ...string) error {
 	return nil
 }
 
+// NewPassword makes a password to hand to a new staff member: 20 base32
+// characters (A–Z, 2–7: nothing to mistake for anything else), 100 bits.
+func NewPassword() string {
+	t := rand.Text()
+	return t[0:5] + "-" + t[5:10] + "-" + t[10:15] + "-" + t[15:20]
+}
+
 // CheckPersonName tidies a person's name (spaces) and refuses an empty one,
 // one over 80 characters, or one with control characters (a CR or LF would
 // break an email's headers).
@@ -90,7 +98,7 @@ func oneLineName(name, subject, missing string) (string, error) {
 // which must pass CheckNewPassword.
 func (db *DB) CreateUser(ctx context.Context, email, name, password string) (u User, err error) {
 	if err := CheckNewPassword(password, email, name); err != nil {
-		return User{}, err
+		return User{}, onField("new_password", err)
 	}
 	err = db.update(ctx, func(tx *Tx) error {
 		u, err = db.createUser(ctx, tx, email, name, password)
@@ -104,11 +112,11 @@ func (db *DB) CreateUser(ctx context.Context, email, name, password string) (u U
 func (db *DB) createUser(ctx context.Context, tx *Tx, email, name, password string) (User, error) {
 	u := User{Email: strings.TrimSpace(email)}
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
-		return u, Errorf(EInvalid, "%q is not an email address.", email)
+		return u, onField("email", Errorf(EInvalid, "%q is not an email address.", email))
 	}
 	var err error
 	if u.Name, err = CheckPersonName(name); err != nil {
-		return u, err
+		return u, onField("name", err)
 	}
 	if len(password) < MinPassword || len(password) > MaxPassword {
 		return u, Errorf(EInvalid, "A password is %d to %d characters.", MinPassword, MaxPassword)
@@ -150,10 +158,10 @@ func (db *DB) ChangePassword(ctx context.Context, userID int64, keep, current, p
 		return dbError(err)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(current)) != nil {
-		return Errorf(EInvalid, "Your current password is not that.")
+		return onField("current_password", Errorf(EInvalid, "Your current password is not that."))
 	}
 	if err := CheckNewPassword(password, u.Email, u.Name); err != nil {
-		return err
+		return onField("new_password", err)
 	}
 	if err := db.setPassword(ctx, userID, password); err != nil {
 		return err

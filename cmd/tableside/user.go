@@ -9,7 +9,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/tableside/tableside/handlers"
 	"github.com/tableside/tableside/store"
 )
 
@@ -50,7 +49,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return err
 		}
 		if !piped {
-			password = handlers.NewPassword()
+			password = store.NewPassword()
 			generated = password
 		}
 		if *name == "" {
@@ -116,7 +115,7 @@ func userResetPassword(ctx context.Context, args []string, stdin io.Reader, stdo
 		return err
 	}
 	if !piped {
-		password = handlers.NewPassword()
+		password = store.NewPassword()
 	}
 	if err := db.SetPassword(ctx, u.ID, password); store.ErrorCode(err) == store.EInvalid {
 		return errors.New(store.ErrorMessage(err))
