@@ -119,7 +119,7 @@ func NewAlertCard(a store.Alert, v CardViewer, now time.Time) AlertCard {
 	}
 	c.EscLabel = escalationLabel(a.EscalationStep)
 	if a.Language != "" && (len(r.Languages) == 0 || a.Language != r.Languages[0]) {
-		c.Language = LanguageInEnglish[a.Language]
+		c.Language = LanguageInEnglish(a.Language)
 	}
 	if !a.AckAt.IsZero() {
 		c.AckAt = a.AckAt.In(loc).Format("15:04")

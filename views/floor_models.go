@@ -179,27 +179,13 @@ func LanguageName(tag string) string {
 	if tag == "en" {
 		return Name(tag)
 	}
-	return Name(tag) + " — " + LanguageInEnglish[tag]
-}
-
-// LanguageInEnglish names a diner language for the staff, who read English.
-var LanguageInEnglish = map[string]string{
-	"en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian", "pt": "Portuguese",
-	"zh-CN": "Chinese", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "ar": "Arabic",
-}
-
-// TextDirection is "rtl" for a language written right to left, else "ltr".
-func TextDirection(tag string) string {
-	if tag == "ar" {
-		return "rtl"
-	}
-	return "ltr"
+	return Name(tag) + " — " + LanguageInEnglish(tag)
 }
 
 // PageLanguage is the lang and dir of a diner's page for the diner's
 // language: theirs where Tableside speaks it, else English.
 func PageLanguage(tag string) (lang, dir string) {
-	if _, ok := catalogues[tag]; !ok {
+	if _, ok := locales[tag]; !ok {
 		tag = "en"
 	}
 	return tag, TextDirection(tag)

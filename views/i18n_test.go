@@ -1,57 +1,93 @@
 package views
 
 import (
+	"encoding/json"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/tableside/tableside/store"
 )
 
 var verbRE = regexp.MustCompile(`%\[\d+\][a-z]`)
 
-// verbs lists a message's arguments as it uses them (a Plural: each form).
-func verbs(m any) []string {
-	switch m := m.(type) {
-	case string:
-		vs := verbRE.FindAllString(m, -1)
-		slices.Sort(vs)
-		return slices.Compact(vs)
-	case Plural:
-		var all []string
-		for _, s := range m {
-			all = append(all, verbs(s)...)
-		}
-		slices.Sort(all)
-		return slices.Compact(all)
+// verbs lists a message's arguments as it uses them (a plural: each form).
+func verbs(m text) []string {
+	all := verbRE.FindAllString(m.Msg, -1)
+	for _, s := range m.Plural {
+		all = append(all, verbRE.FindAllString(s, -1)...)
 	}
-	return nil
+	slices.Sort(all)
+	return slices.Compact(all)
 }
 
-// TestCataloguesAreComplete: every language has every English message, no
-// message English lacks, and each uses the same arguments; every plural
-// message has its "other" form, which CLDR gives every language.
+// TestCataloguesAreComplete: there is a catalogue for each of the diners'
+// languages and no other; each has every English message, no message
+// English lacks, and each uses the same arguments; no message is empty.
 func TestCataloguesAreComplete(t *testing.T) {
-	for lang, msgs := range catalogues {
+	files, err := localeFS.ReadDir("locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tags []string
+	for _, f := range files {
+		tags = append(tags, strings.TrimSuffix(f.Name(), ".json"))
+	}
+	if want := slices.Sorted(slices.Values(store.DinerLanguages)); !slices.Equal(tags, want) {
+		t.Errorf("catalogues %v, diners' languages %v: one list, store.DinerLanguages", tags, want)
+	}
+	english := locales["en"].byID
+	for lang, l := range locales {
 		for key, en := range english {
-			m, ok := msgs[key]
+			m, ok := l.byID[key]
 			if !ok {
 				t.Errorf("%s lacks %q", lang, key)
 				continue
 			}
-			if p, ok := m.(Plural); ok && p["other"] == "" {
-				t.Errorf("%s %q has no plural form other", lang, key)
-			}
 			if got, want := verbs(m), verbs(en); !slices.Equal(got, want) {
 				t.Errorf("%s %q uses %v, English %v", lang, key, got, want)
 			}
-			if s, ok := m.(string); ok && strings.TrimSpace(s) == "" {
+			if m.Plural == nil && strings.TrimSpace(m.Msg) == "" {
 				t.Errorf("%s %q is empty", lang, key)
 			}
 		}
-		for key := range msgs {
+		for key := range l.byID {
 			if _, ok := english[key]; !ok {
 				t.Errorf("%s has %q, which English has not", lang, key)
 			}
+		}
+	}
+}
+
+// TestTranslationsAreCurrent: each translation records the English it
+// translates, and that is today's English. When an English message changes,
+// this fails for every language until its translator has looked again (and
+// updated "message" with the translation).
+func TestTranslationsAreCurrent(t *testing.T) {
+	english := locales["en"].byID
+	for lang, l := range locales {
+		if lang == "en" {
+			continue
+		}
+		for key, src := range l.source {
+			if en, ok := english[key]; ok && !src.equal(en) {
+				t.Errorf("%s %q translates %v, but the English is now %v: translate it again", lang, key, src, en)
+			}
+		}
+	}
+}
+
+// TestCatalogueRefusesWrongShapes: a message that is neither a string nor a
+// plural select is an error, not a message quietly dropped.
+func TestCatalogueRefusesWrongShapes(t *testing.T) {
+	for _, bad := range []string{`42`, `["a"]`, `{"select": {"feature": "plural", "arg": "1", "cases": {"one": {"msg": "x"}}}}`,
+		`{"select": {"feature": "gender", "arg": "1", "cases": {"other": {"msg": "x"}}}}`,
+		`{"select": {"feature": "plural", "arg": "1", "cases": {"several": {"msg": "x"}, "other": {"msg": "y"}}}}`,
+		`{"select": {"feature": "plural", "arg": "1", "cases": {"other": {"text": "y"}}}}`} {
+		var m text
+		if err := json.Unmarshal([]byte(bad), &m); err == nil {
+			t.Errorf("%s was taken for a message: %+v", bad, m)
 		}
 	}
 }
@@ -66,5 +102,14 @@ func TestTranslatorFallsBackToEnglish(t *testing.T) {
 	}
 	if got := Translator("en").S("receipt.rating", 4); got != "Rating: 4 out of 5" {
 		t.Errorf("a plural: %q", got)
+	}
+	if got := Translator("fr").S("tag.food"); got != "La cuisine" {
+		t.Errorf("a tick in French: %q", got)
+	}
+	if got := Translator("en").S("tag.foreign-object"); got != "Something in my food" {
+		t.Errorf("a tick in English, from the store's labels: %q", got)
+	}
+	if LanguageInEnglish("zh-CN") != "Chinese" || LanguageInEnglish("zh") != "Chinese" || TextDirection("ar") != "rtl" {
+		t.Error("the languages' facts are not their files'")
 	}
 }

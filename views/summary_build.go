@@ -1,7 +1,6 @@
 package views
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"net/url"
@@ -342,7 +341,7 @@ func NewSummary(s store.Summary, sc SummaryScope) Summary {
 	m.PraiseTags = bars(w.Praise, 0, false)
 	m.Alerts = alertFacts(s)
 	for _, l := range w.Languages {
-		m.Languages = append(m.Languages, fmt.Sprintf("%s (%d)", cmp.Or(LanguageInEnglish[l.Key], l.Key), l.Count))
+		m.Languages = append(m.Languages, fmt.Sprintf("%s (%d)", LanguageInEnglish(l.Key), l.Count))
 	}
 	for _, n := range w.StaffNamed {
 		m.StaffNamed = append(m.StaffNamed, fmt.Sprintf("%s (%d)", n.Label, n.Count))

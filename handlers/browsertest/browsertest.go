@@ -16,9 +16,18 @@ import (
 )
 
 // Chromium finds Debian's Chromium. Where there is none the test skips,
-// unless TABLESIDE_REQUIRE_BROWSER is set, when it fails.
+// unless TABLESIDE_REQUIRE_BROWSER is set, when it fails. Under -short,
+// and on a suite's second run on PostgreSQL (what a page shows does not
+// depend on the engine; the engine's own tests run there), it skips saying
+// so.
 func Chromium(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test skipped under -short")
+	}
+	if os.Getenv("TABLESIDE_TEST_ENGINE") == "postgres" {
+		t.Skip("browser test skipped on PostgreSQL: it ran on SQLite, and pages do not depend on the engine")
+	}
 	for _, p := range []string{os.Getenv("TABLESIDE_CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser"} {
 		if p == "" {
 			continue
