@@ -49,6 +49,9 @@ func TestRushAgainstRunningServer(t *testing.T) {
 // buildServer builds the tableside binary into a test's temporary folder.
 func buildServer(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("load test skipped under -short: it builds the server and runs it as a child process")
+	}
 	binary, err := serverBinary(context.Background(), "", t.TempDir())
 	if err != nil {
 		t.Fatal(err)
