@@ -16,7 +16,7 @@ func TestEventKindsAreTheSchemas(t *testing.T) {
 		want = append(want, string(k))
 	}
 	slices.Sort(want)
-	for _, dir := range []string{"migrations", "migrations_pg"} {
+	for _, dir := range []string{engineSQLite, enginePostgres} {
 		ms, err := loadMigrations(dir)
 		if err != nil {
 			t.Fatal(err)

@@ -211,7 +211,7 @@ func redactURL(raw string) string {
 	return fmt.Sprintf("postgres://%s@%s:%d/%s", cfg.ConnConfig.User, cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
 }
 
-// migratePostgres applies migrations_pg in order, each with its record in
+// migratePostgres applies the migrations (PostgreSQL's files and the shared ones) in order, each with its record in
 // one transaction, holding the migration lock on one connection meanwhile,
 // so that instances starting together migrate once.
 func (db *DB) migratePostgres(ctx context.Context) error {
@@ -228,7 +228,7 @@ func (db *DB) migratePostgres(ctx context.Context) error {
 		version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`); err != nil {
 		return fmt.Errorf("store: create migrations table: %w", err)
 	}
-	ms, err := loadMigrations("migrations_pg")
+	ms, err := loadMigrations(enginePostgres)
 	if err != nil {
 		return err
 	}
@@ -245,9 +245,11 @@ func (db *DB) migratePostgres(ctx context.Context) error {
 			}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("store: migration %s: %w", m.name, err)
+		if m.sql != "" {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("store: migration %s: %w", m.name, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 			m.version, m.name, db.nowMillis()); err != nil {

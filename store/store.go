@@ -27,7 +27,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-//go:embed migrations/*.sql migrations_pg/*.sql
+//go:embed migrations/*.sql
 var migrationFS embed.FS
 
 // DB is Tableside's database: on SQLite, one connection for writes, so SQLite
@@ -272,38 +272,69 @@ func (db *DB) Ping(ctx context.Context) error {
 // timestamp column (always UTC).
 func (db *DB) nowMillis() int64 { return db.now().UnixMilli() }
 
-// migration is one numbered file in migrations/.
+// migration is one step of the schema, numbered once for both engines: its
+// file's SQL for the engine that runs it.
 type migration struct {
 	version int
 	name    string
-	sql     string
+	sql     string // "" where the step has nothing for this engine
 }
 
-func loadMigrations(dir string) ([]migration, error) {
-	names, err := fs.Glob(migrationFS, dir+"/*.sql")
+// The engines, as migration files name them.
+const (
+	engineSQLite   = "sqlite"
+	enginePostgres = "postgres"
+)
+
+// loadMigrations reads migrations/ for engine: one numbered sequence, where
+// NNNN_name.sql is both engines' step and NNNN_name.sqlite.sql and
+// NNNN_name.postgres.sql are each engine's own, where they differ. A step
+// with a file for the other engine only has nothing to do on this one (but
+// is recorded all the same): PostgreSQL's first file holds the schema as
+// SQLite's first nineteen leave it.
+func loadMigrations(engine string) ([]migration, error) {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
 	if err != nil {
 		return nil, err
 	}
-	var ms []migration
+	byVersion := map[int]*migration{}
 	for _, name := range names {
 		base := path.Base(name)
-		num, _, ok := strings.Cut(base, "_")
+		num, rest, ok := strings.Cut(base, "_")
 		v, err := strconv.Atoi(num)
 		if !ok || err != nil || v <= 0 {
 			return nil, fmt.Errorf("store: migration %s must be named NNNN_name.sql", base)
+		}
+		stem := strings.TrimSuffix(rest, ".sql")
+		fileEngine := ""
+		if i := strings.LastIndexByte(stem, '.'); i >= 0 {
+			fileEngine = stem[i+1:]
+			if fileEngine != engineSQLite && fileEngine != enginePostgres {
+				return nil, fmt.Errorf("store: migration %s: %q is not an engine (sqlite, postgres)", base, fileEngine)
+			}
+		}
+		m := byVersion[v]
+		if m == nil {
+			m = &migration{version: v, name: base}
+			byVersion[v] = m
+		}
+		if fileEngine != "" && fileEngine != engine {
+			continue
+		}
+		if m.sql != "" {
+			return nil, fmt.Errorf("store: two migrations numbered %d for %s", v, engine)
 		}
 		b, err := migrationFS.ReadFile(name)
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+		m.name, m.sql = base, string(b)
+	}
+	var ms []migration
+	for _, m := range byVersion {
+		ms = append(ms, *m)
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i := 1; i < len(ms); i++ {
-		if ms[i].version == ms[i-1].version {
-			return nil, fmt.Errorf("store: two migrations numbered %d", ms[i].version)
-		}
-	}
 	return ms, nil
 }
 
@@ -318,7 +349,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	) STRICT`); err != nil {
 		return fmt.Errorf("store: create migrations table: %w", err)
 	}
-	ms, err := loadMigrations("migrations")
+	ms, err := loadMigrations(engineSQLite)
 	if err != nil {
 		return err
 	}
@@ -350,8 +381,10 @@ func (db *DB) applyMigration(ctx context.Context, m migration) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE version = ?`, m.version).Scan(&n); err != nil || n > 0 {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return err
+		if m.sql != "" {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return err
+			}
 		}
 		if rebuild {
 			var table string
