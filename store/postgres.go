@@ -211,9 +211,10 @@ func redactURL(raw string) string {
 	return fmt.Sprintf("postgres://%s@%s:%d/%s", cfg.ConnConfig.User, cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
 }
 
-// migratePostgres applies the migrations (PostgreSQL's files and the shared ones) in order, each with its record in
-// one transaction, holding the migration lock on one connection meanwhile,
-// so that instances starting together migrate once.
+// migratePostgres applies the migrations (PostgreSQL's files and the
+// shared ones) in order, each with its record in one transaction, holding
+// the migration lock on one connection meanwhile, so that instances
+// starting together migrate once.
 func (db *DB) migratePostgres(ctx context.Context) error {
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
