@@ -15,7 +15,7 @@ const (
 )
 
 // AlertRules decide which survey responses call a manager to the table. Each
-// restaurant has its own; DefaultAlertRules are those of DESIGN.md.
+// restaurant has its own; DefaultAlertRules are the product's defaults.
 type AlertRules struct {
 	MaxRating     int  // a rating at or below this raises an alert; 0 turns the rule off
 	UrgentTags    bool // an urgent tag raises an alert whatever the rating
@@ -23,8 +23,9 @@ type AlertRules struct {
 	EscalateAfter time.Duration
 }
 
-// DefaultAlertRules: rating 2 or less, any urgent tag, any complaint at the
-// table; escalate after three minutes.
+// DefaultAlertRules are the rules a new restaurant starts with: rating 2 or
+// less, any urgent tag, any complaint at the table; escalate after three
+// minutes.
 func DefaultAlertRules() AlertRules {
 	return AlertRules{MaxRating: 2, UrgentTags: true, AtTable: true, EscalateAfter: 3 * time.Minute}
 }

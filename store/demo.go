@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// The demo restaurant and its logins, as documented in DESIGN.md. They exist
+// The demo restaurant and its logins, as the README documents them. They exist
 // only when the server runs with -demo.
 const (
 	DemoSlug            = "demo"

@@ -126,7 +126,8 @@ func TestBetaQuantile(t *testing.T) {
 }
 
 // TestSourcesAreTheVerifiedOnes: the page cites the 1979 study and the
-// figures DESIGN.md verified, and nothing that could not be verified.
+// figures the product's design verified (TARP 1979, its 2005 correction,
+// Peters 1987), and nothing that could not be verified.
 func TestSourcesAreTheVerifiedOnes(t *testing.T) {
 	all := strings.Join(EstimateSources, " ")
 	for _, want := range []string{"1979", "69%", "82–95%", "9–37%", "before social media"} {

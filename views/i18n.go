@@ -85,14 +85,6 @@ func (t text) String() string {
 	return fmt.Sprint(t.Plural)
 }
 
-// equal reports whether two texts say the same.
-func (t text) equal(o text) bool {
-	if t.Plural == nil || o.Plural == nil {
-		return t.Plural == nil && o.Plural == nil && t.Msg == o.Msg
-	}
-	return fmt.Sprint(t.Plural) == fmt.Sprint(o.Plural) // fmt sorts maps' keys
-}
-
 // locale is one language's file.
 type locale struct {
 	Language      string `json:"language"`

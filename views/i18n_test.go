@@ -2,6 +2,7 @@ package views
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -58,6 +59,14 @@ func TestCataloguesAreComplete(t *testing.T) {
 			}
 		}
 	}
+}
+
+// equal reports whether two texts say the same.
+func (t text) equal(o text) bool {
+	if t.Plural == nil || o.Plural == nil {
+		return t.Plural == nil && o.Plural == nil && t.Msg == o.Msg
+	}
+	return fmt.Sprint(t.Plural) == fmt.Sprint(o.Plural) // fmt sorts maps' keys
 }
 
 // TestTranslationsAreCurrent: each translation records the English it

@@ -76,8 +76,6 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Sender, error) {
 	return d, nil
 }
 
-// Enabled says whether digests are mailed at all.
-func (d *Sender) Enabled() bool { return d.mailer != nil }
 
 // dueWeek is the week whose digest is due at now for a set of restaurants:
 // the week just ended, once its Monday's send time has passed in every
