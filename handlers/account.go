@@ -134,10 +134,8 @@ func (h *Handler) Forgot(c echo.Context) error {
 		return err
 	default:
 		link := strings.TrimRight(h.cfg.BaseURL, "/") + "/login/reset?token=" + url.QueryEscape(token)
-		err := h.db.QueueEmail(ctx, 0, u.ID, store.EmailMessage{ToName: u.Name, To: u.Email,
-			Subject: "Choose a new Tableside password",
-			Text: "Hello " + u.Name + ",\n\nsomeone (we hope you) asked to choose a new password for your Tableside account.\n" +
-				"This link works once, for 30 minutes:\n\n" + link + "\n\nIf it was not you, ignore this email: your password stays as it is.\n"})
+		subject, text := views.ResetEmail(u.Name, link)
+		err := h.db.QueueEmail(ctx, 0, u.ID, store.EmailMessage{ToName: u.Name, To: u.Email, Subject: subject, Text: text})
 		if err != nil {
 			return err
 		}

@@ -48,15 +48,7 @@ func (h *Handler) coversModel(c echo.Context, r store.Restaurant, w store.Week, 
 	if next := w.Next(); !next.Start.After(now) {
 		m.NextURL = coversURL(r, next.String())
 	}
-	today := now.In(r.Location()).Format(time.DateOnly)
-	for d := w.Start; d.Before(w.End); d = d.AddDate(0, 0, 1) {
-		date := d.Format(time.DateOnly)
-		day := views.CoverDay{Date: date, Label: d.Format("Mon 2 Jan"), Future: date > today}
-		if n, ok := stored[date]; ok {
-			day.Value = strconv.Itoa(n)
-		}
-		m.Days = append(m.Days, day)
-	}
+	m.Days = views.NewCoverDays(w, stored, now.In(r.Location()))
 	for _, ms := range staffOf(c).memberships {
 		if ms.Restaurant.ID != r.ID {
 			m.Others = append(m.Others, views.NavLink{Label: ms.Restaurant.Name, URL: coversURL(ms.Restaurant, w.String())})

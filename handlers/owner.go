@@ -52,17 +52,8 @@ func (h *Handler) Overview(c echo.Context) error {
 }
 
 func settingsModel(r store.Restaurant) views.Settings {
-	return views.Settings{
-		Restaurant: r.Name, Action: restaurantPath(r) + "/settings",
-		Basics:    views.Basics{Name: r.Name, TimeZone: r.TimeZone, Currency: r.Currency, Languages: r.Languages, Default: r.Languages[0]},
-		MaxRating: r.Rules.MaxRating, UrgentTags: r.Rules.UrgentTags, AtTable: r.Rules.AtTable,
-		EscalateMins: strconv.FormatFloat(r.Rules.EscalateAfter.Minutes(), 'f', -1, 64),
-		VoiceLow:     percentInput(r.VoiceRate.Low), VoiceCentral: percentInput(r.VoiceRate.Central),
-		VoiceHigh: percentInput(r.VoiceRate.High), TeamNames: strings.Join(r.TeamNames, ", "),
-	}
+	return views.NewSettings(r, restaurantPath(r)+"/settings")
 }
-
-func percentInput(f float64) string { return strconv.FormatFloat(math.Round(f*10000)/100, 'f', -1, 64) }
 
 // decimal reads a number typed as "4", "4.5" or "4,5" (and "4%"); NaN when
 // it is not one, which every rule of the store refuses.
@@ -150,14 +141,8 @@ func (h *Handler) renderSettings(c echo.Context, status int, r store.Restaurant,
 	if err != nil {
 		return err
 	}
-	loc := r.Location()
 	for _, t := range tokens {
-		used := "never used"
-		if !t.LastUsedAt.IsZero() {
-			used = "last used " + t.LastUsedAt.In(loc).Format("2 Jan 2006")
-		}
-		m.APITokens = append(m.APITokens, views.APITokenRow{Name: t.Name, Prefix: t.Prefix, Created: t.CreatedAt.In(loc).Format("2 Jan 2006"),
-			LastUsed: used, RevokeURL: restaurantPath(r) + "/api-tokens/" + strconv.FormatInt(t.ID, 10) + "/revoke"})
+		m.APITokens = append(m.APITokens, views.NewAPITokenRow(t, r.Location(), restaurantPath(r)+"/api-tokens/"+strconv.FormatInt(t.ID, 10)+"/revoke"))
 	}
 	m.TokenAction = restaurantPath(r) + "/api-tokens"
 	m.SummaryJSON = h.cfg.BaseURL + "/summary.json?r=" + url.QueryEscape(r.Slug)
@@ -263,10 +248,8 @@ func (h *Handler) StaffInvite(c echo.Context) error {
 	}
 	link := strings.TrimRight(h.cfg.BaseURL, "/") + "/invite/" + token
 	if h.cfg.Mail {
-		err := h.db.QueueEmail(ctx, r.ID, 0, store.EmailMessage{ToName: m.Name, To: m.Email,
-			Subject: "Join " + r.Name + " on Tableside",
-			Text: "Hello " + m.Name + ",\n\n" + staffOf(c).user.Name + " invites you to manage " + r.Name +
-				" on Tableside, where guests' feedback and calls for help reach the floor.\n\nAccept within a week:\n\n" + link + "\n"})
+		subject, text := views.InviteEmail(m.Name, staffOf(c).user.Name, r.Name, link)
+		err := h.db.QueueEmail(ctx, r.ID, 0, store.EmailMessage{ToName: m.Name, To: m.Email, Subject: subject, Text: text})
 		if err != nil {
 			return err
 		}

@@ -102,3 +102,9 @@ func Device(ua string) string {
 	}
 	return ua
 }
+
+// DayTime writes a day and time in the week: "Mon 2 Jan 15:04".
+func DayTime(t time.Time) string { return t.Format("Mon 2 Jan 15:04") }
+
+// WeekdayTime writes a time this week: "Mon 15:04".
+func WeekdayTime(t time.Time) string { return t.Format("Mon 15:04") }

@@ -229,3 +229,12 @@ func TextDirection(tag string) string {
 	}
 	return "ltr"
 }
+
+// PageLanguage is the lang and dir of a diner's page for the diner's
+// language: theirs where Tableside speaks it, else English.
+func PageLanguage(tag string) (lang, dir string) {
+	if _, ok := locales[tag]; !ok {
+		tag = "en"
+	}
+	return tag, TextDirection(tag)
+}

@@ -37,12 +37,6 @@ type WeekPicker struct {
 	From, To     string // its default dates
 }
 
-// Option is one choice of a select.
-type Option struct {
-	Value, Label string
-	Selected     bool
-}
-
 // Tile is one headline figure with its change against the week before.
 type Tile struct {
 	Label, Value string
@@ -121,22 +115,4 @@ type Silent struct {
 type Line struct {
 	Name, URL                                   string
 	Responses, Rate, Average, Voiced, AckMedian string
-}
-
-// Covers is the guests-served page of one restaurant and week.
-type Covers struct {
-	Restaurant, Week, WeekLabel string
-	PrevURL, NextURL            string
-	Others                      []NavLink // the user's other restaurants
-	Action, ImportAction        string
-	Days                        []CoverDay
-	Error, Flash                string
-	ImportText                  string
-	ImportErrors                []string
-}
-
-// CoverDay is one day's field.
-type CoverDay struct {
-	Date, Label, Value, Error string
-	Future                    bool
 }

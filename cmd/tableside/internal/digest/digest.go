@@ -76,7 +76,6 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Sender, error) {
 	return d, nil
 }
 
-
 // dueWeek is the week whose digest is due at now for a set of restaurants:
 // the week just ended, once its Monday's send time has passed in every
 // restaurant's zone; "" while it has not.
@@ -114,11 +113,7 @@ func (d *Sender) Render(ctx context.Context, o store.Owner, week string, now tim
 	if err := views.DigestEmail(m, d.css).Render(ctx, &html); err != nil {
 		return Email{}, err
 	}
-	subject := fmt.Sprintf("%s, week %s: %s responses, %s complaints", m.Title, week, views.Count(s.This.Responses), views.Count(s.This.Complained.Total()))
-	if avg, ok := s.This.Average(); ok {
-		subject += ", average " + views.Rating(avg)
-	}
-	return Email{To: o.User.Email, Subject: subject, Text: views.SummaryText(m), HTML: html.String(), Week: week, UserID: o.User.ID}, nil
+	return Email{To: o.User.Email, Subject: views.DigestSubject(m.Title, week, s.This), Text: views.SummaryText(m), HTML: html.String(), Week: week, UserID: o.User.ID}, nil
 }
 
 // ownerWeek is an owner and the week of a digest not yet sent to them.

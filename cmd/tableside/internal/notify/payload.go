@@ -32,19 +32,6 @@ func urgent(e store.Event) bool {
 	return e.Kind == store.EventEscalated || slices.Contains(e.Alert.Reasons, store.ReasonUrgent)
 }
 
-// headline names the table and why: "Table 4: asked for someone".
-func headline(a store.Alert) string {
-	why := views.Why(a)
-	if a.AtTable {
-		why = append(why, "still at the table")
-	}
-	table := a.TableLabel
-	if table == "" {
-		table = "No table"
-	}
-	return table + ": " + strings.Join(why, ", ")
-}
-
 // escalationWords say who has been told, at each step, as the floor does.
 func escalationWords(step int) string {
 	return "nobody is on the way yet · " + views.EscalationTold(step)
@@ -54,7 +41,7 @@ func escalationWords(step int) string {
 // shows.
 func pushFor(e store.Event, r store.Restaurant, now time.Time, icon string) pushMessage {
 	a := e.Alert
-	m := pushMessage{Title: headline(a), Tag: "alert-" + strconv.FormatInt(a.ID, 10), Urgent: urgent(e), Alert: a.ID, Kind: e.Kind, Icon: icon,
+	m := pushMessage{Title: views.AlertHeadline(a), Tag: "alert-" + strconv.FormatInt(a.ID, 10), Urgent: urgent(e), Alert: a.ID, Kind: e.Kind, Icon: icon,
 		URL: "/floor?r=" + url.QueryEscape(r.Slug) + "#alert-" + strconv.FormatInt(a.ID, 10)}
 	parts := []string{"waiting " + views.Waiting(a.CreatedAt, now)}
 	if e.Kind == store.EventEscalated {
@@ -168,9 +155,9 @@ func slackFor(e store.Event, r store.Restaurant) ([]byte, error) {
 	var text string
 	switch e.Kind {
 	case store.EventRaised:
-		text = "New alert at " + r.Name + ": " + headline(a)
+		text = "New alert at " + r.Name + ": " + views.AlertHeadline(a)
 	case store.EventEscalated:
-		text = "Still waiting at " + r.Name + ": " + headline(a) + " (" + escalationWords(e.Step) + ")"
+		text = "Still waiting at " + r.Name + ": " + views.AlertHeadline(a) + " (" + escalationWords(e.Step) + ")"
 	case store.EventAcknowledged:
 		text = a.AckBy + " is on the way to " + a.TableLabel + " at " + r.Name
 	case store.EventResolved:
@@ -190,15 +177,7 @@ func slackFor(e store.Event, r store.Restaurant) ([]byte, error) {
 }
 
 // escalationEmail is the email an owner with no phone gets when an alert is
-// still open after the last push step.
+// still open after the last push step (views.EscalationEmail).
 func escalationEmail(e store.Event, r store.Restaurant, baseURL string, now time.Time) (subject, text string) {
-	a := e.Alert
-	subject = "Still waiting at " + r.Name + ": " + headline(a)
-	text = fmt.Sprintf("A guest at %s has been waiting %s and nobody has said they are on the way.\n\n%s\n",
-		r.Name, views.Waiting(a.CreatedAt, now), headline(a))
-	if a.Comment != "" {
-		text += "\n“" + a.Comment + "”\n"
-	}
-	text += "\nOpen the floor: " + strings.TrimRight(baseURL, "/") + "/floor?r=" + url.QueryEscape(r.Slug) + "\n"
-	return subject, text
+	return views.EscalationEmail(e.Alert, r.Name, strings.TrimRight(baseURL, "/")+"/floor?r="+url.QueryEscape(r.Slug), now)
 }

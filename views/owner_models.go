@@ -1,0 +1,133 @@
+package views
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tableside/tableside/store"
+)
+
+// Overview is an owner's page for one restaurant.
+type Overview struct {
+	Restaurant string
+	Escalated  []AlertCard
+	Links      []NavLink
+}
+
+// Basics is what a restaurant is called and where it is, as typed: on the
+// settings page and the new-restaurant page.
+type Basics struct {
+	Name, Slug, TimeZone, Currency string
+	Languages                      []string // offered to diners
+	Default                        string   // the default language
+	// ShowSlug asks for the slug too (a new restaurant's; it never changes).
+	ShowSlug bool
+}
+
+// Offers reports whether the language is offered.
+func (b Basics) Offers(tag string) bool { return slices.Contains(b.Languages, tag) }
+
+// LanguageName is a diner language in its own words (its catalogue's) and,
+// for the owner choosing it, in English: "Français — French".
+func LanguageName(tag string) string {
+	if tag == "en" {
+		return Name(tag)
+	}
+	return Name(tag) + " — " + LanguageInEnglish(tag)
+}
+
+// NewRestaurant is the page where an owner adds another restaurant.
+type NewRestaurant struct {
+	Action string
+	Basics Basics
+	Errors FieldErrors
+}
+
+// Settings is the owner's settings page.
+type Settings struct {
+	Restaurant   string
+	Action       string
+	Basics       Basics
+	MaxRating    int
+	UrgentTags   bool
+	AtTable      bool
+	EscalateMins string
+	// The weekly summary's voice-rate range, as percentages, and team names.
+	VoiceLow, VoiceCentral, VoiceHigh string
+	TeamNames                         string
+	Errors                            FieldErrors
+	Saved                             bool
+	// Read-only API tokens: the list, the form to make one, and a new
+	// token's secret, shown once.
+	APITokens   []APITokenRow
+	TokenAction string
+	TokenName   string
+	TokenError  string
+	NewToken    string
+	SummaryJSON string // an example URL of the API, for this restaurant
+}
+
+// APITokenRow is one API token on the settings page.
+type APITokenRow struct {
+	Name, Prefix, Created, LastUsed, RevokeURL string
+}
+
+// Staff is the owner's page of managers.
+type Staff struct {
+	Restaurant string
+	Members    []StaffRow
+	InviteURL  string
+	Email      string
+	Name       string
+	Errors     FieldErrors
+	// Invited is whom an invitation was just made for, with the link to
+	// pass on; Mailed says it was emailed to them too.
+	Invited, InvitedEmail, Link string
+	Mailed                      bool
+}
+
+// StaffRow is one person on the staff page.
+type StaffRow struct {
+	Name      string
+	Email     string
+	Role      string
+	RemoveURL string // empty for owners
+}
+
+// Privacy is the owner's page for a guest's data: export it, or erase it.
+type Privacy struct {
+	Restaurant                string
+	ExportAction, EraseAction string
+	RetainDays                int
+	Contact                   string // as typed
+	Error                     string
+	Nothing                   bool           // nothing is held about that guest
+	Erased                    *store.Erasure // what an erasure just removed
+}
+
+// NewSettings is the settings page of r as stored, its form posting to
+// action: minutes and percentages as an owner types them.
+func NewSettings(r store.Restaurant, action string) Settings {
+	percent := func(f float64) string { return strconv.FormatFloat(math.Round(f*10000)/100, 'f', -1, 64) }
+	return Settings{
+		Restaurant: r.Name, Action: action,
+		Basics:    Basics{Name: r.Name, TimeZone: r.TimeZone, Currency: r.Currency, Languages: r.Languages, Default: r.Languages[0]},
+		MaxRating: r.Rules.MaxRating, UrgentTags: r.Rules.UrgentTags, AtTable: r.Rules.AtTable,
+		EscalateMins: strconv.FormatFloat(r.Rules.EscalateAfter.Minutes(), 'f', -1, 64),
+		VoiceLow:     percent(r.VoiceRate.Low), VoiceCentral: percent(r.VoiceRate.Central),
+		VoiceHigh: percent(r.VoiceRate.High), TeamNames: strings.Join(r.TeamNames, ", "),
+	}
+}
+
+// NewAPITokenRow is a token on the settings page, its dates in the
+// restaurant's zone.
+func NewAPITokenRow(t store.APIToken, loc *time.Location, revokeURL string) APITokenRow {
+	used := "never used"
+	if !t.LastUsedAt.IsZero() {
+		used = "last used " + t.LastUsedAt.In(loc).Format("2 Jan 2006")
+	}
+	return APITokenRow{Name: t.Name, Prefix: t.Prefix, Created: t.CreatedAt.In(loc).Format("2 Jan 2006"), LastUsed: used, RevokeURL: revokeURL}
+}
