@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"slices"
 	"strconv"
@@ -231,18 +230,10 @@ func (h *Handler) StaffInvite(c echo.Context) error {
 	r := ownedRestaurant(c)
 	ctx := c.Request().Context()
 	m := views.Staff{Email: strings.TrimSpace(c.FormValue("email")), Name: c.FormValue("name"), Errors: views.FieldErrors{}}
-	if name, err := store.CheckPersonName(m.Name); err != nil {
-		m.Errors["name"] = store.ErrorMessage(err)
-	} else {
-		m.Name = name
-	}
-	if a, err := mail.ParseAddress(m.Email); err != nil || a.Address != m.Email {
-		m.Errors["email"] = "Enter an email address, like sam@example.com."
-	}
-	if len(m.Errors) > 0 {
+	token, err := h.db.Invite(ctx, r.ID, staffOf(c).user.ID, m.Email, m.Name, store.RoleManager)
+	if formErrors(err, m.Errors) {
 		return h.renderStaff(c, http.StatusUnprocessableEntity, r, m)
 	}
-	token, err := h.db.Invite(ctx, r.ID, staffOf(c).user.ID, m.Email, m.Name, store.RoleManager)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -106,15 +107,19 @@ type Invitation struct {
 // account is not looked at: the owner learns nothing about it.
 func (db *DB) Invite(ctx context.Context, restaurantID, by int64, email, name string, role Role) (string, error) {
 	email = strings.TrimSpace(email)
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-		return "", Errorf(EInvalid, "%q is not an email address.", email)
-	}
+	var ps []Problem
 	name, err := CheckPersonName(name)
 	if err != nil {
-		return "", err
+		ps = append(ps, problem("name", err))
+	}
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+		ps = append(ps, Problem{Field: "email", Message: "Enter an email address, like sam@example.com."})
 	}
 	if role != RoleOwner && role != RoleManager {
-		return "", Errorf(EInvalid, "Unknown role %q.", role)
+		ps = append(ps, Problem{Field: "role", Message: fmt.Sprintf("Unknown role %q.", role)})
+	}
+	if err := Invalid(ps); err != nil {
+		return "", err
 	}
 	token := NewToken() + NewToken()
 	err = db.update(ctx, func(tx *Tx) error {
