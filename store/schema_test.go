@@ -3,14 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // schema is what two engines must agree on: each table's columns (name,
@@ -266,33 +261,14 @@ func compareSchemas(a, b schema) []string {
 	return diffs
 }
 
-// TestSchemasAreTheSame migrates an empty database on each engine and
-// finds the same tables, columns (types mapped to SQLite's), primary keys,
-// foreign keys and indexes. It needs a PostgreSQL server
-// (TABLESIDE_TEST_POSTGRES) and skips, saying so, without one.
-func TestSchemasAreTheSame(t *testing.T) {
-	server := os.Getenv("TABLESIDE_TEST_POSTGRES")
-	if server == "" {
-		t.Skip("PostgreSQL skipped: set TABLESIDE_TEST_POSTGRES=postgres://USER@HOST:PORT/DB to compare the schemas")
-	}
-	ctx := context.Background()
-	lite, err := Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lite.Close()
-	pg, err := Open(ctx, scratchPostgres(t, server))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close()
+// SchemaDiffs lists where the schemas of two databases, one on each
+// engine, differ (for TestSchemasAreTheSame, in package store_test).
+func SchemaDiffs(t *testing.T, lite, pg *DB) []string {
 	a, b := sqliteSchema(t, lite), postgresSchema(t, pg)
 	if len(a) < 20 {
 		t.Fatalf("SQLite has %d tables", len(a))
 	}
-	for _, d := range compareSchemas(a, b) {
-		t.Error(d)
-	}
+	return compareSchemas(a, b)
 }
 
 // TestSchemaComparisonSeesAColumn: the comparison is not blind: a column
@@ -303,30 +279,4 @@ func TestSchemaComparisonSeesAColumn(t *testing.T) {
 	if d := compareSchemas(a, b); len(d) != 1 || !strings.Contains(d[0], "seats") {
 		t.Fatalf("a column on one engine only: %v", d)
 	}
-}
-
-// scratchPostgres is a new database on server, dropped when the test ends.
-func scratchPostgres(t *testing.T, server string) string {
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
-	name := "schema_" + strings.ToLower(strings.ReplaceAll(NewToken(), "-", "_"))
-	if _, err := admin.Exec(ctx, `CREATE DATABASE `+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if admin, err := pgx.Connect(ctx, server); err == nil {
-			admin.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
-			admin.Close(ctx)
-		}
-	})
-	u, err := url.Parse(server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
 }
