@@ -35,12 +35,9 @@ type summaryDoc struct {
 		Total      int    `json:"total"`
 		Definition string `json:"definition"`
 	} `json:"complaints"`
-	SilentUnhappy struct {
-		Low    int    `json:"low"`
-		Likely int    `json:"likely"`
-		High   int    `json:"high"`
-		Basis  string `json:"basis"`
-	} `json:"silent_unhappy"`
+	// SilentUnhappy and Estimate are null in a week without data.
+	SilentUnhappy *rangeDoc    `json:"silent_unhappy"`
+	Estimate      *estimateDoc `json:"estimate"`
 	VoiceRate struct {
 		Low     float64 `json:"low"`
 		Central float64 `json:"central"`
@@ -51,6 +48,25 @@ type summaryDoc struct {
 	Comps           []compsDoc `json:"comps"`
 	PraiseQuotes    []quoteDoc `json:"praise_quotes"`
 	ComplaintQuotes []quoteDoc `json:"complaint_quotes"`
+}
+
+type rangeDoc struct {
+	Low    int    `json:"low"`
+	Likely int    `json:"likely"`
+	High   int    `json:"high"`
+	Basis  string `json:"basis"`
+}
+
+// estimateDoc is the estimate as the page's headline says it, with the
+// voice rate it used and, as context, what the four-percent rule would say.
+type estimateDoc struct {
+	rangeDoc
+	VoiceRate struct {
+		Value  float64 `json:"value"`
+		Source string  `json:"source"` // "frontline" (assumed, TARP 1999/2005) or "learned" (this restaurant's weeks)
+	} `json:"voice_rate"`
+	ReachedOwner int `json:"reached_owner"`
+	FourPercent  int `json:"four_percent_rule"`
 }
 
 type compsDoc struct {
@@ -140,9 +156,17 @@ func newSummaryDoc(r store.Restaurant, w store.Week, s store.Summary) summaryDoc
 	}
 	d.Complaints.Survey, d.Complaints.Unprompted, d.Complaints.Total = t.Complained.Survey, t.Complained.Unprompted, t.Complained.Total()
 	d.Complaints.Definition = store.ComplaintDefinition
+	if e := s.Estimate; !e.NoData() {
+		est := &estimateDoc{ReachedOwner: e.Office, FourPercent: int(math.Round(e.FourPercent))}
+		est.Low, est.Likely, est.High = views.Whole(e.Unhappy)
+		est.Basis = e.Basis
+		est.VoiceRate.Value, est.VoiceRate.Source = e.Voice.Rate.Central, "frontline"
+		if e.Voice.Own {
+			est.VoiceRate.Source = "learned"
+		}
+		d.Estimate, d.SilentUnhappy = est, &est.rangeDoc
+	}
 	e := s.Estimate
-	d.SilentUnhappy.Low, d.SilentUnhappy.Likely, d.SilentUnhappy.High = views.Whole(e.Unhappy)
-	d.SilentUnhappy.Basis = e.Basis
 	d.VoiceRate.Low, d.VoiceRate.Central, d.VoiceRate.High = e.Voice.Rate.Low, e.Voice.Rate.Central, e.Voice.Rate.High
 	d.VoiceRate.Own, d.VoiceRate.Weeks = e.Voice.Own, e.Voice.Weeks
 	d.Comps = []compsDoc{}

@@ -52,15 +52,30 @@ func TestSummaryIsForOwners(t *testing.T) {
 	}
 }
 
-// TestSummaryZeroComplaints: a quiet week never reads as "all good".
+// TestSummaryZeroComplaints: a quiet week never reads as "all good", and a
+// week without any data gives no figure at all.
 func TestSummaryZeroComplaints(t *testing.T) {
 	a := newApp(t, handlers.Config{})
 	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
-	body := a.login(t, "owner@test.example").get("/summary?week=2026-W40").Body.String()
-	for _, want := range []string{"No complaints is not the same as no unhappy guests", "No survey responses and no complaints this week",
-		"No guests served were entered", "TARP"} {
+	owner := a.login(t, "owner@test.example")
+	body := owner.get("/summary?week=2026-W40").Body.String()
+	for _, want := range []string{"No data yet: no guests served entered, no survey answers and no complaints, so no estimate.",
+		"No survey responses and no complaints this week", "No guests served were entered"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the empty week does not say %q", want)
+		}
+	}
+	if strings.Contains(body, "were probably unhappy") || strings.Contains(body, "may have told") {
+		t.Error("a week without data gives a figure")
+	}
+	// 300 guests served and nothing heard: a small figure, never zero.
+	if err := a.db.SetCovers(context.Background(), a.restaurant.ID, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), 300); err != nil {
+		t.Fatal(err)
+	}
+	body = owner.get("/summary?week=2026-W40").Body.String()
+	for _, want := range []string{"No complaints is not the same as no unhappy guests", "Nothing heard from the 300 guests served", "the rule of three", "TARP"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the quiet week does not say %q", want)
 		}
 	}
 }
@@ -285,7 +300,7 @@ func TestSummaryWeekSoFar(t *testing.T) {
 			t.Errorf("the week so far lacks %q", want)
 		}
 	}
-	for _, not := range []string{`type="week"`, "2005", "said nothing to anyone"} {
+	for _, not := range []string{`type="week"`, "Goodman", "said nothing to anyone"} {
 		if strings.Contains(body, not) {
 			t.Errorf("the summary says %q", not)
 		}

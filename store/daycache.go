@@ -205,7 +205,7 @@ func (db *DB) workOutDay(ctx context.Context, r Restaurant, from, to time.Time) 
 		al := alertRow{Currency: r.Currency}
 		var keys string
 		var created, acked int64
-		err := row.Scan(&al.InPerson, &al.Request, &keys, &created, &al.Escalated, &acked, &al.Resolved, &al.Outcome, &al.AmountMinor)
+		err := row.Scan(&al.InPerson, &al.Request, &keys, &created, &al.Escalated, &acked, &al.Resolved, &al.Outcome, &al.AmountMinor, &al.Step)
 		al.Tags = strings.Fields(keys)
 		if acked > 0 {
 			al.Acknowledged, al.AckAfter = true, time.Duration(max(0, acked-created))*time.Millisecond

@@ -7,17 +7,26 @@ type Range struct {
 	Low, Central, High float64
 }
 
-// DefaultVoiceRate is the share of unhappy guests whose complaint reaches a
-// manager: 4% central, within 1%–5%. It is the "4%" of the 1979 study by
-// TARP for the US Office of Consumer Affairs, which is a rate of problems
-// reaching a manager or head office, not of all complaints (69% of the
-// households with a problem told someone, mostly the front line).
-var DefaultVoiceRate = Range{Low: 0.01, Central: 0.04, High: 0.05}
+// DefaultVoiceRate is the share of unhappy guests who say so on the spot,
+// to someone at the front line (raised from the table, or told to staff):
+// about one in two, taken wide, 25%–75%. TARP's own correction of the
+// "4 percent" (ASQ Quality Progress, November 2005, quoting its 1999 work
+// for ASQ's Service Quality Division): "96% of consumers with a small
+// ticket problem don't complain to a company's headquarters, but 50% do
+// complain to the local retailer".
+var DefaultVoiceRate = Range{Low: 0.25, Central: 0.5, High: 0.75}
+
+// HeadOfficeRate is the popular "four-percent rule": the share of problems
+// that reach a company's head office (TARP 1979; 96% do not). It applies to
+// complaints that reached the owner, not to a dining room, and is shown as
+// context (Estimate.FourPercent), never as the headline.
+const HeadOfficeRate = 0.04
 
 // priorWeight is how many guests' worth of evidence the assumed voice rate
 // counts for when the restaurant's own weeks update it (a Beta prior of
-// mean p and strength 100: Beta(100p, 100(1−p))).
-const priorWeight = 100
+// mean p and strength 10: Beta(10p, 10(1−p)), wide: at 50%, 5%–95% is
+// 24%–76%).
+const priorWeight = 10
 
 // minOwnWeeks is how many of its own weeks a restaurant needs before its
 // learned voice rate replaces the assumed one.
@@ -47,6 +56,10 @@ type EstimateInput struct {
 	// History are the restaurant's earlier weeks, from which its own voice
 	// rate is learned.
 	History []WeekSample
+	// Office are the complaints that reached the owner rather than the
+	// floor: sent from the survey away from the table, or escalated to the
+	// owners. Only the four-percent rule's context reads them.
+	Office int
 }
 
 // VoiceRate is the voice rate an estimate used: the assumed one, or the
@@ -66,8 +79,10 @@ type Estimate struct {
 	Floor   int // the complaints known: unprompted and drawn out by the survey
 	Covers  int
 	// Basis says where the headline comes from: "survey" (answers rated 1–2,
-	// applied to the guests served), "complaints" (unprompted complaints ÷
-	// the voice rate) or "silence" (nothing to scale: the rule of three).
+	// applied to the guests served), "complaints" (frontline complaints ÷
+	// the voice rate), "silence" (guests served, nothing heard: the rule of
+	// three) or "none" (no data: no guests entered, no answers, no
+	// complaints), when there is no figure.
 	Basis      string
 	Unprompted int
 	Voice      VoiceRate
@@ -82,14 +97,24 @@ type Estimate struct {
 	// of them tell 20 or more (13%). Figures from before social media.
 	WordOfMouth Range
 	TellTwenty  Range
+	// FourPercent is what the popular rule would say from the complaints
+	// that reached the owner (Office ÷ 4%): context, labelled as such, and 0
+	// when none did.
+	Office      int
+	FourPercent float64
 	Sources     []string
 }
+
+// NoData reports whether the period had nothing to estimate from: then
+// there is no figure, and a page says "no data yet".
+func (e Estimate) NoData() bool { return e.Basis == "none" }
 
 // EstimateSources are the estimate's sources, as the page cites them: only
 // what has been checked.
 var EstimateSources = []string{
 	"TARP for the US Office of Consumer Affairs, Consumer Complaint Handling in America (1979), 2,513 households: 32% had a problem with a purchase; 69% of those told someone about it, mostly the front line; only a few percent of problems reached a manager or head office, the origin of the “4%”.",
 	"The same study: of those whose complaint was resolved quickly, 82–95% would buy again; of unhappy customers who said nothing, 9–37%.",
+	"TARP's correction, “Misquoted Data Cause Questions, Confusion”, ASQ Quality Progress (November 2005), quoting its June 1999 work for ASQ's Service Quality Division: 96% of consumers with a small-ticket problem don't complain to a company's headquarters, but about 50% complain to a frontline person.",
 	"TARP, quoted by Tom Peters, Thriving on Chaos (1987): an unhappy customer tells 8–10 people, 13% tell 20 or more. Figures from before social media.",
 }
 
@@ -100,18 +125,27 @@ var EstimateSources = []string{
 //	               weeks (D = u·G, u = unhappy ÷ answers, G = covers, V ≤ D);
 //	               its mean and 5%–95% quantiles once minOwnWeeks weeks exist,
 //	               else the assumed range p₀ (Low, Central, High).
-//	complaints:    D = V / p  → (V/p_high, V/p_central, V/p_low)
+//	complaints:    V ~ Poisson(p·D), so D = λ / p, λ within its exact 95%
+//	               bounds for V (the gamma quantiles: λ_L = Γ⁻¹(5%; V),
+//	               λ_U = Γ⁻¹(95%; V+1)): (λ_L/p_high, V/p_central, λ_U/p_low);
+//	               with V = 0, λ_U ≈ 3 (the rule of three) and the central
+//	               figure ln 2 / p, the median when nothing was heard
 //	survey:        D = G · Wilson95(unhappy, answers)
-//	silence:       V = 0, no survey: the chance of hearing nothing from D
-//	               unhappy guests is e^(−pD), so D's median is ln 2 / p and
-//	               its 95% bound 3 / p (the rule of three): (Floor, ln2/p, 3/p)
-//	headline:      survey if it exists, else complaints if V > 0, else silence;
-//	               then clamped into [Floor, max(Floor, G)].
+//	silence:       V = 0, no survey, guests served: the complaints formula
+//	               with V = 0, (0, ln 2/p_central, 3/p_low)
+//	headline:      survey if it exists, else complaints if V > 0, else silence
+//	               if guests were served, else none (no figure); then
+//	               clamped into [Floor, max(Floor, G)].
+//	four-percent:  Office ÷ 4%, context only.
+//
+// V are frontline complaints, so p is a frontline voice rate, about 50%
+// (DefaultVoiceRate), not the 4% of complaints reaching head office.
 func EstimateSilent(in EstimateInput) Estimate {
 	e := Estimate{Unprompted: in.Unprompted, Floor: in.Unprompted + in.SurveyComplaints, Covers: in.Covers,
-		Voice: learnVoiceRate(in.VoiceRate, in.History), Sources: EstimateSources}
+		Voice: learnVoiceRate(in.VoiceRate, in.History), Sources: EstimateSources, Office: in.Office}
+	e.FourPercent = float64(in.Office) / HeadOfficeRate
 	p, v := e.Voice.Rate, float64(in.Unprompted)
-	e.VoiceUnhappy = Range{Low: v / p.High, Central: v / p.Central, High: v / p.Low}
+	e.VoiceUnhappy = voiceUnhappy(in.Unprompted, p)
 	if in.Responses > 0 && in.Covers > 0 {
 		e.HasSample = true
 		e.UnhappyShare = wilson95(in.Unhappy, in.Responses)
@@ -121,16 +155,90 @@ func EstimateSilent(in EstimateInput) Estimate {
 	switch {
 	case e.HasSample:
 		e.Basis, e.Unhappy = "survey", e.SampleUnhappy
-	case in.Unprompted > 0:
+	case v > 0:
 		e.Basis, e.Unhappy = "complaints", e.VoiceUnhappy
+	case in.Covers > 0:
+		e.Basis, e.Unhappy = "silence", e.VoiceUnhappy
+	case e.Floor > 0: // complaints drawn out by the survey, nobody served on record
+		e.Basis, e.Unhappy = "silence", Range{}
 	default:
-		e.Basis, e.Unhappy = "silence", Range{Low: 0, Central: math.Ln2 / p.Central, High: 3 / p.Central}
+		e.Basis = "none"
+		return e
 	}
 	e.Unhappy = clamp(e.Unhappy, float64(e.Floor), float64(in.Covers))
 	d := e.Unhappy
 	e.WordOfMouth = Range{Low: d.Low * 8, Central: d.Central * 9, High: d.High * 10}
 	e.TellTwenty = Range{Low: d.Low * 0.13, Central: d.Central * 0.13, High: d.High * 0.13}
 	return e
+}
+
+// voiceUnhappy is the unhappy guests v frontline complaints stand for, at
+// voice rate p (see EstimateSilent): more complaints never give less.
+func voiceUnhappy(v int, p Range) Range {
+	if v == 0 {
+		return Range{Low: 0, Central: math.Ln2 / p.Central, High: gammaQuantile(0.95, 1) / p.Low}
+	}
+	return Range{Low: gammaQuantile(0.05, float64(v)) / p.High, Central: float64(v) / p.Central,
+		High: gammaQuantile(0.95, float64(v+1)) / p.Low}
+}
+
+// gammaQuantile is the q-quantile of the gamma distribution of shape a and
+// scale 1 (Poisson means' exact bounds), by bisection on gammaP.
+func gammaQuantile(q, a float64) float64 {
+	lo, hi := 0.0, a+20*math.Sqrt(a)+20
+	for range 100 {
+		mid := (lo + hi) / 2
+		if gammaP(a, mid) < q {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return (lo + hi) / 2
+}
+
+// gammaP is the regularized lower incomplete gamma function P(a, x), by its
+// series below a+1 and its continued fraction above (Numerical Recipes,
+// 6.2).
+func gammaP(a, x float64) float64 {
+	if x <= 0 {
+		return 0
+	}
+	lg, _ := math.Lgamma(a)
+	front := math.Exp(-x + a*math.Log(x) - lg)
+	if x < a+1 {
+		sum, term := 1/a, 1/a
+		for n := 1; n < 1000; n++ {
+			term *= x / (a + float64(n))
+			sum += term
+			if math.Abs(term) < math.Abs(sum)*1e-15 {
+				break
+			}
+		}
+		return sum * front
+	}
+	const tiny = 1e-300
+	b := x + 1 - a
+	c, d := 1/tiny, 1/b
+	h := d
+	for i := 1; i < 1000; i++ {
+		an := -float64(i) * (float64(i) - a)
+		b += 2
+		d = an*d + b
+		if math.Abs(d) < tiny {
+			d = tiny
+		}
+		c = b + an/c
+		if math.Abs(c) < tiny {
+			c = tiny
+		}
+		d = 1 / d
+		h *= d * c
+		if math.Abs(d*c-1) < 1e-15 {
+			break
+		}
+	}
+	return 1 - front*h
 }
 
 // clamp keeps a range ordered and inside [floor, ceiling]; a ceiling of 0

@@ -302,9 +302,12 @@ func (db *DB) createRestaurant(ctx context.Context, tx *Tx, r Restaurant) (Resta
 	if err := Invalid(append(ps, db.checkBasics(&r)...)); err != nil {
 		return r, err
 	}
-	err := tx.QueryRowContext(ctx, `INSERT INTO restaurants (slug, name, time_zone, currency, languages, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id`,
-		r.Slug, r.Name, r.TimeZone, r.Currency, strings.Join(r.Languages, ","), tx.nowMillis()).Scan(&r.ID)
+	bp := func(f float64) int64 { return int64(math.Round(f * 10000)) }
+	err := tx.QueryRowContext(ctx, `INSERT INTO restaurants (slug, name, time_zone, currency, languages, created_at,
+			voice_low_bp, voice_central_bp, voice_high_bp)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+		r.Slug, r.Name, r.TimeZone, r.Currency, strings.Join(r.Languages, ","), tx.nowMillis(),
+		bp(DefaultVoiceRate.Low), bp(DefaultVoiceRate.Central), bp(DefaultVoiceRate.High)).Scan(&r.ID)
 	r.Rules, r.VoiceRate = DefaultAlertRules(), DefaultVoiceRate
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, Errorf(EConflict, "A restaurant with the slug %q exists already.", r.Slug)

@@ -95,7 +95,7 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 			history = append(history, p.sample())
 		}
 		est := EstimateSilent(EstimateInput{Unprompted: this.Complained.Unprompted, SurveyComplaints: this.Complained.Survey,
-			Responses: this.Rated, Unhappy: this.Unhappy(), Covers: this.Covers, VoiceRate: r.VoiceRate, History: history})
+			Office: this.Office(), Responses: this.Rated, Unhappy: this.Unhappy(), Covers: this.Covers, VoiceRate: r.VoiceRate, History: history})
 		s.Restaurants = append(s.Restaurants, RestaurantWeek{Restaurant: r, Week: w, Stats: this, Estimate: est,
 			FollowUpsOpen: open, FollowUpsOverdue: overdue})
 		s.This.add(this)
@@ -127,14 +127,22 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 
 // addEstimates adds two restaurants' estimates: their headlines and parts
 // add up (each range end with its like, which is wider than a joint
-// interval: the honest side to err on).
+// interval: the honest side to err on). A restaurant without data adds
+// nothing, not a basis of its own.
 func addEstimates(a, b Estimate) Estimate {
+	switch {
+	case b.NoData():
+		return a
+	case a.NoData():
+		return b
+	}
 	add := func(x, y Range) Range {
 		return Range{Low: x.Low + y.Low, Central: x.Central + y.Central, High: x.High + y.High}
 	}
 	a.Unhappy, a.VoiceUnhappy = add(a.Unhappy, b.Unhappy), add(a.VoiceUnhappy, b.VoiceUnhappy)
 	a.WordOfMouth, a.TellTwenty = add(a.WordOfMouth, b.WordOfMouth), add(a.TellTwenty, b.TellTwenty)
 	a.Floor, a.Covers, a.Unprompted = a.Floor+b.Floor, a.Covers+b.Covers, a.Unprompted+b.Unprompted
+	a.Office, a.FourPercent = a.Office+b.Office, a.FourPercent+b.FourPercent
 	if a.HasSample && b.HasSample {
 		a.SampleUnhappy = add(a.SampleUnhappy, b.SampleUnhappy)
 	} else if b.HasSample {
@@ -158,7 +166,7 @@ var (
 	responseStatsSQL = `SELECT coalesce(rating, 0), at_table, tags, language, count(*) FROM responses
 		WHERE restaurant_id = ? AND created_at >= ? AND created_at < ? GROUP BY rating, at_table, tags, language`
 	alertStatsSQL = `SELECT response_id IS NULL, reasons = '` + ReasonAsked + `', tags, created_at, escalated_at IS NOT NULL,
-		coalesce(acknowledged_at, 0), resolved_at IS NOT NULL, coalesce(outcome, ''), coalesce(amount_minor, 0)
+		coalesce(acknowledged_at, 0), resolved_at IS NOT NULL, coalesce(outcome, ''), coalesce(amount_minor, 0), escalation_step
 		FROM alerts WHERE restaurant_id = ? AND created_at >= ? AND created_at < ?`
 	coverStatsSQL = `SELECT coalesce(sum(guests), 0), count(*) FROM covers
 		WHERE restaurant_id = ? AND day >= ? AND day < ?`

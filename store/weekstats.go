@@ -35,7 +35,11 @@ type WeekStats struct {
 	Requests int
 	// Escalated, Acknowledged and the times to acknowledge count every alert,
 	// requests too: they measure how fast the floor answers a call.
-	Escalated              int
+	Escalated int
+	// OwnersTold are the complaints (not requests) whose escalation reached
+	// the owners: with those sent from the survey away from the table, what
+	// reached the owner rather than the floor (Office).
+	OwnersTold             int
 	Acknowledged, Resolved int
 	ackTimes               []time.Duration
 	// ResolvedPresent counts alerts resolved while the guest was still there:
@@ -78,6 +82,11 @@ var complaintSQL = func() string {
 type ComplaintCount struct {
 	Survey, Unprompted int
 }
+
+// Office are the complaints that reached the owner rather than the floor:
+// sent from the survey away from the table, or escalated to the owners
+// (the four-percent rule's context, EstimateInput.Office).
+func (s WeekStats) Office() int { return s.Complained.Survey + s.OwnersTold }
 
 // Total is every complaint, each once.
 func (c ComplaintCount) Total() int { return c.Survey + c.Unprompted }
@@ -182,6 +191,7 @@ func (s *WeekStats) add(o WeekStats) {
 	s.InPerson += o.InPerson
 	s.Requests += o.Requests
 	s.Escalated += o.Escalated
+	s.OwnersTold += o.OwnersTold
 	s.Acknowledged += o.Acknowledged
 	s.Resolved += o.Resolved
 	s.ResolvedPresent += o.ResolvedPresent
@@ -277,6 +287,7 @@ type responseGroup struct {
 type alertRow struct {
 	InPerson, Request, Escalated, Resolved bool
 	Acknowledged                           bool
+	Step                                   int // how far it escalated (EscalationRung)
 	AckAfter                               time.Duration
 	Tags                                   []string // told in person
 	Outcome                                string
@@ -340,6 +351,9 @@ func tally(week string, groups []responseGroup, alerts []alertRow) WeekStats {
 		}
 		if a.Escalated {
 			s.Escalated++
+			if !a.Request && EscalationRung(a.Step).Audience >= AudienceOwners {
+				s.OwnersTold++
+			}
 		}
 		if a.Acknowledged {
 			s.Acknowledged++

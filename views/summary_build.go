@@ -189,62 +189,78 @@ func alertFacts(s store.Summary) []Fact {
 	return facts
 }
 
-// silentModel puts the estimate in words: one headline, how it was
-// reached in two lines, the rate it assumed, word of mouth.
+// silentModel puts the estimate in words: one headline, then how it was
+// reached in two or three lines that arrive at the same figure (no second
+// figure to contradict it), the rate it assumed, what the four-percent rule
+// would say as labelled context, and word of mouth from the same range.
 func silentModel(e store.Estimate, partial bool) Silent {
-	low, likely, high := Whole(e.Unhappy)
 	when := ""
 	if partial {
 		when = " so far"
 	}
-	p := Silent{NoComplaints: e.Floor == 0, Sources: e.Sources, Definition: store.ComplaintDefinition}
+	p := Silent{NoComplaints: e.Floor == 0 && !e.NoData(), Sources: e.Sources, Definition: store.ComplaintDefinition}
+	if e.NoData() {
+		p.NoData = true
+		p.Headline = "No data yet" + when + ": no guests served entered, no survey answers and no complaints, so no estimate."
+		p.How = []string{"Enter the guests served each day (Guests served) and put the table cards out: the estimate starts from the first week with either."}
+		return p
+	}
+	low, likely, high := Whole(e.Unhappy)
+	figure := printer.Sprintf("about %d", likely)
+	if low != high {
+		figure = printer.Sprintf("about %d (%d–%d)", likely, low, high)
+	}
 	if low == high {
 		p.Headline = printer.Sprintf("About %d guests were probably unhappy%s.", likely, when)
 	} else {
 		p.Headline = printer.Sprintf("About %d guests were probably unhappy%s — between %d and %d.", likely, when, low, high)
 	}
 	rate := e.Voice.Rate
-	rateText := "usually about " + percent(rate.Central) + " (" + percent(rate.Low) + "–" + percent(rate.High) + ") of unhappy guests take a complaint to a manager"
+	rateText := "about " + percent(rate.Central) + " (" + percent(rate.Low) + "–" + percent(rate.High) + ") of unhappy guests say so on the spot (TARP: about half tell someone at the front line)"
 	if e.Voice.Own {
-		rateText = printer.Sprintf("here about %s (%s–%s) of unhappy guests take one to a manager, learned from this restaurant's last %d weeks",
+		rateText = printer.Sprintf("here about %s (%s–%s) of unhappy guests say so on the spot, learned from this restaurant's last %d weeks",
 			percent(rate.Central), percent(rate.Low), percent(rate.High), e.Voice.Weeks)
 	}
-	unprompted := printer.Sprintf("%d unprompted complaints (at the table or in person)", e.Unprompted)
+	frontline := printer.Sprintf("%d complaints raised at the table or told to staff", e.Unprompted)
 	if e.Unprompted == 1 {
-		unprompted = "1 unprompted complaint (at the table or in person)"
+		frontline = "1 complaint raised at the table or told to staff"
 	}
-	var voice string
-	if e.Unprompted > 0 {
-		vl, vc, vh := Whole(e.VoiceUnhappy)
-		voice = printer.Sprintf("From complaints: %s; %s, which would mean about %d (%d–%d).", unprompted, rateText, vc, vl, vh)
-	} else {
-		voice = "From complaints: none unprompted; " + rateText + "."
-	}
+	clamped := e.Unhappy != e.SampleUnhappy
 	switch e.Basis {
 	case "survey", "mixed":
-		p.How = []string{"From the survey: " + shareRange(e.UnhappyShare) + " of answers were rated 1 or 2, applied to the " +
-			Count(e.Covers) + " guests served; this assumes those who answered are like those who did not.", voice}
+		p.How = []string{"From the survey: " + shareRange(e.UnhappyShare) + " of answers were rated 1 or 2; of the " +
+			Count(e.Covers) + " guests served that is " + figure + ". This assumes those who answered are like those who did not.",
+			"Heard: " + frontline + printer.Sprintf(", and %d through the survey.", e.Floor-e.Unprompted)}
 	case "complaints":
-		p.How = []string{voice, "No survey estimate: it needs survey answers and the guests served this week."}
+		clamped = e.Unhappy != e.VoiceUnhappy
+		p.How = []string{"From the front line: " + frontline + "; " + rateText + ", so " + figure +
+			" (the range allows for chance in a small count).",
+			"No survey estimate: it needs survey answers and the guests served this week."}
 	default:
-		p.How = []string{printer.Sprintf("Nothing to scale up: no unprompted complaint, and no survey answers with guests served. "+
-			"Hearing nothing from many unhappy guests grows unlikely: at %s, past about %d (the rule of three).", percent(rate.Central), high),
-			"Enter the guests served to estimate from the survey."}
+		clamped = e.Unhappy != e.VoiceUnhappy
+		p.How = []string{printer.Sprintf("Nothing heard from the %s guests served. If %s, hearing nothing from many unhappy guests is unlikely: "+
+			"%s at most (the rule of three).", Count(e.Covers), rateText, Count(high)),
+			"Put the table cards out and enter the guests served to estimate from the survey."}
 	}
-	if e.Floor > 0 {
+	if clamped && e.Floor > 0 {
 		bounds := printer.Sprintf("Never fewer than the %d complaints heard", e.Floor)
 		if e.Covers > 0 {
 			bounds += ", never more than the " + Count(e.Covers) + " guests served"
 		}
-		p.How = append(p.How, bounds+".")
+		p.How = append(p.How, bounds+": "+figure+".")
 	}
 	if e.Voice.Own {
 		p.Rate = printer.Sprintf("This restaurant's own rate is used, from %d weeks with guests served and survey answers.", e.Voice.Weeks)
 	} else {
-		p.Rate = printer.Sprintf("The usual rate is used until this restaurant has 2 weeks with guests served and survey answers (it has %d).", e.Voice.Weeks)
+		p.Rate = printer.Sprintf("The frontline rate is used until this restaurant has 2 weeks with guests served and survey answers (it has %d).", e.Voice.Weeks)
 	}
-	wl, _, wh := Whole(e.WordOfMouth)
-	p.WordOfMouth = printer.Sprintf("Unhappy guests may have told %d–%d people (8–10 each; 13%% tell 20 or more). Figures from before social media, where one post can reach far more.", wl, wh)
+	if e.Office > 0 {
+		p.FourPercent = printer.Sprintf("For comparison only: %d complaints reached you rather than the floor (sent from the survey after the visit, or escalated to the owners). "+
+			"If only those counted, the popular four-percent rule would say about %d unhappy guests — but that rule describes complaints reaching a head office, not a dining room.",
+			e.Office, int(math.Round(e.FourPercent)))
+	}
+	p.WordOfMouth = printer.Sprintf("Those %s unhappy guests may have told %d–%d people (8–10 each; 13%% tell 20 or more). Figures from before social media, where one post can reach far more.",
+		figure, low*8, high*10)
 	return p
 }
 

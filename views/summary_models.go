@@ -103,10 +103,14 @@ type Quote struct {
 // Silent is the silent-dissatisfaction panel.
 type Silent struct {
 	Headline     string   // "About 40 guests were probably unhappy — between 25 and 60."
-	How          []string // how it was reached, in short lines
+	NoData       bool     // no figure: nothing entered, nothing heard
+	How          []string // how it was reached, in lines that add up to the headline
 	NoComplaints bool
 	Rate         string // which voice rate was used, and why
-	WordOfMouth  string
+	// FourPercent is what the popular rule would say from what reached the
+	// owner: context, labelled, never the headline ("" when nothing did).
+	FourPercent string
+	WordOfMouth string
 	Definition   string // what a complaint is, everywhere
 	Sources      []string
 }
