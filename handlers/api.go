@@ -38,7 +38,7 @@ type summaryDoc struct {
 	// SilentUnhappy and Estimate are null in a week without data.
 	SilentUnhappy *rangeDoc    `json:"silent_unhappy"`
 	Estimate      *estimateDoc `json:"estimate"`
-	VoiceRate struct {
+	VoiceRate     struct {
 		Low     float64 `json:"low"`
 		Central float64 `json:"central"`
 		High    float64 `json:"high"`

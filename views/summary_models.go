@@ -111,8 +111,8 @@ type Silent struct {
 	// owner: context, labelled, never the headline ("" when nothing did).
 	FourPercent string
 	WordOfMouth string
-	Definition   string // what a complaint is, everywhere
-	Sources      []string
+	Definition  string // what a complaint is, everywhere
+	Sources     []string
 }
 
 // Line is one restaurant's row in a summary of several.
