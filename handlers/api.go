@@ -45,9 +45,10 @@ type summaryDoc struct {
 		Own     bool    `json:"own"`
 		Weeks   int     `json:"weeks"`
 	} `json:"voice_rate"`
-	Comps           []compsDoc `json:"comps"`
-	PraiseQuotes    []quoteDoc `json:"praise_quotes"`
-	ComplaintQuotes []quoteDoc `json:"complaint_quotes"`
+	Comps           []compsDoc         `json:"comps"`
+	Actions         []views.ActionLine `json:"actions"`
+	PraiseQuotes    []quoteDoc         `json:"praise_quotes"`
+	ComplaintQuotes []quoteDoc         `json:"complaint_quotes"`
 }
 
 type rangeDoc struct {
@@ -136,11 +137,11 @@ func (h *Handler) SummaryJSON(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, newSummaryDoc(r, w, s))
+	return c.JSON(http.StatusOK, newSummaryDoc(r, w, s, h.cfg.BaseURL))
 }
 
 // newSummaryDoc lays a summary out for the API.
-func newSummaryDoc(r store.Restaurant, w store.Week, s store.Summary) summaryDoc {
+func newSummaryDoc(r store.Restaurant, w store.Week, s store.Summary, base string) summaryDoc {
 	var d summaryDoc
 	t := s.This
 	d.Restaurant.Slug, d.Restaurant.Name = r.Slug, r.Name
@@ -186,6 +187,7 @@ func newSummaryDoc(r store.Restaurant, w store.Week, s store.Summary) summaryDoc
 		return out
 	}
 	d.PraiseQuotes, d.ComplaintQuotes = quotes(t.Wow), quotes(t.ComplaintQuotes)
+	d.Actions = views.Actions(s, strings.TrimRight(base, "/"))
 	return d
 }
 

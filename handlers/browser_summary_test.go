@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -164,4 +165,45 @@ func TestBrowserFloorSurvivesRestart(t *testing.T) {
 	}
 	live("Live")
 	shot(t, ctx, "floor-after-restart-1024.png")
+}
+
+// TestBrowserSummaryFirstScreen: the owner's Monday starts with what to do
+// and the estimate. At 390x844 and 1440x900 the demo's last week shows its
+// first action and the estimate's headline inside the first screen, and on
+// the phone the heading is one line.
+func TestBrowserSummaryFirstScreen(t *testing.T) {
+	_, base := serveDemo(t)
+	ctx := browser(t)
+	browserLoginAs(t, ctx, base, store.DemoOwnerEmail, store.DemoOwnerPassword)
+	for _, size := range []struct {
+		w, h   int64
+		mobile bool
+	}{{390, 844, true}, {1440, 900, false}} {
+		opts := []chromedp.EmulateViewportOption{}
+		if size.mobile {
+			opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateScale(2))
+		}
+		err := chromedp.Do(ctx, chromedp.EmulateViewport(size.w, size.h, opts...), chromedp.Navigate(base+"/summary"),
+			chromedp.WaitVisible(chromedp.CSS(`.silent`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](`(() => {
+			const box = s => document.querySelector(s).getBoundingClientRect();
+			const h1 = document.querySelector('.sum-head h1');
+			return {action: box('.action-list li').bottom, headline: box('.silent .big-range').bottom, height: innerHeight,
+				h1Lines: Math.round(h1.getBoundingClientRect().height / parseFloat(getComputedStyle(h1).lineHeight))};
+		})()`))
+		viewShot(t, ctx, fmt.Sprintf("summary-first-screen-%d.png", size.w))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got["action"] > got["height"] || got["headline"] > got["height"] {
+			t.Errorf("%dx%d: the first action ends at %.0f px and the estimate's headline at %.0f px, below the first screen (%.0f)",
+				size.w, size.h, got["action"], got["headline"], got["height"])
+		}
+		if got["h1Lines"] != 1 {
+			t.Errorf("%dx%d: the heading takes %.0f lines", size.w, size.h, got["h1Lines"])
+		}
+	}
 }

@@ -19,6 +19,8 @@ type RestaurantWeek struct {
 	Estimate   Estimate
 	// Follow-ups not yet done, as of now, and those overdue.
 	FollowUpsOpen, FollowUpsOverdue int
+	// Actions are "This week": what to do first (ActionsFor).
+	Actions []Action
 }
 
 // Summary is the owner's weekly summary of one or more restaurants.
@@ -96,8 +98,12 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 		}
 		est := EstimateSilent(EstimateInput{Unprompted: this.Complained.Unprompted, SurveyComplaints: this.Complained.Survey,
 			Office: this.Office(), Responses: this.Rated, Unhappy: this.Unhappy(), Covers: this.Covers, VoiceRate: r.VoiceRate, History: history})
+		facts, err := db.weekFacts(ctx, r, w, this, days, trend, s.Now)
+		if err != nil {
+			return s, err
+		}
 		s.Restaurants = append(s.Restaurants, RestaurantWeek{Restaurant: r, Week: w, Stats: this, Estimate: est,
-			FollowUpsOpen: open, FollowUpsOverdue: overdue})
+			FollowUpsOpen: open, FollowUpsOverdue: overdue, Actions: ActionsFor(facts)})
 		s.This.add(this)
 		s.Prev.add(prev)
 		for i := range s.Trend {

@@ -250,7 +250,7 @@ func silentModel(e store.Estimate, partial bool) Silent {
 		p.How = append(p.How, bounds+": "+figure+".")
 	}
 	if e.Voice.Own {
-		p.Rate = printer.Sprintf("This restaurant's own rate is used, from %d weeks with guests served and survey answers.", e.Voice.Weeks)
+		p.Rate = printer.Sprintf("This restaurant's own voice rate is used, learned from %d weeks with guests served and survey answers, in place of the frontline one TARP found (about half).", e.Voice.Weeks)
 	} else {
 		p.Rate = printer.Sprintf("The frontline rate is used until this restaurant has 2 weeks with guests served and survey answers (it has %d).", e.Voice.Weeks)
 	}
@@ -324,6 +324,7 @@ func NewSummary(s store.Summary, sc SummaryScope) Summary {
 		m.WeekLabel += " · so far"
 	}
 	m.CSVURL = base + SummaryURL("/summary.csv", s.Week, slug)
+	m.Actions = Actions(s, base)
 	m.Picker = WeekPicker{Action: "/summary", Week: s.Week, ResponsesCSV: "/responses.csv",
 		From: sc.Week.Start.Format(time.DateOnly), To: sc.Week.End.AddDate(0, 0, -1).Format(time.DateOnly)}
 	m.Picker.Weeks = weekOptions(sc.Week, sc.Now)
@@ -379,6 +380,7 @@ func NewSummary(s store.Summary, sc SummaryScope) Summary {
 		m.Wow = append(m.Wow, Quote{Text: q.Text, Meta: meta})
 	}
 	m.Silent = silentModel(s.Estimate, sc.Week.End.After(sc.Now))
+	m.Silent.SourcesOpen = sc.Email
 	if len(s.Restaurants) > 1 {
 		for _, rw := range s.Restaurants {
 			l := Line{Name: rw.Restaurant.Name, URL: base + SummaryURL("/summary", s.Week, rw.Restaurant.Slug),

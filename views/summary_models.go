@@ -11,20 +11,22 @@ type Summary struct {
 	PrevURL, NextURL, PageURL, CSVURL string
 	Picker                            WeekPicker
 	Email                             bool // the digest: no forms
-	Empty                             bool // no responses and no complaints this week
-	CoverNote                         string
-	CoversURL                         string
-	Tiles                             []Tile
-	Charts                            []Chart
-	Ratings                           []Bar
-	Complaints                        []Bar
-	PraiseTags                        []Bar
-	Alerts                            []Fact
-	Wow                               []Quote
-	StaffNamed                        []string
-	Languages                         []string // "French (3)", most first
-	Silent                            Silent
-	Lines                             []Line // one per restaurant, when there are several
+	// Actions are "This week": what to do first, the costliest first.
+	Actions    []ActionLine
+	Empty      bool // no responses and no complaints this week
+	CoverNote  string
+	CoversURL  string
+	Tiles      []Tile
+	Charts     []Chart
+	Ratings    []Bar
+	Complaints []Bar
+	PraiseTags []Bar
+	Alerts     []Fact
+	Wow        []Quote
+	StaffNamed []string
+	Languages  []string // "French (3)", most first
+	Silent     Silent
+	Lines      []Line // one per restaurant, when there are several
 }
 
 // WeekPicker chooses the week and the restaurant.
@@ -113,6 +115,7 @@ type Silent struct {
 	WordOfMouth string
 	Definition  string // what a complaint is, everywhere
 	Sources     []string
+	SourcesOpen bool // in the digest; a tap away on the page
 }
 
 // Line is one restaurant's row in a summary of several.
