@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -47,6 +48,7 @@ type summaryDoc struct {
 	} `json:"voice_rate"`
 	Comps           []compsDoc         `json:"comps"`
 	Actions         []views.ActionLine `json:"actions"`
+	ByDaypart       []daypartDoc       `json:"by_daypart"`
 	PraiseQuotes    []quoteDoc         `json:"praise_quotes"`
 	ComplaintQuotes []quoteDoc         `json:"complaint_quotes"`
 }
@@ -68,6 +70,18 @@ type estimateDoc struct {
 	} `json:"voice_rate"`
 	ReachedOwner int `json:"reached_owner"`
 	FourPercent  int `json:"four_percent_rule"`
+}
+
+// daypartDoc is how the floor answered calls in one daypart.
+type daypartDoc struct {
+	Daypart          string     `json:"daypart"`
+	Alerts           int        `json:"alerts"`
+	Complaints       int        `json:"complaints"`
+	AckMedianSeconds *int       `json:"ack_median_s"` // null without an acknowledgement
+	ResolvedPresent  int        `json:"resolved_while_present"`
+	Comps            []compsDoc `json:"comps"`
+	FollowUps        int        `json:"follow_ups"`
+	FollowUpsOnTime  int        `json:"follow_ups_on_time"`
 }
 
 type compsDoc struct {
@@ -188,6 +202,19 @@ func newSummaryDoc(r store.Restaurant, w store.Week, s store.Summary, base strin
 	}
 	d.PraiseQuotes, d.ComplaintQuotes = quotes(t.Wow), quotes(t.ComplaintQuotes)
 	d.Actions = views.Actions(s, strings.TrimRight(base, "/"))
+	d.ByDaypart = []daypartDoc{}
+	for _, rc := range s.Recovery {
+		p := daypartDoc{Daypart: string(rc.Daypart), Alerts: rc.Alerts, Complaints: rc.Complaints, ResolvedPresent: rc.ResolvedPresent,
+			Comps: []compsDoc{}, FollowUps: rc.FollowUps, FollowUpsOnTime: rc.FollowUpsOnTime}
+		if med, ok := rc.AckMedian(); ok {
+			secs := int(med.Round(time.Second) / time.Second)
+			p.AckMedianSeconds = &secs
+		}
+		for _, c := range rc.Comps {
+			p.Comps = append(p.Comps, compsDoc{Currency: c.Total.Currency, AmountMinor: c.Total.Minor, Count: c.Count})
+		}
+		d.ByDaypart = append(d.ByDaypart, p)
+	}
 	return d
 }
 

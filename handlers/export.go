@@ -91,10 +91,15 @@ func summaryHeader() []string {
 	for _, t := range store.Tags(store.Praise) {
 		head = append(head, "praise: "+t.Label)
 	}
+	for _, p := range store.Dayparts {
+		for _, c := range []string{"alerts", "ack_median_s", "resolved_while_present", "comps", "comps_total", "follow_ups", "follow_ups_on_time"} {
+			head = append(head, string(p)+": "+c)
+		}
+	}
 	return head
 }
 
-func summaryRow(week, name string, from, to time.Time, w store.WeekStats, e store.Estimate, open, overdue int) []string {
+func summaryRow(week, name string, from, to time.Time, w store.WeekStats, e store.Estimate, recovery []store.Recovery, open, overdue int) []string {
 	rate, okRate := w.ResponseRate()
 	avg, okAvg := w.Average()
 	happy, okHappy := w.HappyShare()
@@ -108,18 +113,28 @@ func summaryRow(week, name string, from, to time.Time, w store.WeekStats, e stor
 		itoa(w.Acknowledged), seconds(med, okAck), seconds(p90, okAck), itoa(w.ResolvedPresent), itoa(n), total,
 		itoa(open), itoa(overdue)}
 	low, likely, high := views.Whole(e.Unhappy)
+	wl, wh := views.WordOfMouth(e)
 	ownWeeks := ""
 	if e.Voice.Own {
 		ownWeeks = itoa(e.Voice.Weeks)
 	}
-	row = append(row, itoa(low), itoa(likely), itoa(high), e.Basis, ratio(e.Voice.Rate.Central, true), ownWeeks,
+	figures := []string{itoa(low), itoa(likely), itoa(high)}
+	if e.NoData() {
+		figures = []string{"", "", ""} // no figure without data
+	}
+	row = append(row, figures...)
+	row = append(row, e.Basis, ratio(e.Voice.Rate.Central, true), ownWeeks,
 		whole(e.VoiceUnhappy.Low), whole(e.VoiceUnhappy.Central), whole(e.VoiceUnhappy.High))
 	if e.HasSample {
 		row = append(row, whole(e.SampleUnhappy.Low), whole(e.SampleUnhappy.Central), whole(e.SampleUnhappy.High))
 	} else {
 		row = append(row, "", "", "")
 	}
-	row = append(row, whole(e.WordOfMouth.Low), whole(e.WordOfMouth.High))
+	if e.NoData() {
+		row = append(row, "", "")
+	} else {
+		row = append(row, itoa(wl), itoa(wh))
+	}
 	tagCount := func(cs []store.TagCount, key string) string {
 		for _, c := range cs {
 			if c.Key == key {
@@ -133,6 +148,11 @@ func summaryRow(week, name string, from, to time.Time, w store.WeekStats, e stor
 	}
 	for _, t := range store.Tags(store.Praise) {
 		row = append(row, tagCount(w.Praise, t.Key))
+	}
+	for _, rc := range recovery {
+		med, ok := rc.AckMedian()
+		n, total := comps(rc.Comps)
+		row = append(row, itoa(rc.Alerts), seconds(med, ok), itoa(rc.ResolvedPresent), itoa(n), total, itoa(rc.FollowUps), itoa(rc.FollowUpsOnTime))
 	}
 	return row
 }
@@ -153,11 +173,11 @@ func (h *Handler) SummaryCSV(c echo.Context) error {
 		return nil // the client went away
 	}
 	for _, rw := range s.Restaurants {
-		out.row(summaryRow(s.Week, rw.Restaurant.Name, rw.Week.Start, rw.Week.End, rw.Stats, rw.Estimate,
+		out.row(summaryRow(s.Week, rw.Restaurant.Name, rw.Week.Start, rw.Week.End, rw.Stats, rw.Estimate, rw.Recovery,
 			rw.FollowUpsOpen, rw.FollowUpsOverdue)...)
 	}
 	if len(s.Restaurants) > 1 {
-		out.row(summaryRow(s.Week, "All restaurants", sc.week.Start, sc.week.End, s.This, s.Estimate,
+		out.row(summaryRow(s.Week, "All restaurants", sc.week.Start, sc.week.End, s.This, s.Estimate, s.Recovery,
 			s.FollowUpsOpen, s.FollowUpsOverdue)...)
 	}
 	if err := out.flush(); err != nil {

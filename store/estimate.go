@@ -93,10 +93,6 @@ type Estimate struct {
 	SampleUnhappy Range
 	// From unprompted complaints: D = V / p.
 	VoiceUnhappy Range
-	// Word of mouth: people the unhappy guests tell (8–10 each), and how many
-	// of them tell 20 or more (13%). Figures from before social media.
-	WordOfMouth Range
-	TellTwenty  Range
 	// FourPercent is what the popular rule would say from the complaints
 	// that reached the owner (Office ÷ 4%): context, labelled as such, and 0
 	// when none did.
@@ -166,9 +162,6 @@ func EstimateSilent(in EstimateInput) Estimate {
 		return e
 	}
 	e.Unhappy = clamp(e.Unhappy, float64(e.Floor), float64(in.Covers))
-	d := e.Unhappy
-	e.WordOfMouth = Range{Low: d.Low * 8, Central: d.Central * 9, High: d.High * 10}
-	e.TellTwenty = Range{Low: d.Low * 0.13, Central: d.Central * 0.13, High: d.High * 0.13}
 	return e
 }
 

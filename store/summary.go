@@ -21,6 +21,8 @@ type RestaurantWeek struct {
 	FollowUpsOpen, FollowUpsOverdue int
 	// Actions are "This week": what to do first (ActionsFor).
 	Actions []Action
+	// Recovery is how the floor answered, by daypart.
+	Recovery []Recovery
 }
 
 // Summary is the owner's weekly summary of one or more restaurants.
@@ -38,6 +40,9 @@ type Summary struct {
 	// Partial says the week has not ended: This is the week so far, and
 	// Prev the same days of the week before.
 	Partial bool
+	// Recovery is how the floors answered, by daypart, every restaurant
+	// added up.
+	Recovery []Recovery
 }
 
 // Summary adds up the ISO week (YYYY-Www) of each restaurant, in its own time
@@ -102,8 +107,13 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 		if err != nil {
 			return s, err
 		}
+		recovery, err := db.recovery(ctx, r, w)
+		if err != nil {
+			return s, err
+		}
 		s.Restaurants = append(s.Restaurants, RestaurantWeek{Restaurant: r, Week: w, Stats: this, Estimate: est,
-			FollowUpsOpen: open, FollowUpsOverdue: overdue, Actions: ActionsFor(facts)})
+			FollowUpsOpen: open, FollowUpsOverdue: overdue, Actions: ActionsFor(facts), Recovery: recovery})
+		s.Recovery = addRecovery(s.Recovery, recovery)
 		s.This.add(this)
 		s.Prev.add(prev)
 		for i := range s.Trend {
@@ -146,7 +156,6 @@ func addEstimates(a, b Estimate) Estimate {
 		return Range{Low: x.Low + y.Low, Central: x.Central + y.Central, High: x.High + y.High}
 	}
 	a.Unhappy, a.VoiceUnhappy = add(a.Unhappy, b.Unhappy), add(a.VoiceUnhappy, b.VoiceUnhappy)
-	a.WordOfMouth, a.TellTwenty = add(a.WordOfMouth, b.WordOfMouth), add(a.TellTwenty, b.TellTwenty)
 	a.Floor, a.Covers, a.Unprompted = a.Floor+b.Floor, a.Covers+b.Covers, a.Unprompted+b.Unprompted
 	a.Office, a.FourPercent = a.Office+b.Office, a.FourPercent+b.FourPercent
 	if a.HasSample && b.HasSample {

@@ -439,3 +439,54 @@ func TestDayCacheFollowsChanges(t *testing.T) {
 		t.Errorf("reads differ: %+v / %+v", a.This, b.This)
 	}
 }
+
+// TestRecoveryByDaypart: the week's calls by daypart in the restaurant's
+// time: how fast, put right while there, comps, follow-ups kept on time.
+func TestRecoveryByDaypart(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 16, 12, 30, 0, 0, time.UTC) // a Monday, 12:30 in London: lunch
+	clock := func() time.Time { return now }
+	db, err := store.Open(ctx, testDSN(t, "r.db"), store.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r, tb := fixture(t, db)
+	sam := staffUser(t, db, r, "sam@example.com", "Sam", store.RoleManager)
+	lunch, _ := db.AlertForReceipt(ctx, submit(t, db, tb, 1, true))
+	now = now.Add(90 * time.Second)
+	if err := db.Acknowledge(ctx, r.ID, lunch.ID, sam.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Resolve(ctx, r.ID, lunch.ID, sam.ID, store.Resolution{Outcome: store.OutcomeCompedItem, Amount: store.Money{Minor: 800, Currency: r.Currency}}); err != nil {
+		t.Fatal(err)
+	}
+	now = time.Date(2026, 11, 16, 19, 0, 0, 0, time.UTC) // dinner
+	dinner, _ := db.AlertForReceipt(ctx, submit(t, db, tb, 2, true))
+	promised := now.Add(24 * time.Hour)
+	if err := db.Resolve(ctx, r.ID, dinner.ID, sam.ID, store.Resolution{Outcome: store.OutcomeFollowUp, FollowUpAt: promised, FollowUpWho: "ana@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	now = promised.Add(5 * time.Minute)
+	if err := db.CompleteFollowUp(ctx, r.ID, dinner.ID, sam.ID); err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.Summary(ctx, []store.Restaurant{r}, "2026-W47")
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[store.Daypart]store.Recovery{}
+	for _, rc := range s.Recovery {
+		by[rc.Daypart] = rc
+	}
+	l, d := by[store.Lunch], by[store.Dinner]
+	if med, ok := l.AckMedian(); !ok || med != 90*time.Second || l.Alerts != 1 || l.ResolvedPresent != 1 || len(l.Comps) != 1 || l.Comps[0].Total.Minor != 800 {
+		t.Errorf("lunch %+v (%v)", l, med)
+	}
+	if d.Alerts != 1 || d.ResolvedPresent != 0 || d.FollowUps != 1 || d.FollowUpsOnTime != 1 {
+		t.Errorf("dinner %+v", d)
+	}
+	if len(s.Recovery) != len(store.Dayparts) || by[store.Breakfast].Alerts != 0 {
+		t.Errorf("dayparts %+v", s.Recovery)
+	}
+}

@@ -259,9 +259,46 @@ func silentModel(e store.Estimate, partial bool) Silent {
 			"If only those counted, the popular four-percent rule would say about %d unhappy guests — but that rule describes complaints reaching a head office, not a dining room.",
 			e.Office, int(math.Round(e.FourPercent)))
 	}
+	wl, wh := WordOfMouth(e)
 	p.WordOfMouth = printer.Sprintf("Those %s unhappy guests may have told %d–%d people (8–10 each; 13%% tell 20 or more). Figures from before social media, where one post can reach far more.",
-		figure, low*8, high*10)
+		figure, wl, wh)
 	return p
+}
+
+// DaypartNames name the dayparts in a table, with their hours.
+var DaypartNames = map[store.Daypart]string{
+	store.Breakfast: "Breakfast (5–11)", store.Lunch: "Lunch (11–15)", store.Afternoon: "Afternoon (15–17)",
+	store.Dinner: "Dinner (17–22)", store.Late: "Late (22–5)",
+}
+
+// recoveryRows are the dayparts that had calls, in the order of a day.
+func recoveryRows(rs []store.Recovery) []RecoveryRow {
+	var out []RecoveryRow
+	for _, r := range rs {
+		if r.Alerts == 0 {
+			continue
+		}
+		row := RecoveryRow{Daypart: DaypartNames[r.Daypart], Calls: Count(r.Alerts), AckMedian: "—", Present: "—", Comps: compsText(r.Comps), FollowUps: "—"}
+		if med, ok := r.AckMedian(); ok {
+			row.AckMedian = Duration(med)
+		}
+		if r.Complaints > 0 {
+			row.Present = printer.Sprintf("%d of %d", r.ResolvedPresent, r.Complaints)
+		}
+		if r.FollowUps > 0 {
+			row.FollowUps = printer.Sprintf("%d of %d", r.FollowUpsOnTime, r.FollowUps)
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// WordOfMouth is how many people the estimate's unhappy guests may have
+// told, from its range as the page shows it: 8 each at the low end, 10 at
+// the high (TARP via Peters, before social media).
+func WordOfMouth(e store.Estimate) (low, high int) {
+	l, _, h := Whole(e.Unhappy)
+	return l * 8, h * 10
 }
 
 // Whole rounds an estimate to whole guests, as the page and exports show
@@ -325,6 +362,7 @@ func NewSummary(s store.Summary, sc SummaryScope) Summary {
 	}
 	m.CSVURL = base + SummaryURL("/summary.csv", s.Week, slug)
 	m.Actions = Actions(s, base)
+	m.Recovery = recoveryRows(s.Recovery)
 	m.Picker = WeekPicker{Action: "/summary", Week: s.Week, ResponsesCSV: "/responses.csv",
 		From: sc.Week.Start.Format(time.DateOnly), To: sc.Week.End.AddDate(0, 0, -1).Format(time.DateOnly)}
 	m.Picker.Weeks = weekOptions(sc.Week, sc.Now)

@@ -12,7 +12,9 @@ type Summary struct {
 	Picker                            WeekPicker
 	Email                             bool // the digest: no forms
 	// Actions are "This week": what to do first, the costliest first.
-	Actions    []ActionLine
+	Actions []ActionLine
+	// Recovery is how the floor answered, by daypart: only those with calls.
+	Recovery   []RecoveryRow
 	Empty      bool // no responses and no complaints this week
 	CoverNote  string
 	CoversURL  string
@@ -122,4 +124,9 @@ type Silent struct {
 type Line struct {
 	Name, URL                                   string
 	Responses, Rate, Average, Voiced, AckMedian string
+}
+
+// RecoveryRow is one daypart's answer to calls, written out.
+type RecoveryRow struct {
+	Daypart, Calls, AckMedian, Present, Comps, FollowUps string
 }

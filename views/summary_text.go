@@ -24,6 +24,34 @@ func SummaryText(s Summary) string {
 		line("\n%s", s.CoverNote)
 	}
 	heading("This week")
+	if len(s.Actions) == 0 {
+		line("Nothing stands out: no follow-up overdue, no call left untaken, no complaint repeated.")
+	}
+	for i, a := range s.Actions {
+		line("%d. %s %s", i+1, a.Text, a.Href)
+	}
+	si := s.Silent
+	heading("Unhappy guests, heard or not")
+	line("%s", si.Headline)
+	if si.NoComplaints {
+		line("No complaints is not the same as no unhappy guests.")
+	}
+	for _, h := range si.How {
+		line("- %s", h)
+	}
+	if !si.NoData {
+		line("%s", si.Rate)
+		if si.FourPercent != "" {
+			line("%s", si.FourPercent)
+		}
+		line("%s", si.WordOfMouth)
+	}
+	line("\n%s", si.Definition)
+	line("Sources:")
+	for i, src := range si.Sources {
+		line("%d. %s", i+1, src)
+	}
+	heading("At a glance")
 	for _, t := range s.Tiles {
 		extra := strings.TrimSpace(strings.Join([]string{t.Delta, t.Note}, "; "))
 		extra = strings.Trim(extra, "; ")
@@ -47,28 +75,15 @@ func SummaryText(s Summary) string {
 	section("Ratings", "%s  %s", "", pairsOf(s.Ratings, bar))
 	section("Complaints by topic", "%s: %s", "None ticked or logged.", pairsOf(s.Complaints, bar))
 	section("Alerts and how they were handled", "%s: %s", "", pairsOf(s.Alerts, func(f Fact) [2]string { return [2]string{f.Label, f.Value} }))
+	for _, r := range s.Recovery {
+		line("%s: %s calls, %s to “On my way”, put right there %s, given back %s, follow-ups on time %s", r.Daypart, r.Calls, r.AckMedian, r.Present, r.Comps, r.FollowUps)
+	}
 	section("Praise", "%s: %s", "", pairsOf(s.PraiseTags, bar))
 	if len(s.StaffNamed) > 0 {
 		line("Team named: %s", strings.Join(s.StaffNamed, ", "))
 	}
 	for _, q := range s.Wow {
 		line("“%s” — %s", q.Text, q.Meta)
-	}
-	si := s.Silent
-	heading("Unhappy guests, heard or not")
-	line("%s", si.Headline)
-	if si.NoComplaints {
-		line("No complaints is not the same as no unhappy guests.")
-	}
-	for _, h := range si.How {
-		line("- %s", h)
-	}
-	line("%s", si.Rate)
-	line("%s", si.WordOfMouth)
-	line("\n%s", si.Definition)
-	line("Sources:")
-	for i, src := range si.Sources {
-		line("%d. %s", i+1, src)
 	}
 	if len(s.Lines) > 0 {
 		heading("By restaurant")
