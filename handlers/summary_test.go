@@ -306,3 +306,28 @@ func TestSummaryWeekSoFar(t *testing.T) {
 		}
 	}
 }
+
+// TestWeekPickerStartsAtFirstData: the weeks offered begin with the
+// restaurant's first data, not a year of empty weeks.
+func TestWeekPickerStartsAtFirstData(t *testing.T) {
+	now := time.Date(2026, 11, 18, 12, 0, 0, 0, time.UTC) // W47
+	a := newApp(t, handlers.Config{Now: func() time.Time { return now }})
+	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+	owner := a.login(t, "owner@test.example")
+	body := owner.get("/summary?week=2026-W47").Body.String()
+	if strings.Count(body, `<option value="2026-W`) != 1 {
+		t.Errorf("without data the picker offers %d weeks, want this one", strings.Count(body, `<option value="2026-W`))
+	}
+	if err := a.db.SetCovers(context.Background(), a.restaurant.ID, time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC), 80); err != nil { // W45
+		t.Fatal(err)
+	}
+	body = owner.get("/summary?week=2026-W47").Body.String()
+	for _, w := range []string{"2026-W47", "2026-W46", "2026-W45"} {
+		if !strings.Contains(body, `<option value="`+w+`"`) {
+			t.Errorf("the picker lacks %s", w)
+		}
+	}
+	if strings.Contains(body, `<option value="2026-W44"`) {
+		t.Error("the picker offers a week before the first data")
+	}
+}

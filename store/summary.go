@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -43,6 +44,10 @@ type Summary struct {
 	// Recovery is how the floors answered, by daypart, every restaurant
 	// added up.
 	Recovery []Recovery
+	// FirstData is when the restaurants' first response, alert or guests
+	// served were, the earliest (zero without any): weeks before it have
+	// nothing to show.
+	FirstData time.Time
 }
 
 // Summary adds up the ISO week (YYYY-Www) of each restaurant, in its own time
@@ -110,6 +115,13 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 		recovery, err := db.recovery(ctx, r, w)
 		if err != nil {
 			return s, err
+		}
+		first, err := db.firstData(ctx, r)
+		if err != nil {
+			return s, err
+		}
+		if !first.IsZero() && (s.FirstData.IsZero() || first.Before(s.FirstData)) {
+			s.FirstData = first
 		}
 		s.Restaurants = append(s.Restaurants, RestaurantWeek{Restaurant: r, Week: w, Stats: this, Estimate: est,
 			FollowUpsOpen: open, FollowUpsOverdue: overdue, Actions: ActionsFor(facts), Recovery: recovery})
@@ -339,6 +351,37 @@ var trendCoversSQL = `SELECT ` + weekBucket("day") + ` AS w, sum(guests) FROM co
 func (db *DB) followUps(ctx context.Context, restaurantID int64, now time.Time) (open, overdue int, err error) {
 	err = db.read.QueryRowContext(ctx, followUpsSQL, now.UnixMilli(), restaurantID).Scan(&open, &overdue)
 	return open, overdue, dbError(err)
+}
+
+// firstDataSQL finds a restaurant's first response, alert and day of
+// guests served, each the first entry of an index.
+const firstDataSQL = `SELECT (SELECT min(created_at) FROM responses WHERE restaurant_id = ?),
+	(SELECT min(created_at) FROM alerts WHERE restaurant_id = ?), (SELECT min(day) FROM covers WHERE restaurant_id = ?)`
+
+// firstData is when restaurant r's data begins: its first response, alert
+// or day of guests served, whichever is first (zero without any).
+func (db *DB) firstData(ctx context.Context, r Restaurant) (time.Time, error) {
+	var response, alert sql.NullInt64
+	var day sql.NullString
+	if err := db.read.QueryRowContext(ctx, firstDataSQL, r.ID, r.ID, r.ID).Scan(&response, &alert, &day); err != nil {
+		return time.Time{}, dbError(err)
+	}
+	var first time.Time
+	earlier := func(t time.Time) {
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+	}
+	if response.Valid {
+		earlier(time.UnixMilli(response.Int64))
+	}
+	if alert.Valid {
+		earlier(time.UnixMilli(alert.Int64))
+	}
+	if d, err := time.ParseInLocation(time.DateOnly, day.String, r.Location()); day.Valid && err == nil {
+		earlier(d)
+	}
+	return first, nil
 }
 
 // scanComment reads a quoted comment: when, rating, text, guest, table, tags.

@@ -307,13 +307,20 @@ func Whole(r store.Range) (low, likely, high int) {
 	return int(math.Floor(r.Low)), int(math.Round(r.Central)), int(math.Ceil(r.High))
 }
 
-// weekOptions are the weeks to pick from: the 52 up to now's, newest
-// first, and the one shown if it is older.
-func weekOptions(shown store.Week, now time.Time) []Option {
+// weekOptions are the weeks to pick from: from now's back to the week of
+// the first data (first; zero: none yet, so now's alone), 52 at most,
+// newest first, and the one shown if it is older.
+func weekOptions(shown store.Week, now, first time.Time) []Option {
 	var out []Option
 	found := false
 	w := store.WeekOf(now, shown.Start.Location())
-	for range 52 {
+	if first.IsZero() {
+		first = now
+	}
+	for i := range 52 {
+		if i > 0 && !w.End.After(first) {
+			break // before the restaurant's first data: nothing to show
+		}
 		out = append(out, Option{Value: w.String(), Label: w.String() + " · " + WeekLabel(w), Selected: w.String() == shown.String()})
 		found = found || w.String() == shown.String()
 		w = w.Prev()
@@ -365,7 +372,7 @@ func NewSummary(s store.Summary, sc SummaryScope) Summary {
 	m.Recovery = recoveryRows(s.Recovery)
 	m.Picker = WeekPicker{Action: "/summary", Week: s.Week, ResponsesCSV: "/responses.csv",
 		From: sc.Week.Start.Format(time.DateOnly), To: sc.Week.End.AddDate(0, 0, -1).Format(time.DateOnly)}
-	m.Picker.Weeks = weekOptions(sc.Week, sc.Now)
+	m.Picker.Weeks = weekOptions(sc.Week, sc.Now, s.FirstData)
 	if len(sc.Owned) > 1 {
 		m.Picker.Restaurants = append(m.Picker.Restaurants, Option{Value: "", Label: "All restaurants", Selected: sc.Slug == ""})
 	}
