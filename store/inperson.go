@@ -37,9 +37,10 @@ func (db *DB) LogInPerson(ctx context.Context, restaurantID, tableID, userID int
 		if n == 0 {
 			return nil, Errorf(EInvalid, "Choose the guest's table.")
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO alerts (restaurant_id, table_id, reasons, note, tags, logged_by, request_key, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (restaurant_id, request_key) WHERE request_key IS NOT NULL DO NOTHING RETURNING id`,
-			restaurantID, tableID, ReasonInPerson, note, strings.Join(tags, " "), userID, key, tx.nowMillis()).Scan(&id)
+		err := tx.QueryRowContext(ctx, `INSERT INTO alerts (restaurant_id, table_id, reasons, note, tags, logged_by, request_key, created_at, section_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT section_id FROM tables WHERE id = ?))
+			ON CONFLICT (restaurant_id, request_key) WHERE request_key IS NOT NULL DO NOTHING RETURNING id`,
+			restaurantID, tableID, ReasonInPerson, note, strings.Join(tags, " "), userID, key, tx.nowMillis(), tableID).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) { // sent before: nothing new to tell the floor
 			return nil, tx.QueryRowContext(ctx, `SELECT id FROM alerts WHERE restaurant_id = ? AND request_key = ?`,
 				restaurantID, key).Scan(&id)

@@ -89,9 +89,9 @@ func (db *DB) CreateResponse(ctx context.Context, in NewResponse) (publicID stri
 	return sub.publicID, sub.outcome, nil
 }
 
-const insertResponseSQL = `INSERT INTO responses (public_id, restaurant_id, table_id,
+const insertResponseSQL = `INSERT INTO responses (public_id, restaurant_id, table_id, section_id,
 		rating, tags, comment, at_table, guest_name, contact, contact_consent, check_number, language, created_at)
-	SELECT ?, restaurant_id, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tables WHERE token = ? AND active
+	SELECT ?, restaurant_id, id, section_id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tables WHERE token = ? AND active
 	ON CONFLICT (public_id) DO NOTHING
 	RETURNING id, restaurant_id`
 

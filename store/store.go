@@ -206,8 +206,8 @@ func (db *DB) prepare(ctx context.Context) error {
 		{db.write, &db.stmt.replayed, replayedSQL},
 		{db.write, &db.stmt.forgetAlertDay, forgetAlertDaySQL},
 		{db.write, &db.stmt.alertRules, `SELECT ` + rulesColumns + ` FROM restaurants WHERE id = ?`},
-		{db.write, &db.stmt.insertAlert, `INSERT INTO alerts (restaurant_id, response_id, table_id, reasons, created_at)
-			SELECT restaurant_id, id, table_id, ?, created_at FROM responses WHERE id = ? RETURNING id`},
+		{db.write, &db.stmt.insertAlert, `INSERT INTO alerts (restaurant_id, response_id, table_id, reasons, created_at, section_id)
+			SELECT restaurant_id, id, table_id, ?, created_at, section_id FROM responses WHERE id = ? RETURNING id`},
 		{db.write, &db.stmt.insertEvent, insertEventSQL},
 		{db.read, &db.stmt.surveyTarget, surveyTargetSQL},
 		{db.read, &db.stmt.alertByID, alertByIDSQL},
