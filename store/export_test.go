@@ -21,7 +21,8 @@ func (db *DB) SummaryQueryPlans(ctx context.Context, _ *DB) map[string]string {
 	queries := map[string]string{"responses": responseStatsSQL, "alerts": alertStatsSQL, "covers": coverStatsSQL,
 		"praise": praiseSQL, "complaint quotes": complaintQuotesSQL, "named": namedSQL + "comment LIKE ?)", "follow-ups": followUpsSQL, "day stats": dayStatsSQL,
 		"forget a day": forgetDaySQL, "trend covers": trendCoversSQL, "complaint facts": complaintFactsSQL, "untaken": untakenSQL,
-		"overdue follow-ups": overdueFollowUpsSQL, "silent tables": silentTablesSQL, "recovery": recoverySQL, "first data": firstDataSQL}
+		"overdue follow-ups": overdueFollowUpsSQL, "silent tables": silentTablesSQL, "recovery": recoverySQL, "first data": firstDataSQL,
+		"answers by section": answersBySectionSQL, "calls by section": callsBySectionSQL, "answers by person": answersByPersonSQL, "calls by person": callsByPersonSQL}
 	plans := map[string]string{}
 	for name, q := range queries {
 		args := make([]any, strings.Count(q, "?"))

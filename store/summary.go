@@ -24,6 +24,9 @@ type RestaurantWeek struct {
 	Actions []Action
 	// Recovery is how the floor answered, by daypart.
 	Recovery []Recovery
+	// BySection and ByPerson are the week by section, and by who of the
+	// team served it then (for coaching).
+	BySection, ByPerson []TeamLine
 }
 
 // Summary is the owner's weekly summary of one or more restaurants.
@@ -123,8 +126,13 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 		if !first.IsZero() && (s.FirstData.IsZero() || first.Before(s.FirstData)) {
 			s.FirstData = first
 		}
+		bySection, byPerson, err := db.team(ctx, r, w)
+		if err != nil {
+			return s, err
+		}
 		s.Restaurants = append(s.Restaurants, RestaurantWeek{Restaurant: r, Week: w, Stats: this, Estimate: est,
-			FollowUpsOpen: open, FollowUpsOverdue: overdue, Actions: ActionsFor(facts), Recovery: recovery})
+			FollowUpsOpen: open, FollowUpsOverdue: overdue, Actions: ActionsFor(facts), Recovery: recovery,
+			BySection: bySection, ByPerson: byPerson})
 		s.Recovery = addRecovery(s.Recovery, recovery)
 		s.This.add(this)
 		s.Prev.add(prev)

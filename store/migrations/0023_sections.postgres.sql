@@ -19,3 +19,4 @@ CREATE TABLE shifts (
 	set_by        bigint REFERENCES users (id) ON DELETE SET NULL
 );
 CREATE INDEX shifts_restaurant ON shifts (restaurant_id, from_at);
+CREATE INDEX shifts_section ON shifts (section_id, from_at);

@@ -24,3 +24,4 @@ CREATE TABLE shifts (
 	set_by        INTEGER REFERENCES users (id) ON DELETE SET NULL
 ) STRICT;
 CREATE INDEX shifts_restaurant ON shifts (restaurant_id, from_at);
+CREATE INDEX shifts_section ON shifts (section_id, from_at);
