@@ -49,6 +49,8 @@ type summaryDoc struct {
 	Comps           []compsDoc         `json:"comps"`
 	Actions         []views.ActionLine `json:"actions"`
 	ByDaypart       []daypartDoc       `json:"by_daypart"`
+	BySection       []teamDoc          `json:"by_section"`
+	ByPerson        []teamDoc          `json:"by_person"`
 	PraiseQuotes    []quoteDoc         `json:"praise_quotes"`
 	ComplaintQuotes []quoteDoc         `json:"complaint_quotes"`
 }
@@ -70,6 +72,30 @@ type estimateDoc struct {
 	} `json:"voice_rate"`
 	ReachedOwner int `json:"reached_owner"`
 	FourPercent  int `json:"four_percent_rule"`
+}
+
+// teamDoc is one section's or one person's week.
+type teamDoc struct {
+	Name             string `json:"name"`
+	Answers          int    `json:"answers"`
+	Complaints       int    `json:"complaints"`
+	Praise           int    `json:"praise"`
+	Alerts           int    `json:"alerts"`
+	AckMedianSeconds *int   `json:"ack_median_s"`
+	ResolvedPresent  int    `json:"resolved_while_present"`
+}
+
+func teamDocs(ls []store.TeamLine) []teamDoc {
+	out := []teamDoc{}
+	for _, l := range ls {
+		d := teamDoc{Name: l.Name, Answers: l.Responses, Complaints: l.Complaints, Praise: l.Praise, Alerts: l.Alerts, ResolvedPresent: l.ResolvedPresent}
+		if med, ok := l.AckMedian(); ok {
+			secs := int(med.Round(time.Second) / time.Second)
+			d.AckMedianSeconds = &secs
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // daypartDoc is how the floor answered calls in one daypart.
@@ -202,6 +228,7 @@ func newSummaryDoc(r store.Restaurant, w store.Week, s store.Summary, base strin
 	}
 	d.PraiseQuotes, d.ComplaintQuotes = quotes(t.Wow), quotes(t.ComplaintQuotes)
 	d.Actions = views.Actions(s, strings.TrimRight(base, "/"))
+	d.BySection, d.ByPerson = teamDocs(s.Restaurants[0].BySection), teamDocs(s.Restaurants[0].ByPerson)
 	d.ByDaypart = []daypartDoc{}
 	for _, rc := range s.Recovery {
 		p := daypartDoc{Daypart: string(rc.Daypart), Alerts: rc.Alerts, Complaints: rc.Complaints, ResolvedPresent: rc.ResolvedPresent,

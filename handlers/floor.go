@@ -104,6 +104,7 @@ type floorForms struct {
 	failed   *views.AlertCard
 	inPerson views.InPersonForm
 	notify   *views.NotifyForm
+	shift    string // what was wrong with a change of who serves where
 }
 
 // renderFloor renders the floor page, with forms as typed.
@@ -178,6 +179,15 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fo
 		f.Recent = append(f.Recent, views.RecentResponse{Time: views.WeekdayTime(resp.CreatedAt.In(loc)), Table: resp.TableLabel,
 			Rating: resp.Rating, Tags: views.TagLabels(resp.Tags), Comment: resp.Comment, AtTable: resp.AtTable})
 	}
+	sections, err := h.db.Sections(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	shift, err := h.db.ShiftNow(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	f.Shifts, f.ShiftError = views.NewShiftForms(sections, shift, r.TeamNames, "/floor/shifts?r="+url.QueryEscape(r.Slug)), forms.shift
 	if forms.notify != nil {
 		f.Notify = *forms.notify
 	} else {
@@ -200,6 +210,7 @@ var floorDone = map[string]string{
 	"logged":    "Complaint logged. It counts in this week's numbers; resolve it below when it's dealt with.",
 	"follow-up": "Follow-up marked done.",
 	"undone":    "Undone: the alert is back on the floor as it was.",
+	"shift":     "Saved: who serves where, from now on.",
 }
 
 // undoPath is where a resolution is taken back.
@@ -364,6 +375,31 @@ func (h *Handler) UndoResolve(c echo.Context) error {
 		return err
 	}
 	return h.actionDone(c, r, id, floorPath(r)+"&done=undone")
+}
+
+// SetShift says who of the team serves a section from now on:
+// POST /floor/shifts?r=SLUG with section and person (each ticked name).
+func (h *Handler) SetShift(c echo.Context) error {
+	r, err := floorRestaurant(c)
+	if err != nil {
+		return err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return formError(err)
+	}
+	section, err := strconv.ParseInt(form.Get("section"), 10, 64)
+	if err != nil {
+		return store.ErrNotFound
+	}
+	err = h.db.SetShift(c.Request().Context(), r.ID, section, staffOf(c).user.ID, form["person"])
+	if ps := store.Problems(err); len(ps) > 0 {
+		return h.renderFloor(c, http.StatusUnprocessableEntity, r, floorForms{shift: ps[0].Message})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, floorPath(r)+"&done=shift#shift-h")
 }
 
 // InPerson logs a complaint a guest told a manager: POST /floor/in-person?r=SLUG.

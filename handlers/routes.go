@@ -228,6 +228,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	floor.POST("/alerts/:id/resolve", h.Resolve)
 	floor.POST("/alerts/:id/undo", h.UndoResolve)
 	floor.POST("/in-person", h.InPerson)
+	floor.POST("/shifts", h.SetShift)
 	floor.POST("/follow-ups/:id/done", h.FollowUpDone)
 	// This person's phone: Web Push, and what it is told.
 	floor.GET("/push/key", h.PushKey)
@@ -256,6 +257,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	owner.GET("", h.Overview)
 	owner.GET("/tables", h.TablesList)
 	owner.POST("/tables", h.TableAdd)
+	owner.POST("/sections", h.SaveSections)
 	owner.GET("/tables/cards", h.TableCards)
 	owner.GET("/tables/:id/qr.svg", h.TableQR)
 	owner.POST("/tables/:id/rotate", h.TableRotate)

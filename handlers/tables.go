@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -41,6 +42,7 @@ var tablesDone = map[string]string{
 	"retired":  "Table retired. Its QR code no longer works; its past feedback is kept.",
 	"undone":   "Undone: the table has its old QR code again, and its printed card works.",
 	"restored": "Table brought back, with its QR code: its printed card works again.",
+	"sections": "Sections saved. Managers can now say on the floor who serves each one.",
 }
 
 // TablesList shows the restaurant's tables: GET /restaurants/:slug/tables.
@@ -82,6 +84,14 @@ func (h *Handler) renderTables(c echo.Context, status int, r store.Restaurant, m
 	retired, err := h.db.RetiredTables(ctx, r.ID)
 	if err != nil {
 		return err
+	}
+	m.SectionsURL = restaurantPath(r) + "/sections"
+	if m.Errors["sections"] == "" {
+		sections, err := h.db.Sections(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		m.Sections = views.SectionsText(sections)
 	}
 	for _, t := range retired {
 		m.Retired = append(m.Retired, views.RetiredTable{Label: t.Label, RestoreURL: base + "/" + strconv.FormatInt(t.ID, 10) + "/restore"})
@@ -201,4 +211,35 @@ func (h *Handler) TableCards(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.render(c, http.StatusOK, views.CardsPage(p, views.Cards{Restaurant: r.Name, Cards: cards, PerPage: perPage,
 		Pages: (len(cards) + perPage - 1) / perPage, Invites: invites, Languages: choices}))
+}
+
+// SaveSections groups the tables into sections, from one line each
+// ("Terrace: Terrace 1, Terrace 2"): POST /restaurants/:slug/sections. The
+// store checks them; a mistake comes back with the text as typed.
+func (h *Handler) SaveSections(c echo.Context) error {
+	r := ownedRestaurant(c)
+	text := c.FormValue("sections")
+	var plan []store.Section
+	for _, line := range strings.Split(text, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		name, tables, _ := strings.Cut(line, ":")
+		s := store.Section{Name: name}
+		for _, t := range strings.Split(tables, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				s.Tables = append(s.Tables, t)
+			}
+		}
+		plan = append(plan, s)
+	}
+	err := h.db.SaveSections(c.Request().Context(), r.ID, plan)
+	m := views.Tables{Sections: text, Errors: views.FieldErrors{}}
+	if formErrors(err, m.Errors) {
+		return h.renderTables(c, http.StatusUnprocessableEntity, r, m)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, tablesPath(r)+"?done=sections#sections-h")
 }

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tableside/tableside/store"
@@ -77,4 +79,18 @@ func FloorOrder(a, b AlertCard) int {
 		return 1
 	}
 	return cmp.Compare(a.CreatedMs, b.CreatedMs)
+}
+
+// NewShiftForms are the floor's sections, each with the team and who
+// serves it now ticked; action is where a change posts.
+func NewShiftForms(sections []store.Section, shift store.Shift, team []string, action string) []ShiftForm {
+	var out []ShiftForm
+	for _, s := range sections {
+		f := ShiftForm{Section: s.Name, Tables: strings.Join(s.Tables, ", "), Action: action, ID: s.ID}
+		for _, name := range team {
+			f.People = append(f.People, ShiftPerson{Name: name, On: slices.Contains(shift[s.ID], name)})
+		}
+		out = append(out, f)
+	}
+	return out
 }

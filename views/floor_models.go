@@ -29,6 +29,26 @@ type Floor struct {
 	// Resolved is what the last resolution on this tablet did, with Undo;
 	// nil when there is none to show.
 	Resolved *Resolved
+	// Shifts are the restaurant's sections with who serves each now, to
+	// change for the shift; ShiftError says what was wrong with a change.
+	Shifts     []ShiftForm
+	ShiftError string
+}
+
+// ShiftForm is one section on the floor: its tables, and the team with who
+// serves it now ticked.
+type ShiftForm struct {
+	Section string
+	Tables  string
+	Action  string
+	ID      int64
+	People  []ShiftPerson
+}
+
+// ShiftPerson is one of the team, serving the section now or not.
+type ShiftPerson struct {
+	Name string
+	On   bool
 }
 
 // FollowUp is a call or message promised to a guest, not yet marked done.

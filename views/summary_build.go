@@ -293,6 +293,20 @@ func recoveryRows(rs []store.Recovery) []RecoveryRow {
 	return out
 }
 
+// teamRows write sections' or people's weeks, each name after prefix.
+func teamRows(ls []store.TeamLine, prefix string) []TeamRow {
+	var out []TeamRow
+	for _, l := range ls {
+		row := TeamRow{Name: prefix + l.Name, Answers: Count(l.Responses), Complaints: Count(l.Complaints), Praise: Count(l.Praise),
+			Calls: Count(l.Alerts), AckMedian: "—", Present: Count(l.ResolvedPresent)}
+		if med, ok := l.AckMedian(); ok {
+			row.AckMedian = Duration(med)
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
 // WordOfMouth is how many people the estimate's unhappy guests may have
 // told, from its range as the page shows it: 8 each at the low end, 10 at
 // the high (TARP via Peters, before social media).
@@ -370,6 +384,14 @@ func NewSummary(s store.Summary, sc SummaryScope) Summary {
 	m.CSVURL = base + SummaryURL("/summary.csv", s.Week, slug)
 	m.Actions = Actions(s, base)
 	m.Recovery = recoveryRows(s.Recovery)
+	for _, rw := range s.Restaurants {
+		prefix := ""
+		if len(s.Restaurants) > 1 {
+			prefix = rw.Restaurant.Name + " · "
+		}
+		m.BySection = append(m.BySection, teamRows(rw.BySection, prefix)...)
+		m.ByPerson = append(m.ByPerson, teamRows(rw.ByPerson, prefix)...)
+	}
 	m.Picker = WeekPicker{Action: "/summary", Week: s.Week, ResponsesCSV: "/responses.csv",
 		From: sc.Week.Start.Format(time.DateOnly), To: sc.Week.End.AddDate(0, 0, -1).Format(time.DateOnly)}
 	m.Picker.Weeks = weekOptions(sc.Week, sc.Now, s.FirstData)

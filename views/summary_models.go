@@ -14,21 +14,24 @@ type Summary struct {
 	// Actions are "This week": what to do first, the costliest first.
 	Actions []ActionLine
 	// Recovery is how the floor answered, by daypart: only those with calls.
-	Recovery   []RecoveryRow
-	Empty      bool // no responses and no complaints this week
-	CoverNote  string
-	CoversURL  string
-	Tiles      []Tile
-	Charts     []Chart
-	Ratings    []Bar
-	Complaints []Bar
-	PraiseTags []Bar
-	Alerts     []Fact
-	Wow        []Quote
-	StaffNamed []string
-	Languages  []string // "French (3)", most first
-	Silent     Silent
-	Lines      []Line // one per restaurant, when there are several
+	Recovery []RecoveryRow
+	// BySection and ByPerson are the week by section and by who served,
+	// for coaching (empty without sections).
+	BySection, ByPerson []TeamRow
+	Empty               bool // no responses and no complaints this week
+	CoverNote           string
+	CoversURL           string
+	Tiles               []Tile
+	Charts              []Chart
+	Ratings             []Bar
+	Complaints          []Bar
+	PraiseTags          []Bar
+	Alerts              []Fact
+	Wow                 []Quote
+	StaffNamed          []string
+	Languages           []string // "French (3)", most first
+	Silent              Silent
+	Lines               []Line // one per restaurant, when there are several
 }
 
 // WeekPicker chooses the week and the restaurant.
@@ -129,4 +132,9 @@ type Line struct {
 // RecoveryRow is one daypart's answer to calls, written out.
 type RecoveryRow struct {
 	Daypart, Calls, AckMedian, Present, Comps, FollowUps string
+}
+
+// TeamRow is one section's or one person's week, written out.
+type TeamRow struct {
+	Name, Answers, Complaints, Praise, Calls, AckMedian, Present string
 }

@@ -1,5 +1,11 @@
 package views
 
+import (
+	"strings"
+
+	"github.com/tableside/tableside/store"
+)
+
 // TableRow is one table on the owner's tables page.
 type TableRow struct {
 	Label     string
@@ -22,6 +28,10 @@ type Tables struct {
 	// UndoURL, after a new QR code or a retired table, undoes it.
 	UndoURL, UndoLabel string
 	Retired            []RetiredTable
+	// Sections, one a line ("Terrace: Terrace 1, Terrace 2"), as stored or
+	// as typed, and where the form posts.
+	Sections    string
+	SectionsURL string
 }
 
 // RetiredTable is a table out of service, which can be brought back.
@@ -56,4 +66,14 @@ type Card struct {
 	Label      string
 	SurveyURL  string
 	QRSVG      string
+}
+
+// SectionsText writes sections as the tables page's form holds them: one a
+// line, "Terrace: Terrace 1, Terrace 2".
+func SectionsText(sections []store.Section) string {
+	var b strings.Builder
+	for _, s := range sections {
+		b.WriteString(s.Name + ": " + strings.Join(s.Tables, ", ") + "\n")
+	}
+	return b.String()
 }
