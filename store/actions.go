@@ -55,6 +55,7 @@ const MaxActions = 5
 // when (the daypart) and about what (complaint tag keys).
 type ComplaintFact struct {
 	Table   string
+	Section string // "" when its table is in none
 	Daypart Daypart
 	Tags    []string
 }
@@ -88,6 +89,7 @@ type Action struct {
 	Counts  []int   // ActionRepeatTable: each table's complaints, most first
 	Topic   string  // ActionTopComplaint: the tag key
 	Daypart Daypart // ActionTopComplaint: when most of it happened ("" if no part stands out)
+	Section string  // ActionTopComplaint: where most of it happened ("" if no section stands out)
 	// ActionSlowerAck and ActionFallingResponses: this week against the
 	// weeks before (durations, or responses per guest served).
 	Now, Before float64
@@ -112,8 +114,9 @@ const (
 //	repeat table         the tables with ≥ 3 complaints each, in one
 //	                     action: 10 each
 //	top complaint        the topic of ≥ 3 complaints, with the daypart
-//	                     holding over half of them and the table most
-//	                     named: 10 each
+//	                     holding over half of them, and the section
+//	                     holding over half (else the table most named):
+//	                     10 each
 //	slower ack           median over 1.5× the four weeks before's and
 //	                     at least a minute, with ≥ 3 acknowledged: 5 each
 //	falling responses    responses per guest under 70% of the four weeks
@@ -154,11 +157,14 @@ func ActionsFor(f WeekFacts) []Action {
 	}
 	if topic := mostOf(byTopic); topic != "" && len(byTopic[topic]) >= topComplaintMin {
 		cs := byTopic[topic]
-		parts, tables := map[Daypart]int{}, map[string]int{}
+		parts, tables, sections := map[Daypart]int{}, map[string]int{}, map[string]int{}
 		for _, c := range cs {
 			parts[c.Daypart]++
 			if c.Table != "" {
 				tables[c.Table]++
+			}
+			if c.Section != "" {
+				sections[c.Section]++
 			}
 		}
 		a := Action{Kind: ActionTopComplaint, Cost: 10 * len(cs), Count: len(cs), Topic: topic}
@@ -167,7 +173,11 @@ func ActionsFor(f WeekFacts) []Action {
 				a.Daypart = p
 			}
 		}
-		if t := mostOfCount(tables); t != "" && tables[t] >= 2 {
+		// Where: the section holding over half of it, else the table most
+		// named (twice at least).
+		if s := mostOfCount(sections); s != "" && 2*sections[s] > len(cs) {
+			a.Section = s
+		} else if t := mostOfCount(tables); t != "" && tables[t] >= 2 {
 			a.Tables = []string{t}
 		}
 		out = append(out, a)

@@ -11,10 +11,12 @@ import (
 var (
 	// Every complaint of the week, with its table and tags: survey answers
 	// that are complaints, and complaints told in person.
-	complaintFactsSQL = `SELECT r.created_at, t.label, r.tags FROM responses r JOIN tables t ON t.id = r.table_id
+	complaintFactsSQL = `SELECT r.created_at, t.label, coalesce(s.name, ''), r.tags FROM responses r JOIN tables t ON t.id = r.table_id
+			LEFT JOIN sections s ON s.id = r.section_id
 		WHERE r.restaurant_id = ? AND r.created_at >= ? AND r.created_at < ? AND ` + strings.ReplaceAll(complaintSQL, "tags", "r.tags") + `
 		UNION ALL
-		SELECT a.created_at, coalesce(t.label, ''), a.tags FROM alerts a LEFT JOIN tables t ON t.id = a.table_id
+		SELECT a.created_at, coalesce(t.label, ''), coalesce(s.name, ''), a.tags FROM alerts a LEFT JOIN tables t ON t.id = a.table_id
+			LEFT JOIN sections s ON s.id = a.section_id
 		WHERE a.restaurant_id = ? AND a.created_at >= ? AND a.created_at < ? AND a.response_id IS NULL AND a.reasons <> '` + ReasonAsked + `'`
 	// Alerts escalated that nobody said they were going to: never
 	// acknowledged, or acknowledged only by the resolution itself (which
@@ -61,7 +63,7 @@ func (db *DB) weekFacts(ctx context.Context, r Restaurant, w Week, this WeekStat
 		var at int64
 		var c ComplaintFact
 		var tags string
-		if err := row.Scan(&at, &c.Table, &tags); err != nil {
+		if err := row.Scan(&at, &c.Table, &c.Section, &tags); err != nil {
 			return err
 		}
 		c.Daypart, c.Tags = DaypartOf(time.UnixMilli(at), loc), strings.Fields(tags)

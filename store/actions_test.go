@@ -47,6 +47,8 @@ func TestActionRules(t *testing.T) {
 					t.Errorf("no daypart or table stands out, yet %+v", as[0])
 				}
 			}},
+		{"a topic in one section", WeekFacts{Complaints: append(append(complaints(1, "Terrace 1", Dinner, "slow"), complaints(1, "Terrace 2", Dinner, "slow")...),
+			complaints(1, "Table 1", Lunch, "slow")...)}, []ActionKind{ActionTopComplaint}, nil},
 		{"praise ticks are no topic", WeekFacts{Complaints: complaints(4, "", Lunch, "food")}, nil, nil},
 		{"slower acknowledgement", WeekFacts{HasAckBefore: true, Acks: 4, AckMedian: 3 * time.Minute, AckBefore: time.Minute},
 			[]ActionKind{ActionSlowerAck}, nil},
@@ -79,6 +81,23 @@ func TestActionRules(t *testing.T) {
 				c.test(t, as)
 			}
 		})
+	}
+}
+
+// TestTopComplaintNamesItsSection: where one section holds most of a
+// topic, the action names the section rather than a table.
+func TestTopComplaintNamesItsSection(t *testing.T) {
+	var cs []ComplaintFact
+	for _, table := range []string{"Terrace 1", "Terrace 2", "Terrace 3", "Table 1"} {
+		section := "Terrace"
+		if table == "Table 1" {
+			section = "Inside"
+		}
+		cs = append(cs, ComplaintFact{Table: table, Section: section, Daypart: Dinner, Tags: []string{"slow"}})
+	}
+	as := ActionsFor(WeekFacts{Complaints: cs})
+	if len(as) != 1 || as[0].Section != "Terrace" || as[0].Daypart != Dinner || len(as[0].Tables) != 0 {
+		t.Fatalf("%+v", as)
 	}
 }
 

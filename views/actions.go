@@ -80,6 +80,9 @@ func actionLine(a store.Action, rw store.RestaurantWeek, base string) ActionLine
 		if a.Daypart != "" {
 			l.Text += ", most " + DaypartWords[a.Daypart]
 		}
+		if a.Section != "" {
+			l.Text += ", most in " + a.Section
+		}
 		if tables != "" {
 			l.Text += ", most at " + tables
 		}
