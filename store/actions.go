@@ -111,12 +111,13 @@ const (
 //
 //	overdue follow-ups   every one: 100 each (a promise to a guest broken)
 //	untaken escalations  alerts escalated that nobody took: 60 each
-//	repeat table         the tables with ≥ 3 complaints each, in one
-//	                     action: 10 each
 //	top complaint        the topic of ≥ 3 complaints, with the daypart
 //	                     holding over half of them, and the section
 //	                     holding over half (else the table most named):
-//	                     10 each
+//	                     15 each (a pattern with a time and a place)
+//	repeat table         the tables with ≥ 3 complaints each, in one
+//	                     action, but those in the section the top
+//	                     complaint names: 10 each
 //	slower ack           median over 1.5× the four weeks before's and
 //	                     at least a minute, with ≥ 3 acknowledged: 5 each
 //	falling responses    responses per guest under 70% of the four weeks
@@ -132,11 +133,12 @@ func ActionsFor(f WeekFacts) []Action {
 	if n := len(f.Untaken); n > 0 {
 		out = append(out, Action{Kind: ActionUntaken, Cost: 60 * n, Count: n, Tables: distinct(f.Untaken)})
 	}
-	byTable := map[string]int{}
+	byTable, sectionOf := map[string]int{}, map[string]string{}
 	byTopic := map[string][]ComplaintFact{}
 	for _, c := range f.Complaints {
 		if c.Table != "" {
 			byTable[c.Table]++
+			sectionOf[c.Table] = c.Section
 		}
 		for _, k := range c.Tags {
 			if t, ok := LookupTag(k); ok && t.Kind == Complaint {
@@ -144,17 +146,7 @@ func ActionsFor(f WeekFacts) []Action {
 			}
 		}
 	}
-	repeat := Action{Kind: ActionRepeatTable}
-	for _, table := range sortedKeys(byTable) {
-		if n := byTable[table]; n >= repeatTableMin {
-			repeat.Tables, repeat.Counts = append(repeat.Tables, table), append(repeat.Counts, n)
-			repeat.Count, repeat.Cost = repeat.Count+n, repeat.Cost+10*n
-		}
-	}
-	if repeat.Count > 0 {
-		sortByCount(repeat.Tables, repeat.Counts)
-		out = append(out, repeat)
-	}
+	top := Action{Kind: ActionTopComplaint}
 	if topic := mostOf(byTopic); topic != "" && len(byTopic[topic]) >= topComplaintMin {
 		cs := byTopic[topic]
 		parts, tables, sections := map[Daypart]int{}, map[string]int{}, map[string]int{}
@@ -167,20 +159,33 @@ func ActionsFor(f WeekFacts) []Action {
 				sections[c.Section]++
 			}
 		}
-		a := Action{Kind: ActionTopComplaint, Cost: 10 * len(cs), Count: len(cs), Topic: topic}
+		top.Topic, top.Count, top.Cost = topic, len(cs), 15*len(cs)
 		for _, p := range Dayparts {
 			if 2*parts[p] > len(cs) {
-				a.Daypart = p
+				top.Daypart = p
 			}
 		}
 		// Where: the section holding over half of it, else the table most
 		// named (twice at least).
 		if s := mostOfCount(sections); s != "" && 2*sections[s] > len(cs) {
-			a.Section = s
+			top.Section = s
 		} else if t := mostOfCount(tables); t != "" && tables[t] >= 2 {
-			a.Tables = []string{t}
+			top.Tables = []string{t}
 		}
-		out = append(out, a)
+		out = append(out, top)
+	}
+	// Tables complained about again and again, but those of the section the
+	// top complaint names already (the same trouble, said once).
+	repeat := Action{Kind: ActionRepeatTable}
+	for _, table := range sortedKeys(byTable) {
+		if n := byTable[table]; n >= repeatTableMin && (top.Section == "" || sectionOf[table] != top.Section) {
+			repeat.Tables, repeat.Counts = append(repeat.Tables, table), append(repeat.Counts, n)
+			repeat.Count, repeat.Cost = repeat.Count+n, repeat.Cost+10*n
+		}
+	}
+	if repeat.Count > 0 {
+		sortByCount(repeat.Tables, repeat.Counts)
+		out = append(out, repeat)
 	}
 	if f.HasAckBefore && f.Acks >= slowerAckMinCount && f.AckMedian >= slowerAckMin &&
 		float64(f.AckMedian) > slowerAckFactor*float64(f.AckBefore) {

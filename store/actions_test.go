@@ -34,8 +34,8 @@ func TestActionRules(t *testing.T) {
 		{"an escalation nobody took", WeekFacts{Untaken: []string{"Table 4"}}, []ActionKind{ActionUntaken}, nil},
 		{"two complaints about a table: quiet", WeekFacts{Complaints: complaints(2, "Table 3", Dinner, "slow")}, nil, nil},
 		{"three about a table, and the topic", WeekFacts{Complaints: complaints(3, "Table 3", Dinner, "slow")},
-			[]ActionKind{ActionRepeatTable, ActionTopComplaint}, func(t *testing.T, as []Action) {
-				top := as[1]
+			[]ActionKind{ActionTopComplaint, ActionRepeatTable}, func(t *testing.T, as []Action) {
+				top := as[0]
 				if top.Topic != "slow" || top.Daypart != Dinner || top.Count != 3 || len(top.Tables) != 1 || top.Tables[0] != "Table 3" {
 					t.Errorf("top complaint %+v", top)
 				}
@@ -101,6 +101,22 @@ func TestTopComplaintNamesItsSection(t *testing.T) {
 	}
 }
 
+// TestRepeatTablesOfTheTopSectionAreSaidOnce: tables of the section the top
+// complaint names are not listed again as repeat tables.
+func TestRepeatTablesOfTheTopSectionAreSaidOnce(t *testing.T) {
+	var cs []ComplaintFact
+	for range 4 {
+		cs = append(cs, ComplaintFact{Table: "Terrace 1", Section: "Terrace", Daypart: Dinner, Tags: []string{"slow"}},
+			ComplaintFact{Table: "Terrace 2", Section: "Terrace", Daypart: Dinner, Tags: []string{"slow"}},
+			ComplaintFact{Table: "Table 3", Section: "Inside", Daypart: Lunch, Tags: []string{"noise"}})
+	}
+	as := ActionsFor(WeekFacts{Complaints: cs})
+	if len(as) != 2 || as[0].Kind != ActionTopComplaint || as[0].Section != "Terrace" || as[1].Kind != ActionRepeatTable ||
+		len(as[1].Tables) != 1 || as[1].Tables[0] != "Table 3" {
+		t.Fatalf("%+v", as)
+	}
+}
+
 // TestRepeatTablesAreOneAction: every table complained about again and
 // again is named in one action, the most complained about first.
 func TestRepeatTablesAreOneAction(t *testing.T) {
@@ -117,12 +133,12 @@ func TestActionsRank(t *testing.T) {
 	f := WeekFacts{
 		OverdueFollowUps: []string{"Table 1"},                                                                          // 100
 		Untaken:          []string{"Table 2", "Table 3"},                                                               // 120
-		Complaints:       append(complaints(4, "Table 5", Lunch, "slow"), complaints(3, "Table 6", Dinner, "slow")...), // tables 70; topic 70
+		Complaints:       append(complaints(4, "Table 5", Lunch, "slow"), complaints(3, "Table 6", Dinner, "slow")...), // topic 105; tables 70
 		HasAckBefore:     true, Acks: 3, AckMedian: 5 * time.Minute, AckBefore: time.Minute,                            // 15
 		HasRate: true, HasRateBefore: true, Rate: 0.05, RateBefore: 0.2, Covers: 1000, // 150
 	}
 	as := ActionsFor(f)
-	want := []ActionKind{ActionFallingResponses, ActionUntaken, ActionOverdueFollowUps, ActionRepeatTable, ActionTopComplaint}
+	want := []ActionKind{ActionFallingResponses, ActionUntaken, ActionTopComplaint, ActionOverdueFollowUps, ActionRepeatTable}
 	if len(as) != MaxActions {
 		t.Fatalf("%d actions", len(as))
 	}
