@@ -54,7 +54,7 @@ func (db *DB) SeedDemo(ctx context.Context, now time.Time) (seeded bool, err err
 			return err
 		}
 		seeded = true
-		if err := db.seedHistory(ctx, tx, r, now, []int64{manager.ID, manager.ID, owner.ID}); err != nil {
+		if err := db.seedHistory(ctx, tx, r, now, []int64{manager.ID, manager.ID, owner.ID}, manager.ID); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM day_stats`) // a history written in the past
@@ -63,27 +63,54 @@ func (db *DB) SeedDemo(ctx context.Context, now time.Time) (seeded bool, err err
 	return seeded && err == nil, err
 }
 
-// seedHistory writes the tables, covers, responses and the alerts they raised,
-// handled by staff, in tx.
-func (db *DB) seedHistory(ctx context.Context, tx *Tx, r Restaurant, now time.Time, staff []int64) error {
-	var tables []Table
+// seedHistory writes the tables in two sections, who served them, the
+// covers, responses and the alerts they raised, handled by staff, in tx.
+// The last complete week, the terrace was slow at dinner: "This week" of a
+// fresh demo names that daypart and that section first.
+func (db *DB) seedHistory(ctx context.Context, tx *Tx, r Restaurant, now time.Time, staff []int64, manager int64) error {
+	loc := r.Location()
+	today := now.In(loc)
+	start := time.Date(today.Year(), today.Month(), today.Day()-7*demoWeeks, 0, 0, 0, 0, loc)
+	sections := map[string]int64{}
+	for _, s := range []struct {
+		name   string
+		people []string
+	}{{"Dining room", []string{"Priya", "Sam"}}, {"Terrace", []string{"Jo", "Tom"}}} {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO sections (restaurant_id, name, created_at) VALUES (?, ?, ?) RETURNING id`,
+			r.ID, s.name, start.UnixMilli()).Scan(&id); err != nil {
+			return dbError(err)
+		}
+		sections[s.name] = id
+		for _, p := range s.people {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO shifts (restaurant_id, section_id, person, from_at, set_by) VALUES (?, ?, ?, ?, ?)`,
+				r.ID, id, p, start.UnixMilli(), manager); err != nil {
+				return dbError(err)
+			}
+		}
+	}
+	var tables, terrace []Table
 	for i := 1; i <= 12; i++ {
-		label := fmt.Sprintf("Table %d", i)
+		label, section := fmt.Sprintf("Table %d", i), sections["Dining room"]
 		if i > 10 {
-			label = fmt.Sprintf("Terrace %d", i-10)
+			label, section = fmt.Sprintf("Terrace %d", i-10), sections["Terrace"]
 		}
 		t := Table{RestaurantID: r.ID, Label: label, Token: NewToken(), Active: true}
 		if err := insertTable(ctx, tx, &t); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tables SET section_id = ? WHERE id = ?`, section, t.ID); err != nil {
+			return dbError(err)
+		}
 		tables = append(tables, t)
+		if i > 10 {
+			terrace = append(terrace, t)
+		}
 	}
+	slowWeek := WeekOf(now, loc).Prev()
 
 	insert := tx.StmtContext(ctx, db.stmt.insertResponse)
 	rng := rand.New(rand.NewPCG(2026, 11))
-	loc := r.Location()
-	today := now.In(loc)
-	start := time.Date(today.Year(), today.Month(), today.Day()-7*demoWeeks, 0, 0, 0, 0, loc)
 	for day := start; !day.After(today); day = day.AddDate(0, 0, 1) {
 		guests := demoCovers[day.Weekday()] + rng.IntN(30) - 15
 		if _, err := tx.ExecContext(ctx, `INSERT INTO covers (restaurant_id, day, guests) VALUES (?, ?, ?)`,
@@ -105,6 +132,23 @@ func (db *DB) seedHistory(ctx context.Context, tx *Tx, r Restaurant, now time.Ti
 			if reasons := r.Rules.Reasons(in.Rating, in.Tags, in.AtTable); len(reasons) > 0 {
 				if err := demoAlert(ctx, tx.Tx, rng, r.ID, id, 0, strings.Join(reasons, " "), in, at, now, staff); err != nil {
 					return err
+				}
+			}
+		}
+		// The slow week on the terrace: guests at dinner waited too long.
+		if !day.Before(slowWeek.Start) && day.Before(slowWeek.End) {
+			for range 3 {
+				at := day.Add(19*time.Hour + time.Duration(rng.IntN(150))*time.Minute)
+				in := NewResponse{TableToken: terrace[rng.IntN(len(terrace))].Token, IdempotencyKey: NewFormKey(day),
+					Rating: 2, Tags: []string{"slow"}, Comment: "Waited 40 minutes for our mains.", Language: "en", AtTable: rng.IntN(3) == 0}
+				id, _, err := insertResponse(ctx, insert, in, db.receiptID(in.TableToken, in.IdempotencyKey), at.UnixMilli())
+				if err != nil {
+					return dbError(err)
+				}
+				if reasons := r.Rules.Reasons(in.Rating, in.Tags, in.AtTable); len(reasons) > 0 {
+					if err := demoAlert(ctx, tx.Tx, rng, r.ID, id, 0, strings.Join(reasons, " "), in, at, now, staff); err != nil {
+						return err
+					}
 				}
 			}
 		}
@@ -175,12 +219,13 @@ func demoAlert(ctx context.Context, tx *sql.Tx, rng *rand.Rand, restaurantID, re
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO alerts (restaurant_id, response_id, table_id, reasons, note, tags, logged_by,
 			state, created_at, escalated_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by,
-			outcome, amount_minor, follow_up_at, follow_up_contact, resolution_note, follow_up_done_at, follow_up_done_by)
+			outcome, amount_minor, follow_up_at, follow_up_contact, resolution_note, follow_up_done_at, follow_up_done_by, section_id)
 		SELECT ?, ?, coalesce(?, (SELECT table_id FROM responses WHERE id = ?)), ?, ?, ?, ?,
-			'resolved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`,
+			'resolved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+			(SELECT section_id FROM tables WHERE id = coalesce(?, (SELECT table_id FROM responses WHERE id = ?)))`,
 		restaurantID, response, table, responseID, reasons, in.Comment, strings.Join(in.Tags, " "), loggedBy,
 		at.UnixMilli(), escalated, ack.UnixMilli(), who, resolved.UnixMilli(), who,
-		outcome, amount, followUp, contact, note, followUpDone, doneBy)
+		outcome, amount, followUp, contact, note, followUpDone, doneBy, table, responseID)
 	return dbError(err)
 }
 

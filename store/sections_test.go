@@ -95,3 +95,38 @@ func TestSectionsAndShifts(t *testing.T) {
 		t.Errorf("calls: inside %d, Ana %d, Cy %d", by["section Inside"].Alerts, by["Ana"].Alerts, by["Cy"].Alerts)
 	}
 }
+
+// TestDemoFirstActionNamesTheTerraceAtDinner: a fresh demo's last complete
+// week had a slow terrace at dinner, and "This week" says so first, naming
+// the daypart and the section; its sections and who served them are there.
+func TestDemoFirstActionNamesTheTerraceAtDinner(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 4, 15, 0, 0, 0, time.UTC)
+	db, err := store.Open(ctx, testDSN(t, "demo.db"), store.WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.SeedDemo(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	r, err := db.RestaurantBySlug(ctx, store.DemoSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.Summary(ctx, []store.Restaurant{r}, store.WeekOf(now, r.Location()).Prev().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rw := s.Restaurants[0]
+	if len(rw.Actions) == 0 {
+		t.Fatal("no actions")
+	}
+	first := rw.Actions[0]
+	if first.Kind != store.ActionTopComplaint || first.Topic != "slow" || first.Daypart != store.Dinner || first.Section != "Terrace" {
+		t.Fatalf("first action %+v; all %+v", first, rw.Actions)
+	}
+	if len(rw.BySection) != 2 || len(rw.ByPerson) != 4 {
+		t.Fatalf("by section %+v, by person %+v", rw.BySection, rw.ByPerson)
+	}
+}
