@@ -207,3 +207,36 @@ func TestBrowserSummaryFirstScreen(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserShiftsAndMyWeek: on the demo, the manager opens "Who serves
+// where" on the floor tablet (800x1280) and their own week on a phone
+// (390x844); neither reaches past the screen's width.
+func TestBrowserShiftsAndMyWeek(t *testing.T) {
+	_, base := serveDemo(t)
+	ctx := browser(t)
+	browserLoginAs(t, ctx, base, store.DemoManagerEmail, store.DemoManagerPassword)
+	err := chromedp.Do(ctx, chromedp.EmulateViewport(800, 1280), chromedp.Navigate(base+"/floor"),
+		chromedp.Click(chromedp.CSS(`#shift-h summary`)), chromedp.WaitVisible(chromedp.CSS(`form.shift`)),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('shift-h').scrollIntoView()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewShot(t, ctx, "floor-shifts-800.png")
+	on, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('form.shift input[name=person]:checked')].map(i => i.value)`))
+	if err != nil || strings.Join(on, ",") != "Sam,Priya,Tom,Jo" {
+		t.Errorf("who serves now: %v (%v)", on, err)
+	}
+	err = chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(base+"/floor/week?r=demo"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewShot(t, ctx, "my-week-390.png")
+	text, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`main`)))
+	if !strings.Contains(text, "Sam's week") || !strings.Contains(text, "Answers while you served") {
+		t.Errorf("Sam's week says: %s", text)
+	}
+	if px, who := sideways(t, ctx, 390); px > 0 {
+		t.Errorf("my week reaches %d px past a phone's width: %s", px, who)
+	}
+}

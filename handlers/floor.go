@@ -75,7 +75,11 @@ func (h *Handler) restaurantNav(c echo.Context, r store.Restaurant, current stri
 	}
 	add("Floor", floorPath(r))
 	add("Guests served", "/covers?r="+url.QueryEscape(r.Slug))
-	if m, ok := s.role(r.Slug); ok && m.Role == store.RoleOwner {
+	m, ok := s.role(r.Slug)
+	if ok && m.Role == store.RoleManager {
+		add("My week", "/floor/week?r="+url.QueryEscape(r.Slug))
+	}
+	if ok && m.Role == store.RoleOwner {
 		base := "/restaurants/" + url.PathEscape(r.Slug)
 		add("Weekly summary", "/summary?r="+url.QueryEscape(r.Slug))
 		add("Overview", base)
@@ -375,6 +379,27 @@ func (h *Handler) UndoResolve(c echo.Context) error {
 		return err
 	}
 	return h.actionDone(c, r, id, floorPath(r)+"&done=undone")
+}
+
+// MyWeek is a manager's own week, for coaching: GET /floor/week?r=SLUG
+// [&week=YYYY-Www] (the last complete week without it). They are counted
+// by their first name among the team's names.
+func (h *Handler) MyWeek(c echo.Context) error {
+	r, err := floorRestaurant(c)
+	if err != nil {
+		return err
+	}
+	w, err := askedWeek(c, r.Location(), h.now())
+	if err != nil {
+		return err
+	}
+	s, err := h.db.Summary(c.Request().Context(), []store.Restaurant{r}, w.String())
+	if err != nil {
+		return err
+	}
+	m := views.NewMyWeek(s, r, w, views.FirstName(staffOf(c).user.Name), h.now())
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return h.render(c, http.StatusOK, views.MyWeekPage(h.staffPage(c, "My week · "+r.Name, r, "My week"), m))
 }
 
 // SetShift says who of the team serves a section from now on:

@@ -229,6 +229,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	floor.POST("/alerts/:id/undo", h.UndoResolve)
 	floor.POST("/in-person", h.InPerson)
 	floor.POST("/shifts", h.SetShift)
+	floor.GET("/week", h.MyWeek)
 	floor.POST("/follow-ups/:id/done", h.FollowUpDone)
 	// This person's phone: Web Push, and what it is told.
 	floor.GET("/push/key", h.PushKey)

@@ -77,3 +77,35 @@ func TestSectionsFromTablesToSummary(t *testing.T) {
 		t.Fatalf("summary.json: %+v (%v)\n%s", doc, err, rec.Body)
 	}
 }
+
+// TestManagersSeeTheirOwnWeek: a manager reads their own line (by their
+// first name among the team's), not the owners' summary of everyone.
+func TestManagersSeeTheirOwnWeek(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	ctx := context.Background()
+	a.staff(t, a.restaurant, "ana@test.example", "Ana Lima", store.RoleManager)
+	a.staff(t, a.restaurant, "zed@test.example", "Zed Moss", store.RoleManager)
+	if err := a.db.SetSummarySettings(ctx, a.restaurant.ID, store.DefaultVoiceRate, []string{"Ana", "Bo"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.db.SaveSections(ctx, a.restaurant.ID, []store.Section{{Name: "Inside", Tables: []string{"Table 1", "Table 2"}}}); err != nil {
+		t.Fatal(err)
+	}
+	sections, _ := a.db.Sections(ctx, a.restaurant.ID)
+	ana := a.login(t, "ana@test.example")
+	if rec := ana.post("/floor/shifts?r=harbour", url.Values{"section": {strconv.FormatInt(sections[0].ID, 10)}, "person": {"Ana", "Bo"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("shift: %d", rec.Code)
+	}
+	a.complain(t, "Cold soup")
+	week := store.WeekOf(time.Now(), a.restaurant.Location()).String()
+	page := ana.get("/floor/week?r=harbour&week=" + week).Body.String()
+	if !strings.Contains(page, "Ana's week") || !strings.Contains(page, "<dt>Complaints</dt><dd>1</dd>") || strings.Contains(page, ">Bo<") {
+		t.Fatalf("Ana's week:\n%.1500s", page)
+	}
+	if rec := ana.get("/summary?r=harbour"); rec.Code == http.StatusOK {
+		t.Fatal("a manager reads the owners' summary of everyone")
+	}
+	if page := a.login(t, "zed@test.example").get("/floor/week?r=harbour&week=" + week).Body.String(); !strings.Contains(page, "is not among the team") {
+		t.Fatal("someone off the team is not told why nothing is counted")
+	}
+}

@@ -53,8 +53,9 @@ func TagLabels(keys []string) []string {
 	return labels
 }
 
-// firstName is how a guest is told who is coming: "Sam", not "Sam Patel".
-func firstName(name string) string {
+// FirstName is how a person is named to guests and on the team: "Sam",
+// not "Sam Patel".
+func FirstName(name string) string {
 	first, _, _ := strings.Cut(strings.TrimSpace(name), " ")
 	return first
 }

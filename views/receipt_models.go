@@ -14,9 +14,9 @@ func NewReceiptAlert(a store.Alert, events string) *ReceiptAlert {
 		Asked: slices.Equal(a.Reasons, []string{store.ReasonAsked}), EventsURL: events, Lang: lang}
 	switch a.State {
 	case store.StateAcknowledged:
-		ra.Staff = firstName(a.AckBy)
+		ra.Staff = FirstName(a.AckBy)
 	case store.StateResolved:
-		ra.Staff = firstName(a.ResolvedBy)
+		ra.Staff = FirstName(a.ResolvedBy)
 	}
 	return ra
 }
