@@ -111,6 +111,18 @@ func (db *DB) seedHistory(ctx context.Context, tx *Tx, r Restaurant, now time.Ti
 
 	insert := tx.StmtContext(ctx, db.stmt.insertResponse)
 	rng := rand.New(rand.NewPCG(2026, 11))
+	// respond stores a guest's answer at, and the alert it raised as the
+	// floor handled it.
+	respond := func(in NewResponse, at time.Time) error {
+		id, _, err := insertResponse(ctx, insert, in, db.receiptID(in.TableToken, in.IdempotencyKey), at.UnixMilli())
+		if err != nil {
+			return dbError(err)
+		}
+		if reasons := r.Rules.Reasons(in.Rating, in.Tags, in.AtTable); len(reasons) > 0 {
+			return demoAlert(ctx, tx.Tx, rng, r.ID, id, 0, strings.Join(reasons, " "), in, at, now, staff)
+		}
+		return nil
+	}
 	for day := start; !day.After(today); day = day.AddDate(0, 0, 1) {
 		guests := demoCovers[day.Weekday()] + rng.IntN(30) - 15
 		if _, err := tx.ExecContext(ctx, `INSERT INTO covers (restaurant_id, day, guests) VALUES (?, ?, ?)`,
@@ -124,15 +136,8 @@ func (db *DB) seedHistory(ctx context.Context, tx *Tx, r Restaurant, now time.Ti
 			if at.After(now) {
 				continue
 			}
-			in := demoResponse(rng, day, tables)
-			id, _, err := insertResponse(ctx, insert, in, db.receiptID(in.TableToken, in.IdempotencyKey), at.UnixMilli())
-			if err != nil {
-				return dbError(err)
-			}
-			if reasons := r.Rules.Reasons(in.Rating, in.Tags, in.AtTable); len(reasons) > 0 {
-				if err := demoAlert(ctx, tx.Tx, rng, r.ID, id, 0, strings.Join(reasons, " "), in, at, now, staff); err != nil {
-					return err
-				}
+			if err := respond(demoResponse(rng, day, tables), at); err != nil {
+				return err
 			}
 		}
 		// The slow week on the terrace: guests at dinner waited too long.
@@ -141,14 +146,8 @@ func (db *DB) seedHistory(ctx context.Context, tx *Tx, r Restaurant, now time.Ti
 				at := day.Add(19*time.Hour + time.Duration(rng.IntN(150))*time.Minute)
 				in := NewResponse{TableToken: terrace[rng.IntN(len(terrace))].Token, IdempotencyKey: NewFormKey(day),
 					Rating: 2, Tags: []string{"slow"}, Comment: "Waited 40 minutes for our mains.", Language: "en", AtTable: rng.IntN(3) == 0}
-				id, _, err := insertResponse(ctx, insert, in, db.receiptID(in.TableToken, in.IdempotencyKey), at.UnixMilli())
-				if err != nil {
-					return dbError(err)
-				}
-				if reasons := r.Rules.Reasons(in.Rating, in.Tags, in.AtTable); len(reasons) > 0 {
-					if err := demoAlert(ctx, tx.Tx, rng, r.ID, id, 0, strings.Join(reasons, " "), in, at, now, staff); err != nil {
-						return err
-					}
+				if err := respond(in, at); err != nil {
+					return err
 				}
 			}
 		}

@@ -2,6 +2,7 @@ package views
 
 import (
 	"math"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,6 +69,7 @@ type Settings struct {
 	TokenError  string
 	NewToken    string
 	SummaryJSON string // an example URL of the API, for this restaurant
+	SectionsURL string // where the tables are grouped into sections
 }
 
 // APITokenRow is one API token on the settings page.
@@ -113,7 +115,7 @@ type Privacy struct {
 func NewSettings(r store.Restaurant, action string) Settings {
 	percent := func(f float64) string { return strconv.FormatFloat(math.Round(f*10000)/100, 'f', -1, 64) }
 	return Settings{
-		Restaurant: r.Name, Action: action,
+		Restaurant: r.Name, Action: action, SectionsURL: "/restaurants/" + url.PathEscape(r.Slug) + "/tables#sections-h",
 		Basics:    Basics{Name: r.Name, TimeZone: r.TimeZone, Currency: r.Currency, Languages: r.Languages, Default: r.Languages[0]},
 		MaxRating: r.Rules.MaxRating, UrgentTags: r.Rules.UrgentTags, AtTable: r.Rules.AtTable,
 		EscalateMins: strconv.FormatFloat(r.Rules.EscalateAfter.Minutes(), 'f', -1, 64),
