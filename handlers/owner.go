@@ -119,12 +119,12 @@ func (h *Handler) SaveSettings(c echo.Context) error {
 		escalate = time.Duration(mins * float64(time.Minute)).Round(time.Second)
 	}
 	m.VoiceLow, m.VoiceCentral, m.VoiceHigh = c.FormValue("voice_low"), c.FormValue("voice_central"), c.FormValue("voice_high")
-	m.TeamNames = c.FormValue("team")
+	m.TeamNames, m.ReviewLinks = c.FormValue("team"), c.FormValue("reviews")
 	err = h.db.SaveSettings(c.Request().Context(), r.ID, store.RestaurantSettings{
 		Name: m.Basics.Name, TimeZone: m.Basics.TimeZone, Currency: m.Basics.Currency, Languages: m.Basics.Languages,
 		Rules:     store.AlertRules{MaxRating: max, UrgentTags: m.UrgentTags, AtTable: m.AtTable, EscalateAfter: escalate},
 		VoiceRate: store.Range{Low: decimal(m.VoiceLow) / 100, Central: decimal(m.VoiceCentral) / 100, High: decimal(m.VoiceHigh) / 100},
-		TeamNames: strings.Split(m.TeamNames, ",")})
+		TeamNames: strings.Split(m.TeamNames, ","), ReviewLinks: strings.Split(m.ReviewLinks, "\n")})
 	if !formErrors(err, m.Errors) {
 		if err != nil {
 			return err

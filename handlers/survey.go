@@ -146,6 +146,11 @@ func (h *Handler) Receipt(c echo.Context) error {
 	m := views.Receipt{T: tr, Restaurant: r.RestaurantName, Table: r.TableLabel, GuestName: r.GuestName,
 		Rating: r.Rating, AtTable: r.AtTable, Tags: r.Tags, Comment: r.Comment, Edit: map[string]string{"saved": "receipt.updated", "not-saved": "receipt.too-late"}[c.QueryParam("edit")]}
 	p.Title = tr.S("receipt.title")
+	restaurant, err := h.db.RestaurantByID(c.Request().Context(), r.RestaurantID)
+	if err != nil {
+		return err
+	}
+	m.Reviews = views.ReviewLinks(restaurant.ReviewLinks)
 	a, err := h.db.AlertForReceipt(c.Request().Context(), id)
 	switch {
 	case err == nil:

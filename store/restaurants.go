@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -35,6 +36,9 @@ type Restaurant struct {
 	// Languages are the languages offered to diners (tags of
 	// DinerLanguages), the default first.
 	Languages []string
+	// ReviewLinks are where guests may review the restaurant publicly (up
+	// to MaxReviewLinks https addresses), shown alike on every receipt.
+	ReviewLinks []string
 
 	// loc is TimeZone loaded, when the restaurant was read or made.
 	loc *time.Location
@@ -42,7 +46,7 @@ type Restaurant struct {
 
 // restaurantColumns reads a Restaurant with scanRestaurant.
 const restaurantColumns = `id, slug, name, time_zone, currency, ` + rulesColumns +
-	`, voice_low_bp, voice_central_bp, voice_high_bp, team_names, languages`
+	`, voice_low_bp, voice_central_bp, voice_high_bp, team_names, languages, review_links`
 
 const rulesColumns = `alert_max_rating, alert_urgent_tags, alert_at_table, escalate_after_s`
 
@@ -65,9 +69,9 @@ func (db *DB) scanRestaurant(row rowScanner) (Restaurant, error) {
 // zone this build does not know is an error, not UTC.
 func (db *DB) scanRestaurantAfter(row rowScanner, r *Restaurant, leading ...any) error {
 	var secs, low, central, high int64
-	var team, langs string
+	var team, langs, reviews string
 	err := row.Scan(append(leading, &r.ID, &r.Slug, &r.Name, &r.TimeZone, &r.Currency,
-		&r.Rules.MaxRating, &r.Rules.UrgentTags, &r.Rules.AtTable, &secs, &low, &central, &high, &team, &langs)...)
+		&r.Rules.MaxRating, &r.Rules.UrgentTags, &r.Rules.AtTable, &secs, &low, &central, &high, &team, &langs, &reviews)...)
 	if err != nil {
 		return dbError(err)
 	}
@@ -75,6 +79,7 @@ func (db *DB) scanRestaurantAfter(row rowScanner, r *Restaurant, leading ...any)
 	r.VoiceRate = Range{Low: float64(low) / 10000, Central: float64(central) / 10000, High: float64(high) / 10000}
 	r.TeamNames = splitNames(team)
 	r.Languages = strings.Split(langs, ",")
+	r.ReviewLinks = strings.Fields(reviews)
 	return db.setLocation(r)
 }
 
@@ -107,6 +112,30 @@ const MaxTeamNames = 100
 // SetSummarySettings changes a restaurant's voice-rate range and team names.
 func (db *DB) SetSummarySettings(ctx context.Context, restaurantID int64, voice Range, team []string) error {
 	return db.update(ctx, func(tx *Tx) error { return setSummarySettings(ctx, tx, restaurantID, voice, team) })
+}
+
+// MaxReviewLinks is how many review links a restaurant offers at most.
+const MaxReviewLinks = 3
+
+// checkReviewLinks checks review links (field "reviews"): at most three,
+// each an https address of a host, no password in it, at most 300
+// characters; blanks are left out.
+func checkReviewLinks(links []string) ([]string, []Problem) {
+	var out []string
+	for _, l := range links {
+		if l = strings.TrimSpace(l); l == "" {
+			continue
+		}
+		u, err := url.Parse(l)
+		if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || len(l) > 300 || strings.ContainsAny(l, " \t") {
+			return nil, []Problem{{Field: "reviews", Message: fmt.Sprintf("A review link is an https:// address, such as https://g.page/r/…/review (not %q).", l)}}
+		}
+		out = append(out, u.String())
+	}
+	if len(out) > MaxReviewLinks {
+		return nil, []Problem{{Field: "reviews", Message: fmt.Sprintf("At most %d review links.", MaxReviewLinks)}}
+	}
+	return out, nil
 }
 
 // MaxTeamName is the longest team name, in characters.
@@ -336,6 +365,7 @@ type RestaurantSettings struct {
 	Rules                    AlertRules
 	VoiceRate                Range
 	TeamNames                []string
+	ReviewLinks              []string
 }
 
 // SaveSettings changes a restaurant's name, zone, currency, languages, alert
@@ -345,7 +375,8 @@ func (db *DB) SaveSettings(ctx context.Context, restaurantID int64, s Restaurant
 	ps := db.checkBasics(&r)
 	ps = append(ps, checkRules(s.Rules)...)
 	team, summary := checkSummary(s.VoiceRate, s.TeamNames)
-	if err := Invalid(append(ps, summary...)); err != nil {
+	reviews, bad := checkReviewLinks(s.ReviewLinks)
+	if err := Invalid(append(append(ps, summary...), bad...)); err != nil {
 		return err
 	}
 	s.TeamNames = team
@@ -359,6 +390,9 @@ func (db *DB) SaveSettings(ctx context.Context, restaurantID int64, s Restaurant
 			return ErrNotFound
 		}
 		if err := setAlertRules(ctx, tx, restaurantID, s.Rules); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE restaurants SET review_links = ? WHERE id = ?`, strings.Join(reviews, "\n"), restaurantID); err != nil {
 			return err
 		}
 		return setSummarySettings(ctx, tx, restaurantID, s.VoiceRate, s.TeamNames)

@@ -70,6 +70,7 @@ type Settings struct {
 	NewToken    string
 	SummaryJSON string // an example URL of the API, for this restaurant
 	SectionsURL string // where the tables are grouped into sections
+	ReviewLinks string // one a line, as stored or typed
 }
 
 // APITokenRow is one API token on the settings page.
@@ -120,7 +121,7 @@ func NewSettings(r store.Restaurant, action string) Settings {
 		MaxRating: r.Rules.MaxRating, UrgentTags: r.Rules.UrgentTags, AtTable: r.Rules.AtTable,
 		EscalateMins: strconv.FormatFloat(r.Rules.EscalateAfter.Minutes(), 'f', -1, 64),
 		VoiceLow:     percent(r.VoiceRate.Low), VoiceCentral: percent(r.VoiceRate.Central),
-		VoiceHigh: percent(r.VoiceRate.High), TeamNames: strings.Join(r.TeamNames, ", "),
+		VoiceHigh: percent(r.VoiceRate.High), TeamNames: strings.Join(r.TeamNames, ", "), ReviewLinks: strings.Join(r.ReviewLinks, "\n"),
 	}
 }
 

@@ -2,7 +2,9 @@ package views
 
 import (
 	"cmp"
+	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/tableside/tableside/store"
 )
@@ -85,6 +87,9 @@ type Receipt struct {
 	AtTable bool     // they asked for someone to come to the table
 	Tags    []string // the keys of what they ticked
 	Comment string
+	// Reviews invite every guest alike to review the restaurant publicly,
+	// whatever they said (no review gating).
+	Reviews []ReviewLink
 	// Edit, after the diner sent the form again with changes, is the
 	// message saying whether they were made ("receipt.updated" or
 	// "receipt.too-late").
@@ -121,4 +126,30 @@ func (r Receipt) closeWaiting() string {
 		return ""
 	}
 	return r.T.S("receipt.close.waiting")
+}
+
+// ReviewLink is where a guest may review the restaurant, named by its site.
+type ReviewLink struct{ Label, URL string }
+
+// ReviewLinks names each of a restaurant's review links by its site:
+// "Google", "Tripadvisor", else its host.
+func ReviewLinks(links []string) []ReviewLink {
+	var out []ReviewLink
+	for _, l := range links {
+		u, err := url.Parse(l)
+		if err != nil {
+			continue
+		}
+		host := strings.TrimPrefix(u.Hostname(), "www.")
+		label := host
+		for _, site := range []struct{ match, name string }{{"google.", "Google"}, {"g.page", "Google"}, {"tripadvisor.", "Tripadvisor"},
+			{"yelp.", "Yelp"}, {"facebook.", "Facebook"}, {"thefork.", "TheFork"}, {"opentable.", "OpenTable"}} {
+			if strings.Contains(host, site.match) {
+				label = site.name
+				break
+			}
+		}
+		out = append(out, ReviewLink{Label: label, URL: u.String()})
+	}
+	return out
 }
