@@ -15,7 +15,12 @@ const (
 	EventReopened    EventKind = "reopened"
 	EventEscalated   EventKind = "escalated"
 	EventFollowUpDue EventKind = "follow-up-due"
+	// EventOfferSent and EventOfferRedeemed are an offer that wins back a
+	// guest who left, sent and then used (offers.go).
+	EventOfferSent     EventKind = "offer-sent"
+	EventOfferRedeemed EventKind = "offer-redeemed"
 )
 
 // EventKinds lists every kind of event.
-var EventKinds = []EventKind{EventRaised, EventAcknowledged, EventResolved, EventReopened, EventEscalated, EventFollowUpDue}
+var EventKinds = []EventKind{EventRaised, EventAcknowledged, EventResolved, EventReopened, EventEscalated, EventFollowUpDue,
+	EventOfferSent, EventOfferRedeemed}

@@ -77,6 +77,7 @@ func cut(s string, n int) string {
 var webhookType = map[store.EventKind]string{
 	store.EventRaised: "alert.raised", store.EventAcknowledged: "alert.acknowledged", store.EventEscalated: "alert.escalated",
 	store.EventResolved: "alert.resolved", store.EventReopened: "alert.reopened", store.EventFollowUpDue: "follow_up.due",
+	store.EventOfferSent: "offer.sent", store.EventOfferRedeemed: "offer.redeemed",
 }
 
 // webhookEvent is the JSON body of a webhook delivery, after the Standard
@@ -167,6 +168,10 @@ func slackFor(e store.Event, r store.Restaurant) ([]byte, error) {
 		}
 	case store.EventReopened:
 		text = a.TableLabel + " at " + r.Name + " is open again: its resolution was undone"
+	case store.EventOfferSent:
+		text = "An apology with an offer was sent to the guest of " + a.TableLabel + " at " + r.Name
+	case store.EventOfferRedeemed:
+		text = "A guest came back: the offer for " + a.TableLabel + " was redeemed at " + r.Name
 	case store.EventFollowUpDue:
 		text = "A follow-up promised at " + r.Name + " is due: " + a.TableLabel + ", " + a.FollowUpWho
 	}
