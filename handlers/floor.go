@@ -74,6 +74,7 @@ func (h *Handler) restaurantNav(c echo.Context, r store.Restaurant, current stri
 		nav.Links = append(nav.Links, views.NavLink{Label: label, URL: url, Current: label == current})
 	}
 	add("Floor", floorPath(r))
+	add("Redeem", "/floor/redeem?r="+url.QueryEscape(r.Slug))
 	add("Guests served", "/covers?r="+url.QueryEscape(r.Slug))
 	m, ok := s.role(r.Slug)
 	if ok && m.Role == store.RoleManager {
@@ -109,6 +110,7 @@ type floorForms struct {
 	inPerson views.InPersonForm
 	notify   *views.NotifyForm
 	shift    string // what was wrong with a change of who serves where
+	offer    string // why an offer was not sent
 }
 
 // renderFloor renders the floor page, with forms as typed.
@@ -177,7 +179,8 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fo
 		f.FollowUps = append(f.FollowUps, views.FollowUp{Table: cmp.Or(a.TableLabel, "No table"),
 			Due: views.DayTime(a.FollowUpAt.In(loc)), Contact: a.FollowUpWho, Note: a.Note,
 			Complaint: a.Comment, Overdue: a.FollowUpAt.Before(now),
-			DoneURL: "/floor/follow-ups/" + strconv.FormatInt(a.ID, 10) + "/done?r=" + url.QueryEscape(r.Slug)})
+			DoneURL:  "/floor/follow-ups/" + strconv.FormatInt(a.ID, 10) + "/done?r=" + url.QueryEscape(r.Slug),
+			OfferURL: "/floor/alerts/" + strconv.FormatInt(a.ID, 10) + "/offer?r=" + url.QueryEscape(r.Slug)})
 	}
 	for _, resp := range recent {
 		f.Recent = append(f.Recent, views.RecentResponse{Time: views.WeekdayTime(resp.CreatedAt.In(loc)), Table: resp.TableLabel,
@@ -192,6 +195,7 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fo
 		return err
 	}
 	f.Shifts, f.ShiftError = views.NewShiftForms(sections, shift, r.TeamNames, "/floor/shifts?r="+url.QueryEscape(r.Slug)), forms.shift
+	f.OfferError, f.RedeemURL, f.Currency = forms.offer, "/floor/redeem?r="+url.QueryEscape(r.Slug), r.Currency
 	if forms.notify != nil {
 		f.Notify = *forms.notify
 	} else {
@@ -215,6 +219,7 @@ var floorDone = map[string]string{
 	"follow-up": "Follow-up marked done.",
 	"undone":    "Undone: the alert is back on the floor as it was.",
 	"shift":     "Saved: who serves where, from now on.",
+	"offer":     "Offer sent: the guest's receipt shows it with its code; staff redeem it at Redeem.",
 }
 
 // undoPath is where a resolution is taken back.

@@ -151,6 +151,15 @@ func (h *Handler) Receipt(c echo.Context) error {
 		return err
 	}
 	m.Reviews = views.ReviewLinks(restaurant.ReviewLinks)
+	offers, err := h.db.OffersForReceipt(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	for _, o := range offers {
+		v := views.NewOfferView(o, restaurant, h.now())
+		v.Code, v.Until = views.OfferCodeText(h.db.OfferCode(o)), o.ExpiresAt.In(restaurant.Location()).Format("2006-01-02")
+		m.Offers = append(m.Offers, v)
+	}
 	a, err := h.db.AlertForReceipt(c.Request().Context(), id)
 	switch {
 	case err == nil:

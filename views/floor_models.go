@@ -33,6 +33,10 @@ type Floor struct {
 	// change for the shift; ShiftError says what was wrong with a change.
 	Shifts     []ShiftForm
 	ShiftError string
+	// OfferError is why an offer was not sent; RedeemURL is the door's
+	// page.
+	OfferError, RedeemURL string
+	Currency              string // the restaurant's, for offers' amounts
 }
 
 // ShiftForm is one section on the floor: its tables, and the team with who
@@ -55,7 +59,7 @@ type ShiftPerson struct {
 type FollowUp struct {
 	Table, Due, Contact, Note, Complaint string
 	Overdue                              bool
-	DoneURL                              string
+	DoneURL, OfferURL                    string
 }
 
 // AlertCard is one alert on the floor, as a card. The event stream sends the
@@ -82,6 +86,7 @@ type AlertCard struct {
 	AckAt      string // local time
 	AckURL     string
 	ResolveURL string
+	OfferURL   string // where an apology with an offer is sent
 	Slug       string
 	CSRF       string
 	Currency   string   // ISO 4217 code of amounts

@@ -90,6 +90,9 @@ type Receipt struct {
 	// Reviews invite every guest alike to review the restaurant publicly,
 	// whatever they said (no review gating).
 	Reviews []ReviewLink
+	// Offers are the apologies with something for their next visit sent to
+	// this guest, with their codes, newest first.
+	Offers []*OfferView
 	// Edit, after the diner sent the form again with changes, is the
 	// message saying whether they were made ("receipt.updated" or
 	// "receipt.too-late").

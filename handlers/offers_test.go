@@ -1,0 +1,66 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/tableside/tableside/handlers"
+	"github.com/tableside/tableside/store"
+)
+
+var offerCodeRE = regexp.MustCompile(`[A-Z2-7]{5}-[A-Z2-7]{5}-[A-Z2-7]{3}`)
+
+// TestOfferFromFloorToDoor: a manager sends the guest of an alert an
+// apology with an offer; the guest's receipt shows it with its code (never
+// the floor's URL); at the door the code, typed however, shows the offer
+// with the complaint it answers and is redeemed once; a second redemption
+// is refused saying when and by whom; guessing codes is cut off.
+func TestOfferFromFloorToDoor(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
+	sam := a.login(t, "sam@test.example")
+	receipt := a.complain(t, "The soup was cold")
+	alert := mustAlert(t, a, "The soup was cold")
+	path := "/floor/alerts/" + itoa64(alert) + "/offer?r=harbour"
+	if rec := sam.post(path, url.Values{"item": {"Dessert on us"}, "amount": {"5"}, "days": {"30"}}); rec.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(rec.Body.String(), "an item or an amount, not both") {
+		t.Fatalf("both: %d", rec.Code)
+	}
+	rec := sam.post(path, url.Values{"item": {"Dessert on us"}, "days": {"30"}})
+	if rec.Code != http.StatusSeeOther || offerCodeRE.MatchString(rec.Header().Get("Location")) {
+		t.Fatalf("send: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	page := a.get(receipt).Body.String()
+	code := offerCodeRE.FindString(page)
+	if code == "" || !strings.Contains(page, "Dessert on us") || !strings.Contains(page, "For your next visit") {
+		t.Fatalf("the receipt lacks the offer:\n%s", page)
+	}
+	typed := strings.ToLower(strings.ReplaceAll(code, "-", " "))
+	preview := sam.get("/floor/redeem?r=harbour&code=" + url.QueryEscape(typed)).Body.String()
+	if !strings.Contains(preview, "Dessert on us") || !strings.Contains(preview, "The soup was cold") {
+		t.Fatalf("the door does not show the offer and its complaint:\n%.2000s", preview)
+	}
+	if rec := sam.post("/floor/redeem?r=harbour", url.Values{"code": {typed}}); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Redeemed:") {
+		t.Fatalf("redeem: %d", rec.Code)
+	}
+	again := sam.post("/floor/redeem?r=harbour", url.Values{"code": {code}})
+	if again.Code != http.StatusUnprocessableEntity || !strings.Contains(again.Body.String(), "Already used") || !strings.Contains(again.Body.String(), "Sam Patel") {
+		t.Fatalf("a second redemption: %d", again.Code)
+	}
+	if page := a.get(receipt).Body.String(); !strings.Contains(page, "Thank you for coming back") {
+		t.Fatal("the receipt does not say the offer was used")
+	}
+	limited := false
+	for range 25 {
+		if rec := sam.post("/floor/redeem?r=harbour", url.Values{"code": {"AAAAA-AAAAA-AAA"}}); rec.Code == http.StatusTooManyRequests {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Fatal("25 guesses a minute were not cut off")
+	}
+}

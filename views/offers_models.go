@@ -1,0 +1,52 @@
+package views
+
+import (
+	"strings"
+	"time"
+
+	"github.com/tableside/tableside/store"
+)
+
+// OfferCodeText writes an offer's code in groups, as people read it out:
+// "ABCDE-FGHJK-LMN".
+func OfferCodeText(code string) string {
+	var parts []string
+	for len(code) > 5 {
+		parts, code = append(parts, code[:5]), code[5:]
+	}
+	return strings.Join(append(parts, code), "-")
+}
+
+// OfferView is an offer written out for staff or the guest.
+type OfferView struct {
+	What      string // "Dessert on us", or "£10.00 off"
+	Until     string // "until 3 Jan 2027", in the restaurant's zone
+	Table     string
+	Complaint string
+	Used      string // "Used 4 Dec 20:01 by Sam Patel", or ""
+	Expired   bool
+	Code      string // for the guest's receipt only
+}
+
+// NewOfferView writes an offer out, at now, in the restaurant's zone.
+func NewOfferView(o store.Offer, r store.Restaurant, now time.Time) *OfferView {
+	v := &OfferView{What: o.Item, Until: "until " + o.ExpiresAt.In(r.Location()).Format("2 Jan 2006"), Table: o.TableLabel,
+		Complaint: o.Complaint, Expired: !now.Before(o.ExpiresAt)}
+	if o.Item == "" {
+		v.What = FormatMoney(o.Amount) + " off"
+	}
+	if !o.RedeemedAt.IsZero() {
+		v.Used = "Used " + o.RedeemedAt.In(r.Location()).Format("2 Jan 15:04") + " by " + o.RedeemedBy
+	}
+	return v
+}
+
+// Redeem is the door's page: a code typed or scanned, its offer, and what
+// redeeming it did.
+type Redeem struct {
+	Action string
+	Code   string
+	Offer  *OfferView
+	Error  string
+	Done   bool
+}
