@@ -240,3 +240,38 @@ func TestBrowserShiftsAndMyWeek(t *testing.T) {
 		t.Errorf("my week reaches %d px past a phone's width: %s", px, who)
 	}
 }
+
+// TestBrowserRedeemAtTheDoor: on a tablet at the door (800x1280) staff type
+// a guest's code and see the offer with the complaint it answers, then
+// redeem it.
+func TestBrowserRedeemAtTheDoor(t *testing.T) {
+	a, base := serve(t)
+	sam := a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
+	a.complain(t, "We waited an hour and left")
+	alert := mustAlert(t, a, "We waited an hour")
+	code, err := a.db.SendOffer(context.Background(), a.restaurant.ID, alert, sam.ID, store.OfferInput{Item: "A bottle of wine on us", Days: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	browserLogin(t, ctx, base, "sam@test.example")
+	err = chromedp.Do(ctx, chromedp.EmulateViewport(800, 1280), chromedp.Navigate(base+"/floor/redeem"),
+		chromedp.WaitVisible(chromedp.CSS(`#code`)), chromedp.SendKeys(chromedp.CSS(`#code`), strings.ToLower(code[:5])+" "+code[5:]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewShot(t, ctx, "redeem-typed-800.png")
+	err = chromedp.Do(ctx, chromedp.Navigate(base+"/floor/redeem?code="+code), chromedp.WaitVisible(chromedp.CSS(`.offer-card`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewShot(t, ctx, "redeem-offer-800.png")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[type=submit].wide`)), chromedp.WaitVisible(chromedp.CSS(`.ok`))); err != nil {
+		t.Fatal(err)
+	}
+	viewShot(t, ctx, "redeem-done-800.png")
+	text, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`main`)))
+	if !strings.Contains(text, "Redeemed: A bottle of wine on us") {
+		t.Fatalf("after Redeem: %s", text)
+	}
+}

@@ -221,7 +221,7 @@ func RedeemPage(p Page, m Redeem) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "></div><button type=\"submit\" class=\"wide\">Redeem</button></form><p class=\"fine\">A code works once. Scanning its QR code with a phone signed in here opens this page with the offer.</p></main>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "></div><button type=\"submit\" class=\"wide\">Redeem</button></form><p class=\"fine\">A code works once. Type it in any case, with or without the dashes.</p></main>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
