@@ -119,12 +119,19 @@ func (h *Handler) SaveSettings(c echo.Context) error {
 		escalate = time.Duration(mins * float64(time.Minute)).Round(time.Second)
 	}
 	m.VoiceLow, m.VoiceCentral, m.VoiceHigh = c.FormValue("voice_low"), c.FormValue("voice_central"), c.FormValue("voice_high")
-	m.TeamNames, m.ReviewLinks = c.FormValue("team"), c.FormValue("reviews")
+	m.TeamNames, m.ReviewLinks, m.OfferCeiling = c.FormValue("team"), c.FormValue("reviews"), c.FormValue("offer_ceiling")
+	ceiling := store.Money{Currency: m.Basics.Currency}
+	if strings.TrimSpace(m.OfferCeiling) != "" {
+		var err error
+		if ceiling, err = store.ParseMoney(m.OfferCeiling, m.Basics.Currency); err != nil {
+			ceiling.Minor = -1 // not an amount: the store says what is
+		}
+	}
 	err = h.db.SaveSettings(c.Request().Context(), r.ID, store.RestaurantSettings{
 		Name: m.Basics.Name, TimeZone: m.Basics.TimeZone, Currency: m.Basics.Currency, Languages: m.Basics.Languages,
 		Rules:     store.AlertRules{MaxRating: max, UrgentTags: m.UrgentTags, AtTable: m.AtTable, EscalateAfter: escalate},
 		VoiceRate: store.Range{Low: decimal(m.VoiceLow) / 100, Central: decimal(m.VoiceCentral) / 100, High: decimal(m.VoiceHigh) / 100},
-		TeamNames: strings.Split(m.TeamNames, ","), ReviewLinks: strings.Split(m.ReviewLinks, "\n")})
+		TeamNames: strings.Split(m.TeamNames, ","), ReviewLinks: strings.Split(m.ReviewLinks, "\n"), OfferCeiling: ceiling})
 	if !formErrors(err, m.Errors) {
 		if err != nil {
 			return err

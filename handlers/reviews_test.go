@@ -56,3 +56,31 @@ func TestReviewInvitationIsTheSameForEveryone(t *testing.T) {
 		t.Fatalf("the invitation: %s", happy)
 	}
 }
+
+// TestOfferCeiling: the owner sets the most an offer may be, in the
+// restaurant's currency; a manager's larger offer is refused by its field.
+func TestOfferCeiling(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+	a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
+	owner, sam := a.login(t, "owner@test.example"), a.login(t, "sam@test.example")
+	if rec := owner.post("/restaurants/harbour/settings", settingsForm(url.Values{"offer_ceiling": {"lots"}})); rec.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(rec.Body.String(), `id="offer_ceiling-error"`) {
+		t.Fatalf("a ceiling that is no amount: %d", rec.Code)
+	}
+	if rec := owner.post("/restaurants/harbour/settings", settingsForm(url.Values{"offer_ceiling": {"12.50"}})); rec.Code != http.StatusSeeOther {
+		t.Fatalf("ceiling: %d", rec.Code)
+	}
+	r, _ := a.db.RestaurantBySlug(context.Background(), "harbour")
+	if r.OfferCeiling.Minor != 1250 {
+		t.Fatalf("ceiling stored %+v", r.OfferCeiling)
+	}
+	a.complain(t, "Cold")
+	path := "/floor/alerts/" + itoa64(mustAlert(t, a, "Cold")) + "/offer?r=harbour"
+	if rec := sam.post(path, url.Values{"amount": {"20"}, "days": {"30"}}); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "ceiling") {
+		t.Fatalf("over the ceiling: %d", rec.Code)
+	}
+	if rec := sam.post(path, url.Values{"amount": {"10"}, "days": {"30"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("under the ceiling: %d", rec.Code)
+	}
+}

@@ -39,6 +39,8 @@ type Restaurant struct {
 	// ReviewLinks are where guests may review the restaurant publicly (up
 	// to MaxReviewLinks https addresses), shown alike on every receipt.
 	ReviewLinks []string
+	// OfferCeiling is the most a manager may offer a guest as an amount.
+	OfferCeiling Money
 
 	// loc is TimeZone loaded, when the restaurant was read or made.
 	loc *time.Location
@@ -46,7 +48,7 @@ type Restaurant struct {
 
 // restaurantColumns reads a Restaurant with scanRestaurant.
 const restaurantColumns = `id, slug, name, time_zone, currency, ` + rulesColumns +
-	`, voice_low_bp, voice_central_bp, voice_high_bp, team_names, languages, review_links`
+	`, voice_low_bp, voice_central_bp, voice_high_bp, team_names, languages, review_links, offer_ceiling_minor`
 
 const rulesColumns = `alert_max_rating, alert_urgent_tags, alert_at_table, escalate_after_s`
 
@@ -71,7 +73,7 @@ func (db *DB) scanRestaurantAfter(row rowScanner, r *Restaurant, leading ...any)
 	var secs, low, central, high int64
 	var team, langs, reviews string
 	err := row.Scan(append(leading, &r.ID, &r.Slug, &r.Name, &r.TimeZone, &r.Currency,
-		&r.Rules.MaxRating, &r.Rules.UrgentTags, &r.Rules.AtTable, &secs, &low, &central, &high, &team, &langs, &reviews)...)
+		&r.Rules.MaxRating, &r.Rules.UrgentTags, &r.Rules.AtTable, &secs, &low, &central, &high, &team, &langs, &reviews, &r.OfferCeiling.Minor)...)
 	if err != nil {
 		return dbError(err)
 	}
@@ -80,6 +82,7 @@ func (db *DB) scanRestaurantAfter(row rowScanner, r *Restaurant, leading ...any)
 	r.TeamNames = splitNames(team)
 	r.Languages = strings.Split(langs, ",")
 	r.ReviewLinks = strings.Fields(reviews)
+	r.OfferCeiling.Currency = r.Currency
 	return db.setLocation(r)
 }
 
@@ -366,6 +369,7 @@ type RestaurantSettings struct {
 	VoiceRate                Range
 	TeamNames                []string
 	ReviewLinks              []string
+	OfferCeiling             Money // in the restaurant's currency; zero: amounts are not offered
 }
 
 // SaveSettings changes a restaurant's name, zone, currency, languages, alert
@@ -376,6 +380,9 @@ func (db *DB) SaveSettings(ctx context.Context, restaurantID int64, s Restaurant
 	ps = append(ps, checkRules(s.Rules)...)
 	team, summary := checkSummary(s.VoiceRate, s.TeamNames)
 	reviews, bad := checkReviewLinks(s.ReviewLinks)
+	if c := s.OfferCeiling; c.Minor < 0 || c.Minor > MaxMajor*pow10(Exponent(r.Currency)) || c.Minor > 0 && c.Currency != r.Currency {
+		bad = append(bad, Problem{Field: "offer_ceiling", Message: "The most an offer may be is an amount in the restaurant's currency, 0 or more."})
+	}
 	if err := Invalid(append(append(ps, summary...), bad...)); err != nil {
 		return err
 	}
@@ -392,7 +399,8 @@ func (db *DB) SaveSettings(ctx context.Context, restaurantID int64, s Restaurant
 		if err := setAlertRules(ctx, tx, restaurantID, s.Rules); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE restaurants SET review_links = ? WHERE id = ?`, strings.Join(reviews, "\n"), restaurantID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE restaurants SET review_links = ?, offer_ceiling_minor = ? WHERE id = ?`,
+			strings.Join(reviews, "\n"), s.OfferCeiling.Minor, restaurantID); err != nil {
 			return err
 		}
 		return setSummarySettings(ctx, tx, restaurantID, s.VoiceRate, s.TeamNames)

@@ -71,6 +71,9 @@ type Settings struct {
 	SummaryJSON string // an example URL of the API, for this restaurant
 	SectionsURL string // where the tables are grouped into sections
 	ReviewLinks string // one a line, as stored or typed
+	// OfferCeiling is the most an offer may be, as typed ("25.00"), in
+	// Currency.
+	OfferCeiling, Currency string
 }
 
 // APITokenRow is one API token on the settings page.
@@ -122,6 +125,7 @@ func NewSettings(r store.Restaurant, action string) Settings {
 		EscalateMins: strconv.FormatFloat(r.Rules.EscalateAfter.Minutes(), 'f', -1, 64),
 		VoiceLow:     percent(r.VoiceRate.Low), VoiceCentral: percent(r.VoiceRate.Central),
 		VoiceHigh: percent(r.VoiceRate.High), TeamNames: strings.Join(r.TeamNames, ", "), ReviewLinks: strings.Join(r.ReviewLinks, "\n"),
+		OfferCeiling: r.OfferCeiling.Decimal(), Currency: r.Currency,
 	}
 }
 
