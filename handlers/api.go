@@ -51,6 +51,7 @@ type summaryDoc struct {
 	ByDaypart       []daypartDoc       `json:"by_daypart"`
 	BySection       []teamDoc          `json:"by_section"`
 	ByPerson        []teamDoc          `json:"by_person"`
+	Offers          offersDoc          `json:"offers"`
 	PraiseQuotes    []quoteDoc         `json:"praise_quotes"`
 	ComplaintQuotes []quoteDoc         `json:"complaint_quotes"`
 }
@@ -72,6 +73,14 @@ type estimateDoc struct {
 	} `json:"voice_rate"`
 	ReachedOwner int `json:"reached_owner"`
 	FourPercent  int `json:"four_percent_rule"`
+}
+
+// offersDoc are the week's offers to win guests back.
+type offersDoc struct {
+	Sent          int        `json:"sent"`
+	Redeemed      int        `json:"redeemed"`
+	RedeemedValue []compsDoc `json:"redeemed_value"`
+	CameBack      int        `json:"came_back"`
 }
 
 // teamDoc is one section's or one person's week.
@@ -229,6 +238,10 @@ func newSummaryDoc(r store.Restaurant, w store.Week, s store.Summary, base strin
 	d.PraiseQuotes, d.ComplaintQuotes = quotes(t.Wow), quotes(t.ComplaintQuotes)
 	d.Actions = views.Actions(s, strings.TrimRight(base, "/"))
 	d.BySection, d.ByPerson = teamDocs(s.Restaurants[0].BySection), teamDocs(s.Restaurants[0].ByPerson)
+	d.Offers = offersDoc{Sent: s.Offers.Sent, Redeemed: s.Offers.Redeemed, CameBack: s.Offers.CameBack, RedeemedValue: []compsDoc{}}
+	for _, c := range s.Offers.RedeemedValue {
+		d.Offers.RedeemedValue = append(d.Offers.RedeemedValue, compsDoc{Currency: c.Total.Currency, AmountMinor: c.Total.Minor, Count: c.Count})
+	}
 	d.ByDaypart = []daypartDoc{}
 	for _, rc := range s.Recovery {
 		p := daypartDoc{Daypart: string(rc.Daypart), Alerts: rc.Alerts, Complaints: rc.Complaints, ResolvedPresent: rc.ResolvedPresent,

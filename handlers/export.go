@@ -91,6 +91,7 @@ func summaryHeader() []string {
 	for _, t := range store.Tags(store.Praise) {
 		head = append(head, "praise: "+t.Label)
 	}
+	head = append(head, "offers_sent", "offers_redeemed", "offers_redeemed_value", "offers_came_back")
 	for _, p := range store.Dayparts {
 		for _, c := range []string{"alerts", "ack_median_s", "resolved_while_present", "comps", "comps_total", "follow_ups", "follow_ups_on_time"} {
 			head = append(head, string(p)+": "+c)
@@ -99,7 +100,7 @@ func summaryHeader() []string {
 	return head
 }
 
-func summaryRow(week, name string, from, to time.Time, w store.WeekStats, e store.Estimate, recovery []store.Recovery, open, overdue int) []string {
+func summaryRow(week, name string, from, to time.Time, w store.WeekStats, e store.Estimate, recovery []store.Recovery, offers store.OfferStats, open, overdue int) []string {
 	rate, okRate := w.ResponseRate()
 	avg, okAvg := w.Average()
 	happy, okHappy := w.HappyShare()
@@ -149,6 +150,8 @@ func summaryRow(week, name string, from, to time.Time, w store.WeekStats, e stor
 	for _, t := range store.Tags(store.Praise) {
 		row = append(row, tagCount(w.Praise, t.Key))
 	}
+	_, value := comps(offers.RedeemedValue)
+	row = append(row, itoa(offers.Sent), itoa(offers.Redeemed), value, itoa(offers.CameBack))
 	for _, rc := range recovery {
 		med, ok := rc.AckMedian()
 		n, total := comps(rc.Comps)
@@ -173,11 +176,11 @@ func (h *Handler) SummaryCSV(c echo.Context) error {
 		return nil // the client went away
 	}
 	for _, rw := range s.Restaurants {
-		out.row(summaryRow(s.Week, rw.Restaurant.Name, rw.Week.Start, rw.Week.End, rw.Stats, rw.Estimate, rw.Recovery,
+		out.row(summaryRow(s.Week, rw.Restaurant.Name, rw.Week.Start, rw.Week.End, rw.Stats, rw.Estimate, rw.Recovery, rw.Offers,
 			rw.FollowUpsOpen, rw.FollowUpsOverdue)...)
 	}
 	if len(s.Restaurants) > 1 {
-		out.row(summaryRow(s.Week, "All restaurants", sc.week.Start, sc.week.End, s.This, s.Estimate, s.Recovery,
+		out.row(summaryRow(s.Week, "All restaurants", sc.week.Start, sc.week.End, s.This, s.Estimate, s.Recovery, s.Offers,
 			s.FollowUpsOpen, s.FollowUpsOverdue)...)
 	}
 	if err := out.flush(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tableside/tableside/handlers"
 	"github.com/tableside/tableside/store"
@@ -52,6 +53,15 @@ func TestOfferFromFloorToDoor(t *testing.T) {
 	}
 	if page := a.get(receipt).Body.String(); !strings.Contains(page, "Thank you for coming back") {
 		t.Fatal("the receipt does not say the offer was used")
+	}
+	week := store.WeekOf(time.Now(), a.restaurant.Location()).String()
+	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+	owner := a.login(t, "owner@test.example")
+	if body := owner.get("/summary?week=" + week).Body.String(); !strings.Contains(body, "1 sent, 1 redeemed; 1 of the 1 guests sent one came back so far") {
+		t.Fatal("the summary does not count the offer")
+	}
+	if body := owner.get("/summary.json?r=harbour&week=" + week).Body.String(); !strings.Contains(body, `"offers":{"sent":1,"redeemed":1,"redeemed_value":[],"came_back":1}`) {
+		t.Fatalf("summary.json: %s", body)
 	}
 	limited := false
 	for range 25 {

@@ -22,7 +22,8 @@ func (db *DB) SummaryQueryPlans(ctx context.Context, _ *DB) map[string]string {
 		"praise": praiseSQL, "complaint quotes": complaintQuotesSQL, "named": namedSQL + "comment LIKE ?)", "follow-ups": followUpsSQL, "day stats": dayStatsSQL,
 		"forget a day": forgetDaySQL, "trend covers": trendCoversSQL, "complaint facts": complaintFactsSQL, "untaken": untakenSQL,
 		"overdue follow-ups": overdueFollowUpsSQL, "silent tables": silentTablesSQL, "recovery": recoverySQL, "first data": firstDataSQL,
-		"answers by section": answersBySectionSQL, "calls by section": callsBySectionSQL, "answers by person": answersByPersonSQL, "calls by person": callsByPersonSQL}
+		"answers by section": answersBySectionSQL, "calls by section": callsBySectionSQL, "answers by person": answersByPersonSQL, "calls by person": callsByPersonSQL,
+		"offers": offerStatsSQL}
 	plans := map[string]string{}
 	for name, q := range queries {
 		args := make([]any, strings.Count(q, "?"))

@@ -224,3 +224,52 @@ func (db *DB) OffersForReceipt(ctx context.Context, publicID string) ([]Offer, e
 	})
 	return out, err
 }
+
+// OfferStats are a period's offers: sent in it, redeemed in it (and what
+// the amounts came to, by currency; items are counted, not valued), and of
+// those sent in it, how many brought their guest back so far.
+type OfferStats struct {
+	Sent, Redeemed, CameBack int
+	RedeemedValue            []Comps
+}
+
+// offerStatsSQL reads a restaurant's offers sent or redeemed in a period.
+const offerStatsSQL = `SELECT o.created_at, coalesce(o.redeemed_at, 0), coalesce(o.amount_minor, 0), rs.currency
+	FROM offers o JOIN restaurants rs ON rs.id = o.restaurant_id
+	WHERE o.restaurant_id = ? AND (o.created_at >= ? AND o.created_at < ? OR o.redeemed_at >= ? AND o.redeemed_at < ?)`
+
+// offerStats counts restaurant r's offers of week w.
+func (db *DB) offerStats(ctx context.Context, r Restaurant, w Week) (OfferStats, error) {
+	var s OfferStats
+	from, to := w.Start.UnixMilli(), w.End.UnixMilli()
+	err := db.each(ctx, offerStatsSQL, []any{r.ID, from, to, from, to}, func(row rowScanner) error {
+		var created, redeemed, amount int64
+		var currency string
+		if err := row.Scan(&created, &redeemed, &amount, &currency); err != nil {
+			return err
+		}
+		sentIn, redeemedIn := created >= from && created < to, redeemed >= from && redeemed < to
+		if sentIn {
+			s.Sent++
+			if redeemed > 0 {
+				s.CameBack++
+			}
+		}
+		if redeemedIn {
+			s.Redeemed++
+			if amount > 0 {
+				s.RedeemedValue = addComps(s.RedeemedValue, Comps{Count: 1, Total: Money{Minor: amount, Currency: currency}})
+			}
+		}
+		return nil
+	})
+	return s, err
+}
+
+// add adds o's offers to s.
+func (s *OfferStats) add(o OfferStats) {
+	s.Sent, s.Redeemed, s.CameBack = s.Sent+o.Sent, s.Redeemed+o.Redeemed, s.CameBack+o.CameBack
+	for _, c := range o.RedeemedValue {
+		s.RedeemedValue = addComps(s.RedeemedValue, c)
+	}
+}

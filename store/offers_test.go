@@ -76,4 +76,11 @@ func TestOffers(t *testing.T) {
 	if _, err := db.RedeemOffer(ctx, r.ID, sam.ID, "AAAAAAAAAAAAA"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("a made-up code: %v", err)
 	}
+	s, err := db.Summary(ctx, []store.Restaurant{r}, "2026-W49")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := s.Offers; o.Sent != 2 || o.Redeemed != 1 || o.CameBack != 1 || len(o.RedeemedValue) != 0 {
+		t.Fatalf("the week's offers: %+v", o)
+	}
 }

@@ -27,6 +27,8 @@ type RestaurantWeek struct {
 	// BySection and ByPerson are the week by section, and by who of the
 	// team served it then (for coaching).
 	BySection, ByPerson []TeamLine
+	// Offers are the week's offers to win guests back.
+	Offers OfferStats
 }
 
 // Summary is the owner's weekly summary of one or more restaurants.
@@ -51,6 +53,9 @@ type Summary struct {
 	// served were, the earliest (zero without any): weeks before it have
 	// nothing to show.
 	FirstData time.Time
+	// Offers are the week's offers to win guests back, every restaurant
+	// added up.
+	Offers OfferStats
 }
 
 // Summary adds up the ISO week (YYYY-Www) of each restaurant, in its own time
@@ -130,9 +135,14 @@ func (db *DB) Summary(ctx context.Context, rs []Restaurant, week string) (Summar
 		if err != nil {
 			return s, err
 		}
+		offers, err := db.offerStats(ctx, r, w)
+		if err != nil {
+			return s, err
+		}
+		s.Offers.add(offers)
 		s.Restaurants = append(s.Restaurants, RestaurantWeek{Restaurant: r, Week: w, Stats: this, Estimate: est,
 			FollowUpsOpen: open, FollowUpsOverdue: overdue, Actions: ActionsFor(facts), Recovery: recovery,
-			BySection: bySection, ByPerson: byPerson})
+			BySection: bySection, ByPerson: byPerson, Offers: offers})
 		s.Recovery = addRecovery(s.Recovery, recovery)
 		s.This.add(this)
 		s.Prev.add(prev)

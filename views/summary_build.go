@@ -186,6 +186,16 @@ func alertFacts(s store.Summary) []Fact {
 		follow += ", " + Count(s.FollowUpsOverdue) + " overdue"
 	}
 	facts = append(facts, Fact{Label: "Follow-ups promised to guests (now)", Value: follow, Warn: s.FollowUpsOverdue > 0})
+	if o := s.Offers; o.Sent > 0 || o.Redeemed > 0 {
+		value := printer.Sprintf("%d sent, %d redeemed", o.Sent, o.Redeemed)
+		if len(o.RedeemedValue) > 0 {
+			value += " (" + compsText(o.RedeemedValue) + ")"
+		}
+		if o.Sent > 0 {
+			value += printer.Sprintf("; %d of the %d guests sent one came back so far", o.CameBack, o.Sent)
+		}
+		facts = append(facts, Fact{Label: "Offers to win guests back", Value: value})
+	}
 	return facts
 }
 
