@@ -63,7 +63,8 @@ func (h *Handler) Redeem(c echo.Context) error {
 		case errors.Is(err, store.ErrNotFound):
 			m.Error = "No offer of this restaurant has that code: check it letter by letter."
 		case len(ps) > 0:
-			m.Error, m.Offer = ps[0].Message, views.NewOfferView(o, r, h.now())
+			m.Offer = views.NewOfferView(o, r, h.now())
+			m.Error = views.RedeemRefusal(ps[0].Key, m.Offer, ps[0].Message)
 		case err != nil:
 			return err
 		default:

@@ -173,9 +173,17 @@ func (db *DB) OfferByCode(ctx context.Context, restaurantID int64, code string) 
 	return o, nil
 }
 
+// Why an offer could not be redeemed: the Key of RedeemOffer's problem, so
+// a page can say it in the restaurant's time.
+const (
+	OfferUsed    = "offer.used"
+	OfferExpired = "offer.expired"
+)
+
 // RedeemOffer uses an offer, once, by userID: a second use is refused
 // saying when and by whom it was used, an expired one saying so (EInvalid,
-// field "code"). Redeeming is an event of the alert ("offer-redeemed").
+// field "code", Key OfferUsed or OfferExpired, with the offer as it
+// stands). Redeeming is an event of the alert ("offer-redeemed").
 func (db *DB) RedeemOffer(ctx context.Context, restaurantID, userID int64, code string) (Offer, error) {
 	o, err := db.OfferByCode(ctx, restaurantID, code)
 	if err != nil {
@@ -208,9 +216,10 @@ func (db *DB) RedeemOffer(ctx context.Context, restaurantID, userID int64, code 
 	case mine:
 		return after, nil
 	case !after.RedeemedAt.IsZero():
-		return after, Invalid([]Problem{{Field: "code", Message: "Already used, on " + after.RedeemedAt.Format("2 Jan 2006 at 15:04 UTC") + " by " + after.RedeemedBy + "."}})
+		return after, Invalid([]Problem{{Field: "code", Key: OfferUsed,
+			Message: "Already used, on " + after.RedeemedAt.Format("2 Jan 2006 at 15:04 UTC") + " by " + after.RedeemedBy + "."}})
 	}
-	return after, Invalid([]Problem{{Field: "code", Message: "This offer expired on " + after.ExpiresAt.Format("2 Jan 2006") + "."}})
+	return after, Invalid([]Problem{{Field: "code", Key: OfferExpired, Message: "This offer expired on " + after.ExpiresAt.Format("2 Jan 2006") + "."}})
 }
 
 // OffersForReceipt lists the offers sent to the guest of a receipt, newest

@@ -50,3 +50,16 @@ type Redeem struct {
 	Error  string
 	Done   bool
 }
+
+// RedeemRefusal says why an offer could not be redeemed, in the
+// restaurant's time: used (when, by whom), expired (since when), or the
+// store's words for anything else.
+func RedeemRefusal(key string, o *OfferView, otherwise string) string {
+	switch key {
+	case store.OfferUsed:
+		return strings.Replace(o.Used, "Used ", "Already used ", 1) + "."
+	case store.OfferExpired:
+		return "This offer has expired: it was valid " + o.Until + "."
+	}
+	return otherwise
+}
