@@ -156,9 +156,7 @@ func (h *Handler) Receipt(c echo.Context) error {
 		return err
 	}
 	for _, o := range offers {
-		v := views.NewOfferView(o, restaurant, h.now())
-		v.Code, v.Until = views.OfferCodeText(h.db.OfferCode(o)), o.ExpiresAt.In(restaurant.Location()).Format("2006-01-02")
-		m.Offers = append(m.Offers, v)
+		m.Offers = append(m.Offers, views.NewGuestOfferView(o, restaurant, tr, h.db.OfferCode(o), h.now()))
 	}
 	a, err := h.db.AlertForReceipt(c.Request().Context(), id)
 	switch {

@@ -41,6 +41,19 @@ func NewOfferView(o store.Offer, r store.Restaurant, now time.Time) *OfferView {
 	return v
 }
 
+// NewGuestOfferView is an offer as its guest reads it on their receipt, in
+// their language: an amount "off your bill", its code and date kept left to
+// right inside any script (Unicode isolates).
+func NewGuestOfferView(o store.Offer, r store.Restaurant, t T, code string, now time.Time) *OfferView {
+	v := NewOfferView(o, r, now)
+	ltr := func(s string) string { return "\u2066" + s + "\u2069" }
+	if o.Item == "" {
+		v.What = t.S("receipt.offer.amount", ltr(FormatMoney(o.Amount)))
+	}
+	v.Code, v.Until = ltr(OfferCodeText(code)), ltr(o.ExpiresAt.In(r.Location()).Format("2006-01-02"))
+	return v
+}
+
 // Redeem is the door's page: a code typed or scanned, its offer, and what
 // redeeming it did.
 type Redeem struct {
