@@ -36,6 +36,13 @@ func OutcomeNeedsAmount(o string) bool {
 	return o == OutcomeCompedItem || o == OutcomeCompedBill || o == OutcomeDiscount
 }
 
+// OutcomeGuestPresent reports whether a resolved alert's outcome put it
+// right while the guest was there: every outcome but a follow-up and "guest
+// had left".
+func OutcomeGuestPresent(o string) bool {
+	return o != OutcomeGuestLeft && o != OutcomeFollowUp
+}
+
 // Alert is a complaint the floor must act on: raised by a survey response or
 // told to a manager in person.
 type Alert struct {

@@ -60,7 +60,7 @@ func (db *DB) recovery(ctx context.Context, r Restaurant, w Week) ([]Recovery, e
 		}
 		if !request {
 			rc.Complaints++
-			if resolved && outcome != OutcomeGuestLeft && outcome != OutcomeFollowUp {
+			if resolved && OutcomeGuestPresent(outcome) {
 				rc.ResolvedPresent++
 			}
 		}

@@ -84,7 +84,7 @@ func (db *DB) team(ctx context.Context, r Restaurant, w Week) (bySection, byPers
 			if acked > 0 {
 				l.acks = append(l.acks, time.Duration(max(0, acked-created))*time.Millisecond)
 			}
-			if !request && outcome != "" && outcome != OutcomeGuestLeft && outcome != OutcomeFollowUp {
+			if !request && outcome != "" && OutcomeGuestPresent(outcome) {
 				l.ResolvedPresent++
 			}
 			return nil

@@ -361,7 +361,7 @@ func tally(week string, groups []responseGroup, alerts []alertRow) WeekStats {
 		}
 		if a.Resolved {
 			s.Resolved++
-			if !a.Request && a.Outcome != OutcomeGuestLeft && a.Outcome != OutcomeFollowUp {
+			if !a.Request && OutcomeGuestPresent(a.Outcome) {
 				s.ResolvedPresent++
 			}
 		}
