@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -20,15 +21,27 @@ type Recovery struct {
 	Comps           []Comps
 	FollowUps       int
 	FollowUpsOnTime int
-	acks            []time.Duration
+	acks
+}
+
+// acks are how long calls waited for "On my way": a Recovery's or a
+// TeamLine's.
+type acks []time.Duration
+
+// add counts a call made at created and acknowledged at acked (Unix
+// milliseconds, 0 if it was not).
+func (a *acks) add(created, acked int64) {
+	if acked > 0 {
+		*a = append(*a, time.Duration(max(0, acked-created))*time.Millisecond)
+	}
 }
 
 // AckMedian is the median time to "On my way", and false without any.
-func (r Recovery) AckMedian() (time.Duration, bool) {
-	if len(r.acks) == 0 {
+func (a acks) AckMedian() (time.Duration, bool) {
+	if len(a) == 0 {
 		return 0, false
 	}
-	return Quantile(append([]time.Duration(nil), r.acks...), 0.5), true
+	return Quantile(slices.Clone(a), 0.5), true
 }
 
 // recoverySQL reads a week's alerts for Recovery, along the restaurant's
@@ -55,9 +68,7 @@ func (db *DB) recovery(ctx context.Context, r Restaurant, w Week) ([]Recovery, e
 		part := DaypartOf(time.UnixMilli(created), loc)
 		rc := &out[indexOfDaypart(part)]
 		rc.Alerts++
-		if acked > 0 {
-			rc.acks = append(rc.acks, time.Duration(max(0, acked-created))*time.Millisecond)
-		}
+		rc.acks.add(created, acked)
 		if !request {
 			rc.Complaints++
 			if resolved && OutcomeGuestPresent(outcome) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"time"
 )
 
 // TeamLine is one section's or one person's week, for coaching: the
@@ -17,16 +16,7 @@ type TeamLine struct {
 	Praise          int // answers rated 4–5 that are no complaint
 	Alerts          int
 	ResolvedPresent int // complaint alerts put right while the guest was there
-	acks            []time.Duration
-}
-
-// AckMedian is the median time to "On my way" of its calls, and false
-// without any.
-func (l TeamLine) AckMedian() (time.Duration, bool) {
-	if len(l.acks) == 0 {
-		return 0, false
-	}
-	return Quantile(slices.Clone(l.acks), 0.5), true
+	acks                // of its calls
 }
 
 // The team queries: a week's answers and calls by the section they were
@@ -81,9 +71,7 @@ func (db *DB) team(ctx context.Context, r Restaurant, w Week) (bySection, byPers
 			}
 			l := line(name)
 			l.Alerts++
-			if acked > 0 {
-				l.acks = append(l.acks, time.Duration(max(0, acked-created))*time.Millisecond)
-			}
+			l.acks.add(created, acked)
 			if !request && outcome != "" && OutcomeGuestPresent(outcome) {
 				l.ResolvedPresent++
 			}
