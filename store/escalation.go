@@ -84,22 +84,15 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time) (int, error) {
 			step                                  int
 		}
 		var alerts []open
-		rows, err := tx.QueryContext(ctx, `SELECT a.id, a.restaurant_id, a.created_at, a.escalation_step, r.escalate_after_s
+		err := tx.each(ctx, `SELECT a.id, a.restaurant_id, a.created_at, a.escalation_step, r.escalate_after_s
 			FROM alerts a JOIN restaurants r ON r.id = a.restaurant_id
-			WHERE a.state = 'open' AND a.escalation_step < ?`, MaxEscalationSteps)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+			WHERE a.state = 'open' AND a.escalation_step < ?`, []any{MaxEscalationSteps}, func(row rowScanner) error {
 			var a open
-			if err := rows.Scan(&a.id, &a.restaurantID, &a.created, &a.step, &a.thresholdS); err != nil {
-				rows.Close()
-				return nil, err
-			}
+			err := row.Scan(&a.id, &a.restaurantID, &a.created, &a.step, &a.thresholdS)
 			alerts = append(alerts, a)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return err
+		})
+		if err != nil {
 			return nil, err
 		}
 		for _, a := range alerts {

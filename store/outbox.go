@@ -158,21 +158,16 @@ func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Dur
 		if len(ids) == 0 {
 			return nil
 		}
-		rows, err = tx.QueryContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = ?
+		return tx.each(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = ?
 			WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) RETURNING `+deliveryColumns,
-			append([]any{now.Add(lease).UnixMilli()}, ids...)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			d, err := scanDelivery(rows)
-			if err != nil {
-				return err
-			}
-			ds = append(ds, d)
-		}
-		return rows.Err()
+			append([]any{now.Add(lease).UnixMilli()}, ids...), func(row rowScanner) error {
+				d, err := scanDelivery(row)
+				if err != nil {
+					return err
+				}
+				ds = append(ds, d)
+				return nil
+			})
 	})
 	slices.SortFunc(ds, func(a, b Delivery) int { return cmp.Compare(a.ID, b.ID) })
 	return ds, err

@@ -75,20 +75,16 @@ func (db *DB) SaveSections(ctx context.Context, restaurantID int64, plan []Secti
 	}
 	return db.update(ctx, func(tx *Tx) error {
 		labels := map[string]int64{}
-		rows, err := tx.QueryContext(ctx, `SELECT id, label FROM tables WHERE restaurant_id = ? AND active`, restaurantID)
+		err := tx.each(ctx, `SELECT id, label FROM tables WHERE restaurant_id = ? AND active`, []any{restaurantID}, func(row rowScanner) error {
+			var id int64
+			var label string
+			err := row.Scan(&id, &label)
+			labels[label] = id
+			return err
+		})
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var id int64
-			var label string
-			if err := rows.Scan(&id, &label); err != nil {
-				rows.Close()
-				return err
-			}
-			labels[label] = id
-		}
-		rows.Close()
 		for t := range inSection {
 			if _, ok := labels[t]; !ok {
 				return problem("There is no table %q: use the labels on the tables page.", t)
@@ -162,19 +158,15 @@ func (db *DB) SetShift(ctx context.Context, restaurantID, sectionID, userID int6
 		}
 		now := tx.nowMillis()
 		var on []string
-		rows, err := tx.QueryContext(ctx, `SELECT person FROM shifts WHERE section_id = ? AND to_at IS NULL`, sectionID)
+		err = tx.each(ctx, `SELECT person FROM shifts WHERE section_id = ? AND to_at IS NULL`, []any{sectionID}, func(row rowScanner) error {
+			var p string
+			err := row.Scan(&p)
+			on = append(on, p)
+			return err
+		})
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var p string
-			if err := rows.Scan(&p); err != nil {
-				rows.Close()
-				return err
-			}
-			on = append(on, p)
-		}
-		rows.Close()
 		for _, p := range on {
 			if !slices.Contains(people, p) {
 				if _, err := tx.ExecContext(ctx, `UPDATE shifts SET to_at = ? WHERE section_id = ? AND person = ? AND to_at IS NULL`, now, sectionID, p); err != nil {

@@ -147,19 +147,12 @@ func (db *DB) endSessions(ctx context.Context, query string, args ...any) error 
 	var users []int64
 	err := db.update(ctx, func(tx *Tx) error {
 		users = users[:0]
-		rows, err := tx.QueryContext(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
+		return tx.each(ctx, query, args, func(row rowScanner) error {
 			var u int64
-			if err := rows.Scan(&u); err != nil {
-				return err
-			}
+			err := row.Scan(&u)
 			users = append(users, u)
-		}
-		return rows.Err()
+			return err
+		})
 	})
 	if err != nil || len(users) == 0 {
 		return err

@@ -19,6 +19,22 @@ type Tx struct {
 // every timestamp column (always UTC).
 func (tx *Tx) nowMillis() int64 { return tx.now.UnixMilli() }
 
+// each runs a query in the transaction and calls fn for every row, as
+// DB.each does outside one; update turns its errors into application ones.
+func (tx *Tx) each(ctx context.Context, query string, args []any, fn func(rowScanner) error) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // update runs fn in a write transaction and commits it if fn returns nil.
 // Driver errors come back as application errors (dbError).
 func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
