@@ -47,6 +47,9 @@ func (h *Handler) offerRefused(c echo.Context, r store.Restaurant, message strin
 	return h.renderFloor(c, http.StatusUnprocessableEntity, r, floorForms{offer: message})
 }
 
+// noSuchOffer answers a code that is no offer of the restaurant's.
+const noSuchOffer = "No offer of this restaurant has that code: check it letter by letter."
+
 // Redeem is the door's page for an offer: GET /floor/redeem?r=SLUG[&code=]
 // shows the offer of a code typed or scanned, with the complaint it
 // answers; POST redeems it, once.
@@ -61,7 +64,7 @@ func (h *Handler) Redeem(c echo.Context) error {
 		o, err := h.db.RedeemOffer(c.Request().Context(), r.ID, staffOf(c).user.ID, m.Code)
 		switch ps := store.Problems(err); {
 		case errors.Is(err, store.ErrNotFound):
-			m.Error = "No offer of this restaurant has that code: check it letter by letter."
+			m.Error = noSuchOffer
 		case len(ps) > 0:
 			m.Offer = views.NewOfferView(o, r, h.now())
 			m.Error = views.RedeemRefusal(ps[0].Key, m.Offer, ps[0].Message)
@@ -74,7 +77,7 @@ func (h *Handler) Redeem(c echo.Context) error {
 		o, err := h.db.OfferByCode(c.Request().Context(), r.ID, m.Code)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			m.Error = "No offer of this restaurant has that code: check it letter by letter."
+			m.Error = noSuchOffer
 		case err != nil:
 			return err
 		default:
