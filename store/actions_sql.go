@@ -42,12 +42,9 @@ func (db *DB) weekFacts(ctx context.Context, r Restaurant, w Week, this WeekStat
 		var out []string
 		err := db.each(ctx, q, args, func(row rowScanner) error {
 			var s string
-			out = append(out, "")
-			if err := row.Scan(&s); err != nil {
-				return err
-			}
-			out[len(out)-1] = s
-			return nil
+			err := row.Scan(&s)
+			out = append(out, s)
+			return err
 		})
 		return out, err
 	}
