@@ -5,72 +5,17 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"mime"
-	"mime/multipart"
-	"net"
-	"net/mail"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tableside/tableside/cmd/tableside/internal/digest"
+	"github.com/tableside/tableside/cmd/tableside/internal/mailer/mailtest"
 	"github.com/tableside/tableside/store"
 )
-
-// mailbox is an in-process SMTP server that keeps what it is sent.
-type mailbox struct {
-	mu   sync.Mutex
-	msgs [][]byte
-	to   []string
-	addr string
-	srv  *smtp.Server
-}
-
-func (m *mailbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &mailSession{box: m}, nil }
-
-type mailSession struct {
-	box *mailbox
-	to  []string
-}
-
-func (s *mailSession) Reset()                                    { s.to = nil }
-func (s *mailSession) Logout() error                             { return nil }
-func (s *mailSession) Mail(string, *smtp.MailOptions) error      { return nil }
-func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = append(s.to, to); return nil }
-func (s *mailSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	s.box.mu.Lock()
-	defer s.box.mu.Unlock()
-	s.box.msgs = append(s.box.msgs, b)
-	s.box.to = append(s.box.to, s.to...)
-	return err
-}
-
-func (m *mailbox) received() ([][]byte, []string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([][]byte(nil), m.msgs...), append([]string(nil), m.to...)
-}
-
-// startMailbox listens on addr ("127.0.0.1:0" for any port).
-func startMailbox(t *testing.T, addr string) *mailbox {
-	t.Helper()
-	m := &mailbox{}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.addr, m.srv = ln.Addr().String(), smtp.NewServer(m)
-	m.srv.Domain = "localhost"
-	go m.srv.Serve(ln)
-	t.Cleanup(func() { m.srv.Close() })
-	return m
-}
 
 // TestDigestMondayMorning sends the demo owner's digest at 08:00 on Monday in
 // London, once, across a restart and a failed send, as HTML and plain text.
@@ -87,9 +32,9 @@ func TestDigestMondayMorning(t *testing.T) {
 	if _, err := db.SeedDemo(ctx, monday.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	box := startMailbox(t, "127.0.0.1:0")
+	box := mailtest.Start(t, "127.0.0.1:0")
 	var logs bytes.Buffer
-	cfg := digest.Config{SMTP: "smtp+insecure://" + box.addr, BaseURL: "https://feedback.example.com"}
+	cfg := digest.Config{SMTP: box.URL(), BaseURL: "https://feedback.example.com"}
 	d, err := digest.New(cfg, db, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -108,34 +53,17 @@ func TestDigestMondayMorning(t *testing.T) {
 		t.Fatalf("after a restart on Tuesday: %d sent, %v", n, err)
 	}
 
-	msgs, to := box.received()
-	if len(msgs) != 1 || len(to) != 1 || to[0] != store.DemoOwnerEmail {
-		t.Fatalf("%d messages to %v", len(msgs), to)
+	msgs := box.Received()
+	if len(msgs) != 1 || len(msgs[0].To) != 1 || msgs[0].To[0] != store.DemoOwnerEmail {
+		t.Fatalf("%d messages: %+v", len(msgs), msgs)
 	}
-	msg, err := mail.ReadMessage(bytes.NewReader(msgs[0]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
-	if !strings.Contains(subject, "Demo Bistro, week 2026-W47") {
+	if subject := msgs[0].Subject; !strings.Contains(subject, "Demo Bistro, week 2026-W47") {
 		t.Errorf("subject %q", subject)
 	}
-	mediaType, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	if err != nil || mediaType != "multipart/alternative" {
-		t.Fatalf("content type %q, %v", mediaType, err)
+	if msgs[0].Type != "multipart/alternative" {
+		t.Fatalf("content type %q", msgs[0].Type)
 	}
-	parts := map[string]string{}
-	mr := multipart.NewReader(msg.Body, params["boundary"])
-	for {
-		p, err := mr.NextPart()
-		if err != nil {
-			break
-		}
-		body, _ := io.ReadAll(p) // multipart decodes quoted-printable itself
-		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
-		parts[ct] = string(body)
-	}
-	text, html := parts["text/plain"], parts["text/html"]
+	text, html := msgs[0].Text, msgs[0].HTML
 	for _, want := range []string{"Demo Bistro · week 2026-W47", "Unhappy guests, heard or not", "https://feedback.example.com/summary?r=demo&week=2026-W47"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the plain text lacks %q", want)
@@ -153,15 +81,15 @@ func TestDigestMondayMorning(t *testing.T) {
 	// The next Monday the server is unreachable: nothing is recorded, and the
 	// digest goes once it is back.
 	next := monday.AddDate(0, 0, 7).Add(8 * time.Hour)
-	box.srv.Close()
+	box.Close()
 	if n, err := d.SendDue(ctx, next, ""); n != 0 || err == nil {
 		t.Fatalf("with the mail server down: %d sent, %v", n, err)
 	}
-	back := startMailbox(t, box.addr)
+	back := mailtest.Start(t, box.Addr)
 	if n, err := d.SendDue(ctx, next.Add(time.Minute), ""); n != 1 || err != nil {
 		t.Fatalf("with the mail server back: %d sent, %v", n, err)
 	}
-	if msgs, _ := back.received(); len(msgs) != 1 {
+	if msgs := back.Received(); len(msgs) != 1 {
 		t.Fatalf("%d messages after the outage", len(msgs))
 	}
 }
