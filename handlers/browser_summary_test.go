@@ -20,6 +20,7 @@ import (
 
 	"github.com/tableside/tableside/handlers"
 	"github.com/tableside/tableside/store"
+	"github.com/tableside/tableside/views"
 )
 
 // serveDemo runs the app on the demo restaurant's eight weeks of history.
@@ -249,7 +250,8 @@ func TestBrowserRedeemAtTheDoor(t *testing.T) {
 	sam := a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
 	a.complain(t, "We waited an hour and left")
 	alert := mustAlert(t, a, "We waited an hour")
-	code, err := a.db.SendOffer(context.Background(), a.restaurant.ID, alert, sam.ID, store.OfferInput{Item: "A bottle of wine on us", Days: 30})
+	sent, err := a.db.SendOffer(context.Background(), a.restaurant.ID, alert, sam.ID, store.OfferInput{Item: "A bottle of wine on us", Days: 30})
+	code := sent.Code
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,4 +276,46 @@ func TestBrowserRedeemAtTheDoor(t *testing.T) {
 	if !strings.Contains(text, "Redeemed: A bottle of wine on us") {
 		t.Fatalf("after Redeem: %s", text)
 	}
+}
+
+// TestBrowserOfferReachesTheOpenReceipt: a guest's receipt is open on their
+// phone (390x844) after their complaint was resolved; the manager sends an
+// apology with an offer; the page shows it, with its code and a QR code,
+// without the guest doing anything; once used at the door it says so.
+func TestBrowserOfferReachesTheOpenReceipt(t *testing.T) {
+	a, base := serve(t)
+	sam := a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
+	receipt := a.complain(t, "We waited an hour and left")
+	alert := mustAlert(t, a, "We waited an hour")
+	ctx := context.Background()
+	if err := a.db.Resolve(ctx, a.restaurant.ID, alert, sam.ID, store.Resolution{Outcome: store.OutcomeApologised}); err != nil {
+		t.Fatal(err)
+	}
+	diner := browser(t)
+	err := chromedp.Do(diner, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(base+receipt), chromedp.WaitVisible(chromedp.CSS(`#alert-state`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Whether the stream is open yet or not, the offer reaches the page: a
+	// stream's first word is the offers' state, which the page compares.
+	sent, err := a.db.SendOffer(ctx, a.restaurant.ID, alert, sam.ID, store.OfferInput{Item: "A bottle of wine on us", Days: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The page reloads itself to show it: untouched retries across that.
+	untouched(t, diner, "the offer reaches the open receipt", `!!document.querySelector('.offer .offer-qr svg')`)
+	text, _ := chromedp.Run(diner, chromedp.Text(chromedp.CSS(`.offer`)))
+	if !strings.Contains(text, "A bottle of wine on us") || !strings.Contains(text, views.OfferCodeText(sent.Code)) {
+		t.Fatalf("the receipt's offer reads %q", text)
+	}
+	if err := chromedp.Do(diner, chromedp.ScrollIntoView(chromedp.CSS(`.offer`))); err != nil {
+		t.Fatal(err)
+	}
+	viewShot(t, diner, "receipt-offer-390.png")
+	if _, err := a.db.RedeemOffer(ctx, a.restaurant.ID, sam.ID, sent.Code); err != nil {
+		t.Fatal(err)
+	}
+	untouched(t, diner, "the receipt says the offer was used",
+		`!document.querySelector('.offer-qr') && document.querySelector('.offer').textContent.includes('Thank you for coming back')`)
 }

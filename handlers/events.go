@@ -129,8 +129,10 @@ type receiptState struct {
 	Text  string `json:"text"`
 }
 
-// ReceiptEvents streams the state of one receipt's alert, and nothing else of
-// the restaurant: GET /r/:receipt/events. It ends once the alert is resolved.
+// ReceiptEvents streams the state of one receipt's alert and of the offers
+// sent to its guest, and nothing else of the restaurant: GET
+// /r/:receipt/events. It goes on after the alert is resolved, while the page
+// is open: a resolution may be undone, and an offer may come later.
 // Receipts are anonymous, so their streams are capped (streamCaps).
 func (h *Handler) ReceiptEvents(c echo.Context) error {
 	id := c.Param("receipt")
@@ -151,7 +153,7 @@ func (h *Handler) ReceiptEvents(c echo.Context) error {
 	}
 	sub := h.db.Hub().Subscribe(a.RestaurantID, a.ID)
 	return h.serveStream(c, func() { sub.Close(); release() }, func(s *stream) {
-		var sent string
+		var sent, offersSent string
 		h.follow(s, sub, func() (bool, error) {
 			a, err := h.db.AlertForReceipt(s.ctx, id) // read after subscribing: nothing is missed
 			if err != nil {
@@ -164,7 +166,19 @@ func (h *Handler) ReceiptEvents(c echo.Context) error {
 				}
 				sent = text
 			}
-			return !ra.Live(), nil
+			// An offer may come long after the alert is resolved (the guest
+			// has left): the stream goes on while the page is open.
+			offers, err := h.db.OffersForReceipt(s.ctx, id)
+			if err != nil {
+				return false, err
+			}
+			if state := views.OffersState(offers); state != offersSent {
+				if err := s.send(0, "offers", map[string]string{"state": state}); err != nil {
+					return false, err
+				}
+				offersSent = state
+			}
+			return false, nil
 		})
 	})
 }

@@ -188,38 +188,55 @@ func TestReceiptStreamCaps(t *testing.T) {
 	}
 }
 
-// TestReceiptStreamEndsWhenResolved: a diner's stream tells them what is
-// true at each step, and ends once their alert is resolved; a receipt whose
-// alert is resolved already gets its state and an end.
-func TestReceiptStreamEndsWhenResolved(t *testing.T) {
+// TestReceiptStreamFollowsTheGuest: a diner's stream tells them what is
+// true at each step, and goes on once their alert is resolved: an offer
+// sent afterwards (the guest has left) and its use reach the open page, as
+// does a resolution undone. A receipt opened later gets its state and its
+// offers at once.
+func TestReceiptStreamFollowsTheGuest(t *testing.T) {
 	a, ts := liveApp(t, handlers.Config{PingEvery: time.Hour})
 	sam := a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
 	receipt := a.complain(t, "cold soup")
-	alert, _ := a.db.AlertForReceipt(context.Background(), strings.TrimPrefix(receipt, "/r/"))
+	ctx := context.Background()
+	alert, _ := a.db.AlertForReceipt(ctx, strings.TrimPrefix(receipt, "/r/"))
 	s := openSSE(t, ts.URL, receipt+"/events", "", "")
-	step := func(want string) {
+	step := func(s *sse, name, want string) {
 		t.Helper()
 		e, ok := s.next(t, 5*time.Second)
-		if !ok || e.name != "state" || !strings.Contains(e.data, want) {
-			t.Fatalf("state %+v, want %q", e, want)
+		if !ok || e.name != name || !strings.Contains(e.data, want) {
+			t.Fatalf("%s %+v, want %q", name, e, want)
 		}
 	}
-	step("A manager has been told")
-	if _, err := a.db.EscalateDue(context.Background(), time.Now().Add(4*time.Minute)); err != nil {
+	step(s, "state", "A manager has been told")
+	step(s, "offers", `"0/0"`)
+	if _, err := a.db.EscalateDue(ctx, time.Now().Add(4*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	step("still finding someone")
-	a.db.Acknowledge(context.Background(), a.restaurant.ID, alert.ID, sam.ID)
-	step("Sam is on the way")
-	a.db.Resolve(context.Background(), a.restaurant.ID, alert.ID, sam.ID, store.Resolution{Outcome: store.OutcomeReplaced})
-	step("Sam has taken care of it")
-	if e, ok := s.next(t, 5*time.Second); ok {
-		t.Fatalf("the stream of a resolved alert went on: %+v", e)
+	step(s, "state", "still finding someone")
+	a.db.Acknowledge(ctx, a.restaurant.ID, alert.ID, sam.ID)
+	step(s, "state", "Sam is on the way")
+	a.db.Resolve(ctx, a.restaurant.ID, alert.ID, sam.ID, store.Resolution{Outcome: store.OutcomeReplaced})
+	step(s, "state", "Sam has taken care of it")
+	if err := a.db.UndoResolve(ctx, a.restaurant.ID, alert.ID); err != nil {
+		t.Fatal(err)
 	}
-	s = openSSE(t, ts.URL, receipt+"/events", "", "")
-	step("Sam has taken care of it")
-	if e, ok := s.next(t, 5*time.Second); ok {
-		t.Fatalf("the stream of a resolved alert went on: %+v", e)
+	step(s, "state", "Sam is on the way")
+	a.db.Resolve(ctx, a.restaurant.ID, alert.ID, sam.ID, store.Resolution{Outcome: store.OutcomeApologised})
+	step(s, "state", "Sam has taken care of it")
+	sent, err := a.db.SendOffer(ctx, a.restaurant.ID, alert.ID, sam.ID, store.OfferInput{Item: "Dessert on us", Days: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step(s, "offers", `"1/0"`)
+	if _, err := a.db.RedeemOffer(ctx, a.restaurant.ID, sam.ID, sent.Code); err != nil {
+		t.Fatal(err)
+	}
+	step(s, "offers", `"1/1"`)
+	later := openSSE(t, ts.URL, receipt+"/events", "", "")
+	step(later, "state", "Sam has taken care of it")
+	step(later, "offers", `"1/1"`)
+	if page := a.get(receipt).Body.String(); !strings.Contains(page, `data-offers="1/1"`) || !strings.Contains(page, "receipt") {
+		t.Fatalf("the receipt page does not carry its offers' state:\n%.3000s", page)
 	}
 }
 
@@ -233,8 +250,10 @@ func TestStreamsEndOnShutdown(t *testing.T) {
 	receipt := a.complain(t, "cold soup")
 	floor := openSSE(t, ts.URL, "/floor/events?r=harbour", cookie, "")
 	diner := openSSE(t, ts.URL, receipt+"/events", "", "")
-	if e, ok := diner.next(t, 5*time.Second); !ok || e.name != "state" {
-		t.Fatalf("first state: %+v", e)
+	for _, want := range []string{"state", "offers"} {
+		if e, ok := diner.next(t, 5*time.Second); !ok || e.name != want {
+			t.Fatalf("first %s: %+v", want, e)
+		}
 	}
 	close(shutdown)
 	for name, s := range map[string]*sse{"floor": floor, "receipt": diner} {

@@ -214,12 +214,13 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fo
 }
 
 var floorDone = map[string]string{
-	"notify":    "Saved: this is what your phone will be told.",
-	"logged":    "Complaint logged. It counts in this week's numbers; resolve it below when it's dealt with.",
-	"follow-up": "Follow-up marked done.",
-	"undone":    "Undone: the alert is back on the floor as it was.",
-	"shift":     "Saved: who serves where, from now on.",
-	"offer":     "Offer sent: the guest's receipt shows it with its code; staff redeem it at Redeem.",
+	"notify":       "Saved: this is what your phone will be told.",
+	"logged":       "Complaint logged. It counts in this week's numbers; resolve it below when it's dealt with.",
+	"follow-up":    "Follow-up marked done.",
+	"undone":       "Undone: the alert is back on the floor as it was.",
+	"shift":        "Saved: who serves where, from now on.",
+	"offer":        "Offer sent: it is on the guest's receipt only, as they left no email to write to. Staff redeem it at Redeem.",
+	"offer-mailed": "Offer sent: the guest has it by email and on their receipt, with its code. Staff redeem it at Redeem.",
 }
 
 // undoPath is where a resolution is taken back.

@@ -247,6 +247,9 @@ func TestReceiptEventsFollowOnlyTheirAlert(t *testing.T) {
 	if !ok || e.name != "state" || !strings.Contains(e.data, `"state":"open"`) {
 		t.Fatalf("first state: %+v", e)
 	}
+	if e, ok := s.next(t, 5*time.Second); !ok || e.name != "offers" || e.data != `{"state":"0/0"}` {
+		t.Fatalf("first offers: %+v", e)
+	}
 	ctx := context.Background()
 	otherAlert, _ := a.db.AlertForReceipt(ctx, strings.TrimPrefix(other, "/r/"))
 	mineAlert, _ := a.db.AlertForReceipt(ctx, strings.TrimPrefix(mine, "/r/"))

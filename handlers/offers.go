@@ -32,14 +32,21 @@ func (h *Handler) SendOffer(c echo.Context) error {
 		}
 		in.Amount = amount
 	}
-	_, err = h.db.SendOffer(c.Request().Context(), r.ID, id, staffOf(c).user.ID, in)
+	in.Letter = func(l store.OfferLetter) (store.EmailMessage, error) {
+		return views.OfferEmail(c.Request().Context(), r, l, h.cfg.BaseURL+"/r/"+l.Offer.ReceiptID)
+	}
+	sent, err := h.db.SendOffer(c.Request().Context(), r.ID, id, staffOf(c).user.ID, in)
 	if ps := store.Problems(err); len(ps) > 0 {
 		return h.offerRefused(c, r, ps[0].Message)
 	}
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, floorPath(r)+"&done=offer")
+	done := "offer"
+	if sent.Mailed {
+		done = "offer-mailed"
+	}
+	return c.Redirect(http.StatusSeeOther, floorPath(r)+"&done="+done)
 }
 
 // offerRefused answers an offer that was not sent with the floor and why.
@@ -90,6 +97,12 @@ func (h *Handler) Redeem(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.render(c, status, views.RedeemPage(h.staffPage(c, "Redeem an offer · "+r.Name, r, "Redeem"), m))
+}
+
+// redeemURL is the door's page showing the offer of code: what the QR code
+// on the guest's receipt opens on a staff tablet or phone.
+func (h *Handler) redeemURL(r store.Restaurant, code string) string {
+	return h.cfg.BaseURL + "/floor/redeem?" + url.Values{"r": {r.Slug}, "code": {code}}.Encode()
 }
 
 // redeemLimiter bounds the codes one session and one address may try: 20 a

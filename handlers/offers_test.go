@@ -20,7 +20,7 @@ var offerCodeRE = regexp.MustCompile(`[A-Z2-7]{5}-[A-Z2-7]{5}-[A-Z2-7]{3}`)
 // with the complaint it answers and is redeemed once; a second redemption
 // is refused saying when and by whom; guessing codes is cut off.
 func TestOfferFromFloorToDoor(t *testing.T) {
-	a := newApp(t, handlers.Config{})
+	a := newApp(t, handlers.Config{BaseURL: "http://tableside.test"})
 	a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
 	sam := a.login(t, "sam@test.example")
 	receipt := a.complain(t, "The soup was cold")
@@ -39,6 +39,19 @@ func TestOfferFromFloorToDoor(t *testing.T) {
 	if code == "" || !strings.Contains(page, "Dessert on us") || !strings.Contains(page, "For your next visit") {
 		t.Fatalf("the receipt lacks the offer:\n%s", page)
 	}
+	// The receipt's QR code opens the door's page with the code, on a staff
+	// member's tablet or phone.
+	svg := regexp.MustCompile(`(?s)<div class="offer-qr"[^>]*>(<svg.*?</svg>)`).FindStringSubmatch(page)
+	if svg == nil {
+		t.Fatal("the receipt has no QR code of the offer")
+	}
+	scanned := handlers.ScanQR(t, svg[1])
+	if want := "http://tableside.test/floor/redeem?code=" + strings.ReplaceAll(code, "-", "") + "&r=harbour"; scanned != want {
+		t.Fatalf("the QR code opens %q, want %q", scanned, want)
+	}
+	if door := sam.get(strings.TrimPrefix(scanned, "http://tableside.test")).Body.String(); !strings.Contains(door, "Dessert on us") {
+		t.Fatal("the scanned QR code does not open the offer at the door")
+	}
 	typed := strings.ToLower(strings.ReplaceAll(code, "-", " "))
 	preview := sam.get("/floor/redeem?r=harbour&code=" + url.QueryEscape(typed)).Body.String()
 	if !strings.Contains(preview, "Dessert on us") || !strings.Contains(preview, "The soup was cold") {
@@ -51,8 +64,8 @@ func TestOfferFromFloorToDoor(t *testing.T) {
 	if again.Code != http.StatusUnprocessableEntity || !strings.Contains(again.Body.String(), "Already used") || !strings.Contains(again.Body.String(), "Sam Patel") {
 		t.Fatalf("a second redemption: %d", again.Code)
 	}
-	if page := a.get(receipt).Body.String(); !strings.Contains(page, "Thank you for coming back") {
-		t.Fatal("the receipt does not say the offer was used")
+	if page := a.get(receipt).Body.String(); !strings.Contains(page, "Thank you for coming back") || strings.Contains(page, `class="offer-qr"`) {
+		t.Fatal("the receipt does not say the offer was used, or still shows its QR code")
 	}
 	week := store.WeekOf(time.Now(), a.restaurant.Location()).String()
 	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)

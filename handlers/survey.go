@@ -155,15 +155,24 @@ func (h *Handler) Receipt(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	m.OffersState = views.OffersState(offers)
 	for _, o := range offers {
-		m.Offers = append(m.Offers, views.NewGuestOfferView(o, restaurant, tr, h.db.OfferCode(o), h.now()))
+		code := h.db.OfferCode(o)
+		v := views.NewGuestOfferView(o, restaurant, tr, code, h.now())
+		if o.RedeemedAt.IsZero() && !v.Expired {
+			if v.QR, err = qrSVG(h.redeemURL(restaurant, code)); err != nil {
+				return err
+			}
+		}
+		m.Offers = append(m.Offers, v)
 	}
 	a, err := h.db.AlertForReceipt(c.Request().Context(), id)
 	switch {
 	case err == nil:
 		m.Alert = views.NewReceiptAlert(a, "/r/"+id+"/events")
+		p.Scripts = []string{h.assets.URL("receipt.js")}
 		if a.State != store.StateResolved {
-			p.Refresh, p.Scripts = 15, []string{h.assets.URL("receipt.js")}
+			p.Refresh = 15
 		}
 	case !errors.Is(err, store.ErrNotFound):
 		return err

@@ -8,8 +8,10 @@ import (
 	"crypto/subtle"
 	"database/sql"
 	"encoding/base32"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -37,6 +39,28 @@ type OfferInput struct {
 	Item   string
 	Amount Money
 	Days   int
+	// Letter words the email to a guest who consented to be contacted by
+	// email; nil sends none.
+	Letter func(OfferLetter) (EmailMessage, error)
+}
+
+// OfferLetter is what an offer's email is written from: the offer (with
+// the table and complaint it answers), its code, and the guest it goes to,
+// in the language of their survey.
+type OfferLetter struct {
+	Offer     Offer
+	Code      string
+	To        string // an email address the guest consented to be contacted at
+	GuestName string
+	Language  string
+}
+
+// SentOffer is an offer just sent: its code (shown once: only its hash is
+// kept) and whether it was emailed to the guest as well as shown on their
+// receipt.
+type SentOffer struct {
+	Code   string
+	Mailed bool
 }
 
 // Limits of an offer.
@@ -76,12 +100,15 @@ func offerCodeHash(code string) []byte {
 	return h[:]
 }
 
-// SendOffer makes an offer for a restaurant's alert, by userID, and returns
-// its code (shown once: only its hash is kept). An item is one line of at
-// most 60 characters; an amount is in the restaurant's currency and at most
-// its ceiling; it is valid 1 to 365 days. Problems are on the fields item,
-// amount and days. Sending is an event of the alert ("offer-sent").
-func (db *DB) SendOffer(ctx context.Context, restaurantID, alertID, userID int64, in OfferInput) (string, error) {
+// SendOffer makes an offer for a restaurant's alert, by userID. An item is
+// one line of at most 60 characters; an amount is in the restaurant's
+// currency and at most its ceiling; it is valid 1 to 365 days. Problems are
+// on the fields item, amount and days. Sending is an event of the alert
+// ("offer-sent"). When the guest consented to be contacted at an email
+// address (on the survey, or as the follow-up's contact), in.Letter's email
+// goes into the outbox in the same transaction, tied to that event, so it
+// is sent once and erased with the guest.
+func (db *DB) SendOffer(ctx context.Context, restaurantID, alertID, userID int64, in OfferInput) (SentOffer, error) {
 	in.Item = CleanText(in.Item, false)
 	var ps []Problem
 	switch {
@@ -96,14 +123,21 @@ func (db *DB) SendOffer(ctx context.Context, restaurantID, alertID, userID int64
 		ps = append(ps, Problem{Field: "days", Message: fmt.Sprintf("An offer is valid for 1 to %d days.", MaxOfferDays)})
 	}
 	if err := Invalid(ps); err != nil {
-		return "", err
+		return SentOffer{}, err
 	}
-	var code string
+	var sent SentOffer
 	err := db.writeEvents(ctx, func(ctx context.Context, tx *Tx) ([]Notice, error) {
 		var currency string
 		var ceiling int64
-		if err := tx.QueryRowContext(ctx, `SELECT r.currency, r.offer_ceiling_minor FROM restaurants r JOIN alerts a ON a.restaurant_id = r.id
-			WHERE r.id = ? AND a.id = ?`, restaurantID, alertID).Scan(&currency, &ceiling); err != nil {
+		var g OfferLetter
+		var consented bool
+		var followUp string
+		if err := tx.QueryRowContext(ctx, `SELECT r.currency, r.offer_ceiling_minor, coalesce(t.label, ''), coalesce(nullif(g.comment, ''), a.note),
+				coalesce(g.contact, ''), coalesce(g.contact_consent, FALSE), coalesce(g.guest_name, ''), coalesce(g.language, ''), coalesce(g.public_id, ''),
+				a.follow_up_contact
+			FROM restaurants r JOIN alerts a ON a.restaurant_id = r.id LEFT JOIN responses g ON g.id = a.response_id LEFT JOIN tables t ON t.id = a.table_id
+			WHERE r.id = ? AND a.id = ?`, restaurantID, alertID).Scan(&currency, &ceiling, &g.Offer.TableLabel, &g.Offer.Complaint,
+			&g.To, &consented, &g.GuestName, &g.Language, &g.Offer.ReceiptID, &followUp); err != nil {
 			return nil, err
 		}
 		var amount any
@@ -125,14 +159,56 @@ func (db *DB) SendOffer(ctx context.Context, restaurantID, alertID, userID int64
 			now+int64(in.Days)*24*time.Hour.Milliseconds(), now, userID).Scan(&id); err != nil {
 			return nil, err
 		}
-		code = db.OfferCode(Offer{ID: id})
-		if _, err := tx.ExecContext(ctx, `UPDATE offers SET code_hash = ? WHERE id = ?`, offerCodeHash(code), id); err != nil {
+		sent.Code = db.OfferCode(Offer{ID: id})
+		if _, err := tx.ExecContext(ctx, `UPDATE offers SET code_hash = ? WHERE id = ?`, offerCodeHash(sent.Code), id); err != nil {
 			return nil, err
 		}
 		e, err := db.insertEvent(ctx, tx, restaurantID, alertID, EventOfferSent, now, 0)
-		return []Notice{e}, err
+		if err != nil {
+			return nil, err
+		}
+		to, ok := EmailAddress(g.To)
+		if !ok || !consented {
+			to, ok = EmailAddress(followUp) // given to the manager for a follow-up
+		}
+		if !ok || in.Letter == nil {
+			return []Notice{e}, nil
+		}
+		g.To, g.Code = to, sent.Code
+		g.Offer.ID, g.Offer.AlertID, g.Offer.RestaurantID, g.Offer.Item = id, alertID, restaurantID, in.Item
+		g.Offer.CreatedAt, g.Offer.ExpiresAt = millis(now), millis(now+int64(in.Days)*24*time.Hour.Milliseconds())
+		if in.Amount.Minor > 0 {
+			g.Offer.Amount = in.Amount
+		}
+		m, err := in.Letter(g)
+		if err != nil {
+			return nil, err
+		}
+		payload, err := json.Marshal(m)
+		if err != nil {
+			return nil, err
+		}
+		sent.Mailed = true
+		return []Notice{e}, tx.enqueue(ctx, []Delivery{{Channel: ChannelEmail, RestaurantID: restaurantID, EventID: e.ID,
+			MessageID: fmt.Sprintf("msg_offer_%d", id), Payload: string(payload)}})
 	})
-	return code, err
+	return sent, err
+}
+
+// EmailAddress reads a contact as a bare email address ("ana@example.com",
+// however cased or spaced around), and reports whether it is one: a phone
+// number or a name is not.
+func EmailAddress(contact string) (string, bool) {
+	contact = strings.TrimSpace(contact)
+	a, err := mail.ParseAddress(contact)
+	if err != nil || a.Name != "" || a.Address != contact {
+		return "", false
+	}
+	local, domain, _ := strings.Cut(a.Address, "@")
+	if local == "" || !strings.Contains(domain, ".") {
+		return "", false
+	}
+	return local + "@" + strings.ToLower(domain), true
 }
 
 // offerSQL reads an offer with the alert it answers.

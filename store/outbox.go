@@ -45,12 +45,14 @@ type Delivery struct {
 	DoneAt       time.Time
 }
 
-// EmailMessage is an email delivery's payload.
+// EmailMessage is an email delivery's payload: a plain-text body, and an
+// HTML one as well if HTML is set.
 type EmailMessage struct {
 	ToName  string `json:"to_name"`
 	To      string `json:"to"`
 	Subject string `json:"subject"`
 	Text    string `json:"text"`
+	HTML    string `json:"html,omitempty"`
 }
 
 // QueueEmail puts an email in the outbox, for the notifier to send (and
@@ -78,16 +80,8 @@ func (db *DB) Cursor(ctx context.Context, name string) (int64, error) {
 // even across a crash.
 func (db *DB) Enqueue(ctx context.Context, name string, cursor int64, ds []Delivery) error {
 	return db.update(ctx, func(tx *Tx) error {
-		for _, d := range ds {
-			next := d.NextAt
-			if next.IsZero() {
-				next = tx.now
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (channel, target_id, restaurant_id, event_id, message_id,
-				payload, urgent, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Channel, d.TargetID,
-				nullIfZero(d.RestaurantID), nullIfZero(d.EventID), d.MessageID, d.Payload, d.Urgent, tx.nowMillis(), next.UnixMilli()); err != nil {
-				return err
-			}
+		if err := tx.enqueue(ctx, ds); err != nil {
+			return err
 		}
 		if name == "" {
 			return nil
@@ -96,6 +90,22 @@ func (db *DB) Enqueue(ctx context.Context, name string, cursor int64, ds []Deliv
 			ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value > cursors.value THEN excluded.value ELSE cursors.value END`, name, cursor)
 		return err
 	})
+}
+
+// enqueue puts deliveries in the outbox, due now unless NextAt says later.
+func (tx *Tx) enqueue(ctx context.Context, ds []Delivery) error {
+	for _, d := range ds {
+		next := d.NextAt
+		if next.IsZero() {
+			next = tx.now
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (channel, target_id, restaurant_id, event_id, message_id,
+			payload, urgent, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Channel, d.TargetID,
+			nullIfZero(d.RestaurantID), nullIfZero(d.EventID), d.MessageID, d.Payload, d.Urgent, tx.nowMillis(), next.UnixMilli()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 const deliveryColumns = `id, channel, target_id, coalesce(restaurant_id, 0), coalesce(event_id, 0), message_id, payload, urgent,

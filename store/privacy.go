@@ -47,7 +47,38 @@ type GuestAlert struct {
 	FollowUpContact string    `json:"follow_up_contact,omitempty"`
 	Note            string    `json:"note,omitempty"`
 	ResolutionNote  string    `json:"resolution_note,omitempty"`
-	alertID         int64
+	// Offers are the apologies with an offer sent to the guest for it.
+	Offers  []GuestOffer `json:"offers,omitempty"`
+	alertID int64
+}
+
+// GuestOffer is an offer sent to a guest: an item, or an amount in minor
+// units of its currency.
+type GuestOffer struct {
+	SentAt      time.Time  `json:"sent_at"`
+	Item        string     `json:"item,omitempty"`
+	AmountMinor int64      `json:"amount_minor,omitempty"`
+	Currency    string     `json:"currency,omitempty"`
+	ExpiresAt   time.Time  `json:"expires_at"`
+	RedeemedAt  *time.Time `json:"redeemed_at,omitempty"`
+}
+
+// guestOffers reads the offers sent for an alert.
+func (db *DB) guestOffers(ctx context.Context, alertID int64) ([]GuestOffer, error) {
+	var out []GuestOffer
+	err := db.each(ctx, offerSQL+` WHERE o.alert_id = ? ORDER BY o.created_at`, []any{alertID}, func(row rowScanner) error {
+		o, _, err := scanOffer(row)
+		if err != nil {
+			return err
+		}
+		g := GuestOffer{SentAt: o.CreatedAt, Item: o.Item, AmountMinor: o.Amount.Minor, Currency: o.Amount.Currency, ExpiresAt: o.ExpiresAt}
+		if !o.RedeemedAt.IsZero() {
+			g.RedeemedAt = &o.RedeemedAt
+		}
+		out = append(out, g)
+		return nil
+	})
+	return out, err
 }
 
 // contactKey is a contact as it is matched: an email in lower case, a
@@ -131,7 +162,24 @@ func (db *DB) FindGuest(ctx context.Context, restaurantID int64, contact string)
 		g.InPerson = append(g.InPerson, ga)
 		return nil
 	})
-	return g, err
+	if err != nil {
+		return g, err
+	}
+	alerts := []*GuestAlert{}
+	for i := range g.Responses {
+		if a := g.Responses[i].Alert; a != nil {
+			alerts = append(alerts, a)
+		}
+	}
+	for i := range g.InPerson {
+		alerts = append(alerts, &g.InPerson[i])
+	}
+	for _, a := range alerts {
+		if a.Offers, err = db.guestOffers(ctx, a.alertID); err != nil {
+			return g, err
+		}
+	}
+	return g, nil
 }
 
 // Erasure is what an erasure removed, as its log records it (without the

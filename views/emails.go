@@ -1,7 +1,9 @@
 package views
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tableside/tableside/store"
@@ -43,4 +45,41 @@ func DigestSubject(title, week string, s store.WeekStats) string {
 		subject += ", average " + Rating(avg)
 	}
 	return subject
+}
+
+// OfferLetter is the email that brings an offer to its guest, in the
+// language of their survey.
+type OfferLetter struct {
+	T          T
+	Lang, Dir  string
+	Subject    string
+	Hello      string // "" with no name
+	Offer      *OfferView
+	Restaurant string
+	ReceiptURL string
+}
+
+// OfferEmail words the email of an offer to the guest of restaurant r who
+// consented to be contacted, as plain text and HTML, with its code and a
+// link to their receipt (receiptURL), which shows it as a QR code.
+func OfferEmail(ctx context.Context, r store.Restaurant, l store.OfferLetter, receiptURL string) (store.EmailMessage, error) {
+	t := Translator(l.Language)
+	m := OfferLetter{T: t, Subject: t.S("offer.email.subject", r.Name), Offer: NewGuestOfferView(l.Offer, r, t, l.Code, l.Offer.CreatedAt),
+		Restaurant: r.Name, ReceiptURL: receiptURL}
+	m.Lang, m.Dir = PageLanguage(t.Lang)
+	if l.GuestName != "" {
+		m.Hello = t.S("offer.email.hello", l.GuestName)
+	}
+	var text strings.Builder
+	if m.Hello != "" {
+		text.WriteString(m.Hello + "\n\n")
+	}
+	fmt.Fprintf(&text, "%s\n\n%s\n\n%s\n%s\n%s\n\n%s\n%s\n\n%s\n%s\n", t.S("receipt.offer"), m.Offer.What,
+		t.S("offer.email.code"), m.Offer.Code, t.S("receipt.offer.until", m.Offer.Until),
+		t.S("offer.email.receipt"), receiptURL, r.Name, t.S("offer.email.why", r.Name))
+	var html strings.Builder
+	if err := OfferEmailHTML(m).Render(ctx, &html); err != nil {
+		return store.EmailMessage{}, err
+	}
+	return store.EmailMessage{ToName: l.GuestName, To: l.To, Subject: m.Subject, Text: text.String(), HTML: html.String()}, nil
 }

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -26,6 +27,21 @@ type OfferView struct {
 	Used      string // "Used 4 Dec 20:01 by Sam Patel", or ""
 	Expired   bool
 	Code      string // for the guest's receipt only
+	// QR is the code as a QR code (SVG) that opens the door's page with
+	// it, on the guest's receipt while it can be used.
+	QR string
+}
+
+// OffersState sums up a receipt's offers, sent and used ("2/1"), so that a
+// receipt page open while one arrives or is used sees that it changed.
+func OffersState(offers []store.Offer) string {
+	used := 0
+	for _, o := range offers {
+		if !o.RedeemedAt.IsZero() {
+			used++
+		}
+	}
+	return fmt.Sprintf("%d/%d", len(offers), used)
 }
 
 // NewOfferView writes an offer out, at now, in the restaurant's zone.

@@ -2108,7 +2108,7 @@ func PrivacyPage(p Page, v Privacy) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 189, "</h1><p>Tableside keeps what a guest typed (their name, phone or email, and comment) and what staff wrote about it. ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 189, "</h1><p>Tableside keeps what a guest typed (their name, phone or email, and comment), what staff wrote about it, and the offers sent to them. ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -2190,7 +2190,7 @@ func PrivacyPage(p Page, v Privacy) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 199, " notifications. Their ratings stay, tied to no one. The erasure is logged, without the contact.")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 199, " notifications (among them any offer emailed to the guest). Their ratings stay, tied to no one, and an offer sent to them can still be redeemed with its code. The erasure is logged, without the contact.")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -93,6 +93,9 @@ type Receipt struct {
 	// Offers are the apologies with something for their next visit sent to
 	// this guest, with their codes, newest first.
 	Offers []*OfferView
+	// OffersState is OffersState of the offers shown: the page reloads
+	// when its stream says they changed.
+	OffersState string
 	// Edit, after the diner sent the form again with changes, is the
 	// message saying whether they were made ("receipt.updated" or
 	// "receipt.too-late").

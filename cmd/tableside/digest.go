@@ -13,7 +13,7 @@ import (
 
 // digestFlags adds the weekly digest's settings to a flag set.
 func digestFlags(fs *flag.FlagSet, c *digest.Config) {
-	fs.StringVar(&c.SMTP, "smtp", c.SMTP, "mail server for the Monday digest: smtp://user:pass@host:587 (STARTTLS), smtps://…:465, or smtp+insecure://localhost:25; empty sends nothing (TABLESIDE_SMTP)")
+	fs.StringVar(&c.SMTP, "smtp", c.SMTP, "mail server for the Monday digest, escalations and offers to guests: smtp://user:pass@host:587 (STARTTLS), smtps://…:465, or smtp+insecure://localhost:25; empty sends nothing (TABLESIDE_SMTP)")
 	fs.StringVar(&c.From, "mail-from", c.From, "sender of the digest (TABLESIDE_MAIL_FROM; default tableside@ the base URL's host)")
 	fs.Func("digest-at", "time on Monday, in each restaurant's zone, the digest of last week is sent (TABLESIDE_DIGEST_AT; default 08:00)", func(s string) error {
 		return parseClock(s, &c.At)

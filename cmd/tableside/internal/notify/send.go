@@ -262,7 +262,7 @@ func (n *Notifier) webhook(ctx context.Context, d store.Delivery) outcome {
 	return byStatus(res)
 }
 
-// email sends an escalation email.
+// email sends an email: an escalation, an invitation, an offer to a guest.
 func (n *Notifier) email(ctx context.Context, d store.Delivery) outcome {
 	if n.cfg.Mailer == nil {
 		return outcome{status: store.DeliveryFailed, err: errors.New("SMTP is not configured")}
@@ -271,7 +271,7 @@ func (n *Notifier) email(ctx context.Context, d store.Delivery) outcome {
 	if err := json.Unmarshal([]byte(d.Payload), &m); err != nil {
 		return outcome{status: store.DeliveryFailed, err: err}
 	}
-	if err := n.cfg.Mailer.Send(ctx, mailer.Message{ToName: m.ToName, To: m.To, Subject: m.Subject, Text: m.Text}); err != nil {
+	if err := n.cfg.Mailer.Send(ctx, mailer.Message{ToName: m.ToName, To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML}); err != nil {
 		return outcome{err: err}
 	}
 	return outcome{status: store.DeliverySent}
