@@ -297,6 +297,12 @@ func TestBrowserOfferReachesTheOpenReceipt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	manager := browser(t)
+	browserLogin(t, manager, base, "sam@test.example")
+	if err := chromedp.Do(manager, chromedp.EmulateViewport(800, 1280), chromedp.Navigate(base+"/floor"), chromedp.WaitVisible(chromedp.CSS(`#live`))); err != nil {
+		t.Fatal(err)
+	}
+	untouched(t, manager, "the floor's stream connects", `!document.getElementById('live').classList.contains('pending')`)
 	// Whether the stream is open yet or not, the offer reaches the page: a
 	// stream's first word is the offers' state, which the page compares.
 	sent, err := a.db.SendOffer(ctx, a.restaurant.ID, alert, sam.ID, store.OfferInput{Item: "A bottle of wine on us", Days: 30})
@@ -305,6 +311,11 @@ func TestBrowserOfferReachesTheOpenReceipt(t *testing.T) {
 	}
 	// The page reloads itself to show it: untouched retries across that.
 	untouched(t, diner, "the offer reaches the open receipt", `!!document.querySelector('.offer .offer-qr svg')`)
+	// The floor, where the alert's card is gone, is told, with nothing to undo.
+	untouched(t, manager, "the floor hears of the offer", `!document.getElementById('toast').hidden &&
+		document.getElementById('toast-text').textContent === 'Table 1: an apology with an offer was sent to the guest.' &&
+		document.getElementById('toast-undo').hidden`)
+	shot(t, manager, "floor-offer-sent-800.png")
 	text, _ := chromedp.Run(diner, chromedp.Text(chromedp.CSS(`.offer`)))
 	if !strings.Contains(text, "A bottle of wine on us") || !strings.Contains(text, views.OfferCodeText(sent.Code)) {
 		t.Fatalf("the receipt's offer reads %q", text)

@@ -21,6 +21,9 @@ type floorEvent struct {
 	Escalated bool            `json:"escalated"`
 	Created   int64           `json:"created"`
 	HTML      string          `json:"html"`
+	// Note is what every tablet is told of an event that changes no card
+	// in sight (an offer sent or used), or "".
+	Note string `json:"note,omitempty"`
 }
 
 // resumeFrom reads where a reconnecting client left off: Last-Event-ID, which
@@ -120,7 +123,7 @@ func (h *Handler) sendFloorEvent(s *stream, e store.Event, v views.CardViewer) e
 		return err
 	}
 	return s.send(e.ID, "alert", floorEvent{Alert: e.Alert.ID, Prev: e.Prev, Kind: e.Kind, State: e.Alert.State,
-		Escalated: e.Alert.Escalated, Created: e.Alert.CreatedAt.UnixMilli(), HTML: buf.String()})
+		Escalated: e.Alert.Escalated, Created: e.Alert.CreatedAt.UnixMilli(), HTML: buf.String(), Note: views.OfferEventNote(e.Kind, e.Alert)})
 }
 
 // receiptState is what a diner's phone receives about their alert.

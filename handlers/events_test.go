@@ -223,11 +223,25 @@ func TestReceiptStreamFollowsTheGuest(t *testing.T) {
 	step(s, "state", "Sam is on the way")
 	a.db.Resolve(ctx, a.restaurant.ID, alert.ID, sam.ID, store.Resolution{Outcome: store.OutcomeApologised})
 	step(s, "state", "Sam has taken care of it")
+	floor := openSSE(t, ts.URL, "/floor/events?r=harbour", a.login(t, "sam@test.example").cookieHeader(), "")
 	sent, err := a.db.SendOffer(ctx, a.restaurant.ID, alert.ID, sam.ID, store.OfferInput{Item: "Dessert on us", Days: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
 	step(s, "offers", `"1/0"`)
+	// Every tablet hears of it, though the alert's card is gone.
+	for {
+		e, ok := floor.next(t, 5*time.Second)
+		if !ok {
+			t.Fatal("the floor did not hear of the offer")
+		}
+		if strings.Contains(e.data, `"kind":"offer-sent"`) {
+			if !strings.Contains(e.data, `"note":"Table 1: an apology with an offer was sent to the guest."`) {
+				t.Fatalf("the floor's offer event %s", e.data)
+			}
+			break
+		}
+	}
 	if _, err := a.db.RedeemOffer(ctx, a.restaurant.ID, sam.ID, sent.Code); err != nil {
 		t.Fatal(err)
 	}

@@ -180,11 +180,16 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fo
 			Due: views.DayTime(a.FollowUpAt.In(loc)), Contact: a.FollowUpWho, Note: a.Note,
 			Complaint: a.Comment, Overdue: a.FollowUpAt.Before(now),
 			DoneURL:  "/floor/follow-ups/" + strconv.FormatInt(a.ID, 10) + "/done?r=" + url.QueryEscape(r.Slug),
-			OfferURL: "/floor/alerts/" + strconv.FormatInt(a.ID, 10) + "/offer?r=" + url.QueryEscape(r.Slug)})
+			OfferURL: views.OfferPath(r, a.ID), Offers: views.OffersLine(a.Offers)})
 	}
 	for _, resp := range recent {
-		f.Recent = append(f.Recent, views.RecentResponse{Time: views.WeekdayTime(resp.CreatedAt.In(loc)), Table: resp.TableLabel,
-			Rating: resp.Rating, Tags: views.TagLabels(resp.Tags), Comment: resp.Comment, AtTable: resp.AtTable})
+		rr := views.RecentResponse{Time: views.WeekdayTime(resp.CreatedAt.In(loc)), Table: resp.TableLabel,
+			Rating: resp.Rating, Tags: views.TagLabels(resp.Tags), Comment: resp.Comment, AtTable: resp.AtTable,
+			Offers: views.OffersLine(resp.Offers)}
+		if resp.AlertID != 0 {
+			rr.OfferURL = views.OfferPath(r, resp.AlertID)
+		}
+		f.Recent = append(f.Recent, rr)
 	}
 	sections, err := h.db.Sections(ctx, r.ID)
 	if err != nil {

@@ -34,6 +34,9 @@ func TestOfferFromFloorToDoor(t *testing.T) {
 	if rec.Code != http.StatusSeeOther || offerCodeRE.MatchString(rec.Header().Get("Location")) {
 		t.Fatalf("send: %d %q", rec.Code, rec.Header().Get("Location"))
 	}
+	if floor := sam.get("/floor?r=harbour").Body.String(); strings.Count(floor, "Offer sent, not used yet.") != 2 {
+		t.Fatal("the floor's card and its recent feedback do not say an offer was sent")
+	}
 	page := a.get(receipt).Body.String()
 	code := offerCodeRE.FindString(page)
 	if code == "" || !strings.Contains(page, "Dessert on us") || !strings.Contains(page, "For your next visit") {
@@ -59,6 +62,9 @@ func TestOfferFromFloorToDoor(t *testing.T) {
 	}
 	if rec := sam.post("/floor/redeem?r=harbour", url.Values{"code": {typed}}); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Redeemed:") {
 		t.Fatalf("redeem: %d", rec.Code)
+	}
+	if floor := sam.get("/floor?r=harbour").Body.String(); !strings.Contains(floor, "Offer sent and used: the guest came back.") {
+		t.Fatal("the floor does not say the offer was used")
 	}
 	again := sam.post("/floor/redeem?r=harbour", url.Values{"code": {code}})
 	if again.Code != http.StatusUnprocessableEntity || !strings.Contains(again.Body.String(), "Already used") || !strings.Contains(again.Body.String(), "Sam Patel") {

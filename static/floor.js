@@ -248,6 +248,8 @@
       bind(card);
       if (ev.kind === "raised" || ev.kind === "escalated") announce(card);
     }
+    // An offer sent or used changes no card in sight: every tablet is told.
+    if (ev.note) say_done(ev.note, "");
     count();
     tick();
   }
@@ -262,11 +264,13 @@
   }
 
   // What a resolution did, for ten seconds, with Undo: a tap on the wrong
-  // card is seen and taken back at once.
+  // card is seen and taken back at once. An offer's news shows the same way,
+  // with nothing to undo.
   var toastTimer = null;
   function say_done(text, undo) {
     toastText.textContent = text;
-    toastUndo.action = undo;
+    toastUndo.hidden = !undo;
+    if (undo) toastUndo.action = undo;
     toastUndo.querySelector("button").disabled = false;
     toast.hidden = false;
     clearTimeout(toastTimer);

@@ -73,6 +73,7 @@ type Alert struct {
 	FollowUpAt     time.Time
 	FollowUpWho    string
 	Note           string // the resolution note
+	Offers         OfferCounts
 }
 
 // alertFields and alertJoins read an alert (as a) with everything the floor
@@ -83,7 +84,7 @@ const (
 		coalesce(r.at_table, FALSE), coalesce(r.guest_name, ''), coalesce(r.contact, ''), a.state, a.created_at,
 		a.escalated_at IS NOT NULL, coalesce(nullif(ackm.name, ''), ack.name, ''), coalesce(a.acknowledged_at, 0),
 		coalesce(nullif(resm.name, ''), res.name, ''), coalesce(a.resolved_at, 0), coalesce(a.outcome, ''), coalesce(a.amount_minor, 0), rs.currency,
-		coalesce(a.follow_up_at, 0), a.follow_up_contact, a.resolution_note, a.escalation_step, coalesce(r.language, '')`
+		coalesce(a.follow_up_at, 0), a.follow_up_contact, a.resolution_note, a.escalation_step, coalesce(r.language, ''), ` + offerCountsSQL
 	alertJoins = `
 	JOIN restaurants rs ON rs.id = a.restaurant_id
 	LEFT JOIN responses r ON r.id = a.response_id
@@ -104,7 +105,8 @@ func scanAlert(row rowScanner, first ...any) (Alert, error) {
 	var created, ackAt, resAt, followUp int64
 	err := row.Scan(append(first, &a.ID, &a.RestaurantID, &a.ReceiptID, &a.TableLabel, &reasons, &a.Rating, &tags, &a.Comment,
 		&a.AtTable, &a.GuestName, &a.Contact, &a.State, &created, &a.Escalated, &a.AckBy, &ackAt,
-		&a.ResolvedBy, &resAt, &a.Outcome, &a.Amount.Minor, &a.Amount.Currency, &followUp, &a.FollowUpWho, &a.Note, &a.EscalationStep, &a.Language)...)
+		&a.ResolvedBy, &resAt, &a.Outcome, &a.Amount.Minor, &a.Amount.Currency, &followUp, &a.FollowUpWho, &a.Note, &a.EscalationStep, &a.Language,
+		&a.Offers.Sent, &a.Offers.Redeemed)...)
 	if err != nil {
 		return a, dbError(err)
 	}

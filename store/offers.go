@@ -34,6 +34,14 @@ type Offer struct {
 	RestaurantID int64
 }
 
+// OfferCounts are the offers sent for an alert, and how many were used:
+// its history on every tablet.
+type OfferCounts struct{ Sent, Redeemed int }
+
+// offerCountsSQL reads the OfferCounts of the alert a.
+const offerCountsSQL = `(SELECT count(*) FROM offers o WHERE o.alert_id = a.id),
+		(SELECT count(o.redeemed_at) FROM offers o WHERE o.alert_id = a.id)`
+
 // OfferInput is what a manager offers: an item or an amount, for days.
 type OfferInput struct {
 	Item   string

@@ -49,6 +49,10 @@ type Response struct {
 	CheckNumber    string
 	Language       string
 	CreatedAt      time.Time
+	// AlertID is the alert the response raised, if any (RecentResponses
+	// only), and Offers the offers sent for it.
+	AlertID int64
+	Offers  OfferCounts
 }
 
 // Outcome is what CreateResponse did with a form.
@@ -146,16 +150,19 @@ func (db *DB) CountResponses(ctx context.Context, restaurantID int64) (int, erro
 	return n, dbError(err)
 }
 
-// RecentResponses lists a restaurant's latest responses, newest first.
+// RecentResponses lists a restaurant's latest responses, newest first,
+// each with the alert it raised and that alert's offers.
 func (db *DB) RecentResponses(ctx context.Context, restaurantID int64, limit int) ([]Response, error) {
 	var rs []Response
-	err := db.each(ctx, `SELECT r.public_id, t.label, coalesce(r.rating, 0), r.tags, r.comment, r.at_table, r.created_at
-		FROM responses r JOIN tables t ON t.id = r.table_id
+	err := db.each(ctx, `SELECT r.public_id, t.label, coalesce(r.rating, 0), r.tags, r.comment, r.at_table, r.created_at,
+			coalesce(a.id, 0), `+offerCountsSQL+`
+		FROM responses r JOIN tables t ON t.id = r.table_id LEFT JOIN alerts a ON a.response_id = r.id
 		WHERE r.restaurant_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?`, []any{restaurantID, limit}, func(row rowScanner) error {
 		var r Response
 		var tags string
 		var created int64
-		if err := row.Scan(&r.PublicID, &r.TableLabel, &r.Rating, &tags, &r.Comment, &r.AtTable, &created); err != nil {
+		if err := row.Scan(&r.PublicID, &r.TableLabel, &r.Rating, &tags, &r.Comment, &r.AtTable, &created,
+			&r.AlertID, &r.Offers.Sent, &r.Offers.Redeemed); err != nil {
 			return err
 		}
 		r.Tags, r.CreatedAt, r.RestaurantID = strings.Fields(tags), time.UnixMilli(created).UTC(), restaurantID

@@ -44,8 +44,8 @@ func NewAlertCard(a store.Alert, v CardViewer, now time.Time) AlertCard {
 		AtTable: a.AtTable, Guest: a.GuestName, Contact: a.Contact, State: a.State, Escalated: a.Escalated,
 		CreatedMs: a.CreatedAt.UnixMilli(), Waiting: waitingClock(a.CreatedAt, now), AckBy: a.AckBy,
 		AckURL: base + "/ack?r=" + url.QueryEscape(r.Slug), ResolveURL: base + "/resolve?r=" + url.QueryEscape(r.Slug),
-		OfferURL: base + "/offer?r=" + url.QueryEscape(r.Slug),
-		Slug:     r.Slug, CSRF: v.CSRF, Currency: r.Currency,
+		OfferURL: OfferPath(r, a.ID), Offers: OffersLine(a.Offers),
+		Slug: r.Slug, CSRF: v.CSRF, Currency: r.Currency,
 		Resolve: ResolveForm{FollowWho: a.Contact},
 	}
 	if c.Table == "" {

@@ -60,6 +60,7 @@ type FollowUp struct {
 	Table, Due, Contact, Note, Complaint string
 	Overdue                              bool
 	DoneURL, OfferURL                    string
+	Offers                               string // OffersLine
 }
 
 // AlertCard is one alert on the floor, as a card. The event stream sends the
@@ -87,6 +88,7 @@ type AlertCard struct {
 	AckURL     string
 	ResolveURL string
 	OfferURL   string // where an apology with an offer is sent
+	Offers     string // the offers sent so far (OffersLine)
 	Slug       string
 	CSRF       string
 	Currency   string   // ISO 4217 code of amounts
@@ -150,14 +152,18 @@ type InPersonForm struct {
 	Error   string
 }
 
-// RecentResponse is one survey response in the floor's recent list.
+// RecentResponse is one survey response in the floor's recent list; one
+// that raised an alert can be answered with an offer (OfferURL) and says
+// what offers it had (Offers).
 type RecentResponse struct {
-	Time    string
-	Table   string
-	Rating  int
-	Tags    []string
-	Comment string
-	AtTable bool
+	Time     string
+	Table    string
+	Rating   int
+	Tags     []string
+	Comment  string
+	AtTable  bool
+	Offers   string
+	OfferURL string
 }
 
 // Resolved is the floor's word after a resolution, with the form that

@@ -1,7 +1,10 @@
 package views
 
 import (
+	"cmp"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +33,40 @@ type OfferView struct {
 	// QR is the code as a QR code (SVG) that opens the door's page with
 	// it, on the guest's receipt while it can be used.
 	QR string
+}
+
+// OfferPath is where the floor sends an apology with an offer for an
+// alert of r.
+func OfferPath(r store.Restaurant, alertID int64) string {
+	return "/floor/alerts/" + strconv.FormatInt(alertID, 10) + "/offer?r=" + url.QueryEscape(r.Slug)
+}
+
+// OffersLine is an alert's offers for staff, as its history shows them on
+// every tablet: "Offer sent, not used yet", "Offer sent and used: the
+// guest came back", "2 offers sent, 1 used"; "" with none.
+func OffersLine(c store.OfferCounts) string {
+	switch {
+	case c.Sent == 0:
+		return ""
+	case c.Sent == 1 && c.Redeemed == 1:
+		return "Offer sent and used: the guest came back."
+	case c.Sent == 1:
+		return "Offer sent, not used yet."
+	}
+	return fmt.Sprintf("%d offers sent, %d used.", c.Sent, c.Redeemed)
+}
+
+// OfferEventNote is what every tablet is told of an offer event: sent, or
+// used at the door; "" for any other event.
+func OfferEventNote(kind store.EventKind, a store.Alert) string {
+	table := cmp.Or(a.TableLabel, "No table")
+	switch kind {
+	case store.EventOfferSent:
+		return table + ": an apology with an offer was sent to the guest."
+	case store.EventOfferRedeemed:
+		return table + ": the guest came back and used their offer."
+	}
+	return ""
 }
 
 // OffersState sums up a receipt's offers, sent and used ("2/1"), so that a
