@@ -28,6 +28,7 @@ type OfferView struct {
 	Table     string
 	Complaint string
 	Used      string // "Used 4 Dec 20:01 by Sam Patel", or ""
+	usedWhen  string // "4 Dec 20:01 by Sam Patel"
 	Expired   bool
 	Code      string // for the guest's receipt only
 	// QR is the code as a QR code (SVG) that opens the door's page with
@@ -89,7 +90,8 @@ func NewOfferView(o store.Offer, r store.Restaurant, now time.Time) *OfferView {
 		v.What = FormatMoney(o.Amount) + " off"
 	}
 	if !o.RedeemedAt.IsZero() {
-		v.Used = "Used " + o.RedeemedAt.In(r.Location()).Format("2 Jan 15:04") + " by " + o.RedeemedBy
+		v.usedWhen = o.RedeemedAt.In(r.Location()).Format("2 Jan 15:04") + " by " + o.RedeemedBy
+		v.Used = "Used " + v.usedWhen
 	}
 	return v
 }
@@ -123,7 +125,7 @@ type Redeem struct {
 func RedeemRefusal(key string, o *OfferView, otherwise string) string {
 	switch key {
 	case store.OfferUsed:
-		return strings.Replace(o.Used, "Used ", "Already used ", 1) + "."
+		return "Already used " + o.usedWhen + "."
 	case store.OfferExpired:
 		return "This offer has expired: it was valid " + o.Until + "."
 	}
