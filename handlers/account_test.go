@@ -136,7 +136,7 @@ func TestPasswordResetByEmail(t *testing.T) {
 		t.Fatalf("a common password: %d", rec.Code)
 	}
 	rec := sam.post(link[1], url.Values{"new_password": {"lantern orbit pickle"}, "confirm_password": {"lantern orbit pickle"}})
-	if rec.Code != http.StatusSeeOther || sam.jar["tableside"] == nil {
+	if rec.Code != http.StatusSeeOther || sam.sessionCookie() == nil {
 		t.Fatalf("reset: %d", rec.Code)
 	}
 	if rec := tablet.get("/floor"); rec.Code != http.StatusSeeOther {

@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -27,7 +29,22 @@ const (
 	// anonCookie binds the CSRF token of forms filled in before signing in
 	// (the login form) to this browser.
 	anonCookie = "_csrf"
+	// deviceCookie keeps the device tokens (store.DeviceToken) of the
+	// accounts signed in with in this browser, the latest first: a shared
+	// tablet knows each of its managers.
+	deviceCookie = "device"
+	maxDevices   = 8
+	deviceMaxAge = 400 * 24 * time.Hour // the most a browser keeps a cookie
 )
+
+// cookie is a cookie's name: under HTTPS "__Host-" prefixed, so that no
+// other host (a sibling subdomain) can set or shadow it.
+func (h *Handler) cookie(name string) string {
+	if h.secure {
+		return "__Host-" + name
+	}
+	return name
+}
 
 // staff is the signed-in user, their session and where they work, loaded
 // on every staff request so that a removed manager loses access at once.
@@ -74,7 +91,7 @@ func sessionKey(ctx context.Context, cfg Config, db *store.DB) ([]byte, error) {
 // live session; requireStaff then insists on one.
 func (h *Handler) session(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		sess, _ := h.sessions.Get(c.Request(), sessionName) // a bad cookie is no session
+		sess, _ := h.sessions.Get(c.Request(), h.cookie(sessionName)) // a bad cookie is no session
 		token, _ := sess.Values["sid"].(string)
 		if token == "" {
 			return next(c)
@@ -99,8 +116,9 @@ func (h *Handler) session(next echo.HandlerFunc) echo.HandlerFunc {
 // csrf protects every staff form with a token bound to the session (to an
 // anonymous cookie of its own before signing in): an HMAC of its id under
 // the server's key, so that a cookie planted from a sibling host cannot make
-// a token that passes. Requests the browser says come from another site,
-// even a sibling (Sec-Fetch-Site), are refused outright.
+// a token that passes. Requests the browser says come from another origin,
+// even a sibling (Sec-Fetch-Site, or in browsers without it Origin against
+// Host: net/http's CrossOriginProtection), are refused outright.
 func (h *Handler) csrf() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -118,8 +136,8 @@ func (h *Handler) csrf() echo.MiddlewareFunc {
 			case http.MethodGet, http.MethodHead, http.MethodOptions:
 				return next(c)
 			}
-			if site := c.Request().Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-				return echo.NewHTTPError(http.StatusForbidden).SetInternal(errors.New("csrf: a request from " + site))
+			if err := h.crossOrigin.Check(c.Request()); err != nil {
+				return echo.NewHTTPError(http.StatusForbidden).SetInternal(fmt.Errorf("csrf: %w", err))
 			}
 			sent := c.Request().Header.Get("X-CSRF-Token") // scripts send JSON with the header
 			if sent == "" {
@@ -135,11 +153,11 @@ func (h *Handler) csrf() echo.MiddlewareFunc {
 
 // anonID is this browser's anonymous id, from its cookie or made now.
 func (h *Handler) anonID(c echo.Context) string {
-	if ck, err := c.Cookie(anonCookie); err == nil && keyRE.MatchString(ck.Value) {
+	if ck, err := c.Cookie(h.cookie(anonCookie)); err == nil && keyRE.MatchString(ck.Value) {
 		return ck.Value
 	}
 	id := store.NewToken()
-	c.SetCookie(&http.Cookie{Name: anonCookie, Value: id, Path: "/", HttpOnly: true, Secure: h.secure,
+	c.SetCookie(&http.Cookie{Name: h.cookie(anonCookie), Value: id, Path: "/", HttpOnly: true, Secure: h.secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(24 * time.Hour / time.Second)})
 	return id
 }
@@ -233,7 +251,7 @@ func (h *Handler) LoginForm(c echo.Context) error {
 // cookie planted before the login can ride on it.
 func (h *Handler) Login(c echo.Context) error {
 	email := strings.TrimSpace(c.FormValue("email"))
-	u, err := h.db.CheckPassword(c.Request().Context(), email, c.FormValue("password"), c.RealIP())
+	u, err := h.db.CheckPassword(c.Request().Context(), email, c.FormValue("password"), c.RealIP(), h.devices(c)...)
 	if errors.Is(err, store.ErrNotFound) {
 		return h.renderLogin(c, http.StatusUnauthorized, email, "That email and password don't match an account.")
 	}
@@ -244,12 +262,44 @@ func (h *Handler) Login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	h.rememberDevice(c, u.Email)
 	next := localPath(c.FormValue("next"))
 	if next == "" {
 		next = "/floor"
 	}
 	return h.signIn(c, u, next)
 }
+
+// devices are the device tokens this browser carries.
+func (h *Handler) devices(c echo.Context) []string {
+	ck, err := c.Cookie(h.cookie(deviceCookie))
+	if err != nil {
+		return nil
+	}
+	return strings.Split(ck.Value, "|")
+}
+
+// rememberDevice keeps a device token for email in this browser, the first
+// of at most maxDevices: its own, if it has one, else a new one.
+func (h *Handler) rememberDevice(c echo.Context, email string) {
+	tokens := h.devices(c)
+	mine := h.db.KnownDevice(email, tokens)
+	if mine == "" {
+		mine = h.db.DeviceToken(email)
+	}
+	keep := []string{mine}
+	for _, t := range tokens {
+		if t != mine && len(keep) < maxDevices && deviceTokenRE.MatchString(t) {
+			keep = append(keep, t)
+		}
+	}
+	c.SetCookie(&http.Cookie{Name: h.cookie(deviceCookie), Value: strings.Join(keep, "|"), Path: "/", HttpOnly: true,
+		Secure: h.secure, SameSite: http.SameSiteLaxMode, MaxAge: int(deviceMaxAge / time.Second)})
+}
+
+// deviceTokenRE is the shape of a device token, so that a cookie cannot
+// grow with anything else.
+var deviceTokenRE = regexp.MustCompile(`^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$`)
 
 // signIn starts a new session for the user in this browser (ending the one
 // it had) and goes on to next.
@@ -272,7 +322,7 @@ func (h *Handler) signIn(c echo.Context, u store.User, next string) error {
 
 // saveSessionCookie sets the session cookie to token, or expires it ("").
 func (h *Handler) saveSessionCookie(c echo.Context, token string) error {
-	sess := sessions.NewSession(h.sessions, sessionName)
+	sess := sessions.NewSession(h.sessions, h.cookie(sessionName))
 	opts := *h.sessions.Options
 	sess.Options, sess.IsNew = &opts, true
 	if token == "" {

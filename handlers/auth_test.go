@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -167,7 +168,7 @@ func TestLoginRenewsSessionAndLogsOut(t *testing.T) {
 	cl := a.client()
 	cl.get("/login")
 	planted := "MTcwMDAwMDAwMHxwbGFudGVkLWJ5LWFuLWF0dGFja2VyfA=="
-	cl.jar["tableside"] = &http.Cookie{Name: "tableside", Value: planted}
+	cl.jar["__Host-tableside"] = &http.Cookie{Name: "__Host-tableside", Value: planted}
 	if rec := cl.post("/login", url.Values{"email": {"owner@test.example"}, "password": {"wrong password"}}); rec.Code != http.StatusUnauthorized ||
 		!strings.Contains(rec.Body.String(), "match an account") || !strings.Contains(rec.Body.String(), `value="owner@test.example"`) {
 		t.Fatalf("wrong password: %d", rec.Code)
@@ -176,12 +177,12 @@ func TestLoginRenewsSessionAndLogsOut(t *testing.T) {
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/restaurants/harbour/settings" {
 		t.Fatalf("login: %d %q", rec.Code, rec.Header().Get("Location"))
 	}
-	sess := cl.jar["tableside"]
+	sess := cl.sessionCookie()
 	if sess.Value == planted {
 		t.Fatal("the session cookie did not change at login")
 	}
 	for _, c := range rec.Result().Cookies() {
-		if c.Name == "tableside" && (!c.HttpOnly || c.SameSite != http.SameSiteLaxMode) {
+		if c.Name == "__Host-tableside" && (!c.HttpOnly || !c.Secure || c.Path != "/" || c.Domain != "" || c.SameSite != http.SameSiteLaxMode) {
 			t.Fatalf("session cookie: HttpOnly %v, SameSite %v", c.HttpOnly, c.SameSite)
 		}
 	}
@@ -274,7 +275,7 @@ func TestLoginThrottleIsNoLockoutWeapon(t *testing.T) {
 	owner := a.client()
 	owner.request(viaProxy(httptest.NewRequest(http.MethodGet, "/login", nil), "203.0.113.5"))
 	req := httptestPost("/login", url.Values{"email": {"owner@test.example"}, "password": {testPassword}, "csrf": {owner.csrf()}})
-	if rec := owner.request(viaProxy(req, "203.0.113.5")); rec.Code != http.StatusSeeOther || owner.jar["tableside"] == nil {
+	if rec := owner.request(viaProxy(req, "203.0.113.5")); rec.Code != http.StatusSeeOther || owner.sessionCookie() == nil {
 		t.Fatalf("the owner from B after a stranger's 25 failures from A: %d\n%s", rec.Code, rec.Body)
 	}
 }
@@ -416,4 +417,62 @@ func mustUser(t *testing.T, a *app, email string) int64 {
 		t.Fatal(err)
 	}
 	return u.ID
+}
+
+// TestKnownBrowserSignsInThroughAnAttack: the owner signed in once on their
+// laptop (which keeps a device cookie) and signed out; a stranger then fails
+// 110 times for the owner's account from rotating addresses behind the
+// trusted proxy, enough to slow every unknown browser; the owner's laptop
+// signs in at once, and an unknown browser is still made to wait.
+func TestKnownBrowserSignsInThroughAnAttack(t *testing.T) {
+	a := newApp(t, handlers.Config{TrustedProxies: []*net.IPNet{proxy}})
+	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+	signIn := func(cl *client, address, password string) *httptest.ResponseRecorder {
+		cl.request(viaProxy(httptest.NewRequest(http.MethodGet, "/login", nil), address))
+		req := httptestPost("/login", url.Values{"email": {"owner@test.example"}, "password": {password}, "csrf": {cl.csrf()}})
+		return cl.request(viaProxy(req, address))
+	}
+	laptop := a.client()
+	if rec := signIn(laptop, "203.0.113.5", testPassword); rec.Code != http.StatusSeeOther {
+		t.Fatalf("the owner's first sign-in: %d", rec.Code)
+	}
+	device := laptop.jar["__Host-device"]
+	if device == nil || !device.HttpOnly || !device.Secure || device.MaxAge < 300*24*3600 {
+		t.Fatalf("the device cookie %+v", device)
+	}
+	laptop.post("/logout", nil)
+	for i := range 110 {
+		stranger := a.client()
+		if rec := signIn(stranger, fmt.Sprintf("198.51.%d.%d", 100+i/200, i%200+1), "guess"); rec.Code != http.StatusUnauthorized && rec.Code != http.StatusTooManyRequests {
+			t.Fatalf("guess %d: %d", i+1, rec.Code)
+		}
+	}
+	if rec := signIn(a.client(), "203.0.113.77", testPassword); rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" {
+		t.Fatalf("an unknown browser after 110 failures from anywhere: %d", rec.Code)
+	}
+	if rec := signIn(laptop, "203.0.113.5", testPassword); rec.Code != http.StatusSeeOther || laptop.sessionCookie() == nil {
+		t.Fatalf("the owner's own laptop after 110 failures from anywhere: %d\n%s", rec.Code, rec.Body)
+	}
+}
+
+// TestLoginCSRFFromAnotherOrigin: an attacker who knows the CSRF token of
+// an anonymous cookie they planted in the victim's browser still cannot
+// sign the victim in to the attacker's account from another site, even in
+// a browser that sends no Sec-Fetch-Site: its Origin gives it away.
+func TestLoginCSRFFromAnotherOrigin(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	a.staff(t, a.restaurant, "mallory@test.example", "Mallory", store.RoleManager)
+	attacker := a.client()
+	attacker.get("/login")
+	victim := copyOf(attacker) // the planted cookie, and so its token
+	req := httptestPost("/login", url.Values{"email": {"mallory@test.example"}, "password": {testPassword}, "csrf": {attacker.csrf()}})
+	req.Header.Set("Origin", "https://evil.example")
+	if rec := victim.request(req); rec.Code != http.StatusForbidden || victim.sessionCookie() != nil {
+		t.Fatalf("a login posted from another origin: %d", rec.Code)
+	}
+	req = httptestPost("/login", url.Values{"email": {"mallory@test.example"}, "password": {testPassword}, "csrf": {attacker.csrf()}})
+	req.Header.Set("Origin", "https://feedback.example.com")
+	if rec := victim.request(req); rec.Code != http.StatusSeeOther {
+		t.Fatalf("a login from the site itself: %d", rec.Code)
+	}
 }

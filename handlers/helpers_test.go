@@ -165,6 +165,15 @@ func (cl *client) requestTo(w http.ResponseWriter, req *http.Request) {
 	}
 }
 
+// sessionCookie is the client's session cookie, named as the server names
+// it: "__Host-tableside" under an https base URL, else "tableside".
+func (cl *client) sessionCookie() *http.Cookie {
+	if c := cl.jar["__Host-tableside"]; c != nil {
+		return c
+	}
+	return cl.jar["tableside"]
+}
+
 func (cl *client) get(target string) *httptest.ResponseRecorder {
 	return cl.request(httptest.NewRequest(http.MethodGet, target, nil))
 }
@@ -187,7 +196,7 @@ func (a *app) login(t testing.TB, email string) *client {
 	cl := a.client()
 	cl.get("/login")
 	rec := cl.post("/login", url.Values{"email": {email}, "password": {testPassword}})
-	if rec.Code != http.StatusSeeOther || cl.jar["tableside"] == nil {
+	if rec.Code != http.StatusSeeOther || cl.sessionCookie() == nil {
 		t.Fatalf("login %s: %d\n%s", email, rec.Code, rec.Body)
 	}
 	cl.get(rec.Header().Get("Location")) // a page with the session's CSRF token

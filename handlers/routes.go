@@ -5,6 +5,7 @@ package handlers
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -94,6 +95,7 @@ type Handler struct {
 	// streamsRunning is Config.Streams.
 	streamsRunning *sync.WaitGroup
 	notifier       Notifier
+	crossOrigin    *http.CrossOriginProtection
 }
 
 // New builds the Echo router with every route and middleware.
@@ -111,6 +113,12 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 		secure: cfg.SecureCookies || strings.HasPrefix(cfg.BaseURL, "https://"), pingEvery: cfg.PingEvery}
 	if h.now = cfg.Now; h.now == nil {
 		h.now = time.Now
+	}
+	h.crossOrigin = http.NewCrossOriginProtection()
+	if cfg.BaseURL != "" { // behind a proxy, the Host header may be another name
+		if err := h.crossOrigin.AddTrustedOrigin(cfg.BaseURL); err != nil {
+			return nil, fmt.Errorf("the base URL %q: %w", cfg.BaseURL, err)
+		}
 	}
 	if h.pingEvery <= 0 {
 		h.pingEvery = 20 * time.Second

@@ -89,7 +89,7 @@ func TestCSRFIsBoundToTheSession(t *testing.T) {
 	cl := a.login(t, "sam@test.example")
 	form := url.Values{"table": {strconv.FormatInt(a.tables[0].ID, 10)}, "tag": {"slow"}, "key": {store.NewToken()}}
 	planted := copyOf(cl)
-	planted.jar["_csrf"] = &http.Cookie{Name: "_csrf", Value: "planted-token-planted"}
+	planted.jar["__Host-_csrf"] = &http.Cookie{Name: "__Host-_csrf", Value: "planted-token-planted"}
 	f := cloneForm(form)
 	f.Set("csrf", "planted-token-planted")
 	if rec := planted.post("/floor/in-person?r=harbour", f); rec.Code != http.StatusForbidden {

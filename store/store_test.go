@@ -347,6 +347,50 @@ func TestLoginThrottle(t *testing.T) {
 	}
 }
 
+// TestLoginThrottleSparesKnownBrowsers: a stranger failing from a hundred
+// and ten addresses slows unknown browsers, never a browser the owner
+// signed in with before (a device token), which is judged on its own
+// failures alone; a token is good only for its account.
+func TestLoginThrottleSparesKnownBrowsers(t *testing.T) {
+	ctx := context.Background()
+	db, now := clockDB(t)
+	*now = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	if _, err := db.CreateUser(ctx, "olu@example.com", "Olu", "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	laptop, tablet := db.DeviceToken("Olu@Example.com"), db.DeviceToken("olu@example.com")
+	other := db.DeviceToken("someone@example.com")
+	if db.KnownDevice("olu@example.com", []string{other, "x.y", ""}) != "" || db.KnownDevice("olu@example.com", []string{other, laptop}) != laptop {
+		t.Fatal("a device token is recognised for the wrong account, or not for its own")
+	}
+	for i := range 110 {
+		db.CheckPassword(ctx, "olu@example.com", "guess", fmt.Sprintf("10.1.%d.%d", i/250, i%250))
+	}
+	locked := func(err error) bool {
+		se := (*store.Error)(nil)
+		return errors.As(err, &se) && se.Code == store.ELocked
+	}
+	if _, err := db.CheckPassword(ctx, "olu@example.com", "correct horse battery", "198.51.100.7"); !locked(err) {
+		t.Fatalf("an unknown browser after 110 failures from anywhere: %v", err)
+	}
+	if _, err := db.CheckPassword(ctx, "olu@example.com", "correct horse battery", "198.51.100.7", other); !locked(err) {
+		t.Fatalf("another account's device token let an unknown browser through: %v", err)
+	}
+	if _, err := db.CheckPassword(ctx, "olu@example.com", "correct horse battery", "198.51.100.7", laptop); err != nil {
+		t.Fatalf("the owner's own browser was held up: %v", err)
+	}
+	// A known browser's own failures slow it, and only it.
+	for range store.FreeFailures + 1 {
+		db.CheckPassword(ctx, "olu@example.com", "guess", "198.51.100.7", laptop)
+	}
+	if _, err := db.CheckPassword(ctx, "olu@example.com", "correct horse battery", "198.51.100.7", laptop); !locked(err) {
+		t.Fatalf("a known browser after its own 6 failures: %v", err)
+	}
+	if _, err := db.CheckPassword(ctx, "olu@example.com", "correct horse battery", "198.51.100.7", tablet); err != nil {
+		t.Fatalf("another known browser was held up by the first's failures: %v", err)
+	}
+}
+
 // TestReadOnlyDatabase: a database that refuses writes gives an unavailable
 // error that says so (not a crash, not a half-write), and writing resumes
 // when it is writable again.

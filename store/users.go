@@ -241,13 +241,17 @@ type Membership struct {
 // ErrNotFound otherwise: the same answer, after the same work, whether or not
 // the account exists.
 //
-// Attempts are throttled (lockout.go): past a few wrong passwords for the
-// account at address, or very many from anywhere, an attempt made before its
-// wait is over is an ELocked error with RetryAfter, even with the right
-// password, and the password is not even tried.
-func (db *DB) CheckPassword(ctx context.Context, email, password, address string) (User, error) {
+// Attempts are throttled (lockout.go): in a browser that carries one of
+// devices, a device token of this account's, past a few wrong passwords in
+// that browser; in any other, past a few for the account at address, or
+// very many from unknown browsers anywhere. An attempt made before its wait
+// is over is an ELocked error with RetryAfter, even with the right password,
+// and the password is not even tried.
+func (db *DB) CheckPassword(ctx context.Context, email, password, address string, devices ...string) (User, error) {
 	email = strings.TrimSpace(email)
-	if wait, err := db.throttled(ctx, email, address); err != nil {
+	device := db.KnownDevice(email, devices)
+	keys := throttleKeys(email, address, device)
+	if wait, err := db.throttled(ctx, keys); err != nil {
 		return User{}, err
 	} else if wait > 0 {
 		return User{}, waitError(wait)
@@ -257,7 +261,7 @@ func (db *DB) CheckPassword(ctx context.Context, email, password, address string
 	err := db.read.QueryRowContext(ctx, `SELECT id, email, name, password_hash FROM users WHERE email = ?`,
 		email).Scan(&u.ID, &u.Email, &u.Name, &hash)
 	if err == nil && bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil {
-		return u, db.clearLoginFailures(ctx, email, address)
+		return u, db.clearLoginFailures(ctx, email, address, device)
 	}
 	if err != nil {
 		bcrypt.CompareHashAndPassword(db.dummyHash(), []byte(password))
@@ -265,7 +269,7 @@ func (db *DB) CheckPassword(ctx context.Context, email, password, address string
 			return User{}, err
 		}
 	}
-	if err := db.recordLoginFailure(ctx, email, address); err != nil {
+	if err := db.recordLoginFailure(ctx, keys); err != nil {
 		return User{}, err
 	}
 	return User{}, ErrNotFound
