@@ -81,6 +81,10 @@ func (h *Handler) AccountPassword(c echo.Context) error {
 	p := newPassword(c, errs)
 	if len(errs) == 0 {
 		err := h.db.ChangePassword(c.Request().Context(), s.user.ID, s.session.ID, c.FormValue("current_password"), p)
+		if se := locked(c, err); se != nil { // wrong current passwords are throttled as sign-ins are
+			errs["current_password"] = se.Message
+			return h.renderAccount(c, http.StatusTooManyRequests, views.Account{Errors: errs})
+		}
 		if !formErrors(err, errs) {
 			if err != nil {
 				return err

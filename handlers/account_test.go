@@ -3,7 +3,9 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -183,5 +185,27 @@ func TestForgotWithoutMail(t *testing.T) {
 	}
 	if mails, _ := a.db.ClaimDeliveries(context.Background(), time.Now().Add(time.Hour), time.Minute, 10, 0, nil); len(mails) != 0 {
 		t.Fatalf("queued %d mails without SMTP", len(mails))
+	}
+}
+
+// TestPasswordChangeIsThrottled: a stolen session cannot guess its way to
+// the account through the current-password check: past a few wrong ones
+// it must wait, even with the right one, as a sign-in would.
+func TestPasswordChangeIsThrottled(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
+	thief := a.login(t, "sam@test.example")
+	change := func(current string) *httptest.ResponseRecorder {
+		return thief.post("/account/password", url.Values{"current_password": {current}, "new_password": {"lantern orbit pickle"},
+			"confirm_password": {"lantern orbit pickle"}})
+	}
+	for i := range store.FreeFailures + 1 {
+		if rec := change(fmt.Sprintf("guess %d", i)); rec.Code != http.StatusUnprocessableEntity {
+			t.Fatalf("guess %d: %d", i+1, rec.Code)
+		}
+	}
+	rec := change(testPassword)
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "Too many wrong passwords") {
+		t.Fatalf("the right password at once after %d wrong ones: %d", store.FreeFailures+1, rec.Code)
 	}
 }

@@ -255,8 +255,7 @@ func (h *Handler) Login(c echo.Context) error {
 	if errors.Is(err, store.ErrNotFound) {
 		return h.renderLogin(c, http.StatusUnauthorized, email, "That email and password don't match an account.")
 	}
-	if se := (*store.Error)(nil); errors.As(err, &se) && se.Code == store.ELocked {
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(se.RetryAfter.Round(time.Second)/time.Second)+1))
+	if se := locked(c, err); se != nil {
 		return h.renderLogin(c, http.StatusTooManyRequests, email, se.Message)
 	}
 	if err != nil {
@@ -268,6 +267,17 @@ func (h *Handler) Login(c echo.Context) error {
 		next = "/floor"
 	}
 	return h.signIn(c, u, next)
+}
+
+// locked is err if it says too many wrong passwords were tried (ELocked),
+// with Retry-After set to the wait, and nil otherwise.
+func locked(c echo.Context, err error) *store.Error {
+	se := (*store.Error)(nil)
+	if !errors.As(err, &se) || se.Code != store.ELocked {
+		return nil
+	}
+	c.Response().Header().Set("Retry-After", strconv.Itoa(int(se.RetryAfter.Round(time.Second)/time.Second)+1))
+	return se
 }
 
 // devices are the device tokens this browser carries.

@@ -68,6 +68,10 @@ func (db *DB) KnownDevice(email string, tokens []string) string {
 	return ""
 }
 
+// sessionKey is the count of wrong current passwords in one session (a
+// password change): a stolen session cannot guess its way to the account.
+func sessionKey(sessionID string) []string { return []string{"sess " + sessionID} }
+
 // throttleKeys are the counts a login attempt touches: in a known browser
 // (device, a token of KnownDevice's), its own; else the address's for the
 // account and the account's for unknown browsers.
@@ -144,10 +148,9 @@ func (db *DB) recordLoginFailure(ctx context.Context, keys []string) error {
 	})
 }
 
-// clearLoginFailures forgets the failures of email in the browser or at the
-// address, and of the account, once the right password is given.
-func (db *DB) clearLoginFailures(ctx context.Context, email, address, device string) error {
-	keys := append(throttleKeys(email, address, ""), throttleKeys(email, address, device)...)
+// clearLoginFailures forgets the failures counted against keys, once the
+// right password is given.
+func (db *DB) clearLoginFailures(ctx context.Context, keys ...string) error {
 	return db.update(ctx, func(tx *Tx) error {
 		for _, key := range keys {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE key = ?`, key); err != nil {

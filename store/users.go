@@ -157,8 +157,20 @@ func (db *DB) ChangePassword(ctx context.Context, userID int64, keep, current, p
 	if err := db.read.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&hash); err != nil {
 		return dbError(err)
 	}
+	keys := sessionKey(keep)
+	if wait, err := db.throttled(ctx, keys); err != nil {
+		return err
+	} else if wait > 0 {
+		return waitError(wait)
+	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(current)) != nil {
+		if err := db.recordLoginFailure(ctx, keys); err != nil {
+			return err
+		}
 		return onField("current_password", Errorf(EInvalid, "Your current password is not that."))
+	}
+	if err := db.clearLoginFailures(ctx, keys...); err != nil {
+		return err
 	}
 	if err := CheckNewPassword(password, u.Email, u.Name); err != nil {
 		return onField("new_password", err)
@@ -261,7 +273,7 @@ func (db *DB) CheckPassword(ctx context.Context, email, password, address string
 	err := db.read.QueryRowContext(ctx, `SELECT id, email, name, password_hash FROM users WHERE email = ?`,
 		email).Scan(&u.ID, &u.Email, &u.Name, &hash)
 	if err == nil && bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil {
-		return u, db.clearLoginFailures(ctx, email, address, device)
+		return u, db.clearLoginFailures(ctx, append(throttleKeys(email, address, ""), keys...)...)
 	}
 	if err != nil {
 		bcrypt.CompareHashAndPassword(db.dummyHash(), []byte(password))
