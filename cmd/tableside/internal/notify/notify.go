@@ -237,7 +237,7 @@ func (n *Notifier) TestWebhook(ctx context.Context, w store.Webhook, r store.Res
 	var body []byte
 	var err error
 	if w.Format == store.FormatSlack {
-		body, err = json.Marshal(map[string]string{"text": "A test from Tableside for " + r.Name + ": this webhook works."})
+		body, err = json.Marshal(map[string]string{"text": slackText("A test from Tableside for " + r.Name + ": this webhook works.")})
 	} else {
 		body, err = json.Marshal(map[string]any{"type": "test", "timestamp": rfc3339(n.now()),
 			"data": map[string]any{"restaurant": map[string]string{"slug": r.Slug, "name": r.Name},

@@ -515,3 +515,31 @@ func TestGuardRefusesPrivateAddresses(t *testing.T) {
 		t.Errorf("the client dialled %s: %v", h.srv.URL, err)
 	}
 }
+
+// TestSlackTextIsPlain: a diner's comment cannot ping a Slack channel or
+// show a disguised link: it reaches the receiver escaped as Slack asks.
+func TestSlackTextIsPlain(t *testing.T) {
+	w := newWorld(t, notify.Config{})
+	hook := newHookReceiver(t, w.clock.now)
+	w.slackHooks(hook)
+	defer w.runInBackground()()
+	w.complain("<!channel> pay here: <https://evil.example|https://pay.restaurant.example> & @here [ok](https://evil.example)")
+	for deadline := time.Now().Add(5 * time.Second); len(hook.got()) == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the receiver got nothing")
+		}
+	}
+	var msg map[string]string
+	if err := json.Unmarshal(hook.got()[0].Body, &msg); err != nil {
+		t.Fatal(err)
+	}
+	text := msg["text"]
+	for _, want := range []string{"&lt;!channel&gt;", "&lt;https://evil.example|https://pay.restaurant.example&gt;", " &amp; ", "@\u2060here", "[ok]\u2060(https"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the Slack text lacks %q: %q", want, text)
+		}
+	}
+	if strings.ContainsAny(text, "<>") {
+		t.Errorf("the Slack text keeps a bracket: %q", text)
+	}
+}

@@ -178,8 +178,16 @@ func slackFor(e store.Event, r store.Restaurant) ([]byte, error) {
 	if a.Comment != "" && (e.Kind == store.EventRaised || e.Kind == store.EventEscalated) {
 		text += " — “" + cut(a.Comment, 200) + "”"
 	}
-	return json.Marshal(map[string]string{"text": text})
+	return json.Marshal(map[string]string{"text": slackText(text)})
 }
+
+// slackText makes a message's words, every one of which may come from a
+// guest or a member of staff, plain text in Slack and Mattermost: &, < and
+// > escaped as Slack asks (so "<!channel>" pings nobody and
+// "<https://evil.example|https://pay.example>" is no disguised link), and
+// Mattermost's @-mentions and [text](link) broken by an invisible joiner.
+var slackText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;",
+	"@channel", "@\u2060channel", "@here", "@\u2060here", "@all", "@\u2060all", "](", "]\u2060(").Replace
 
 // escalationEmail is the email an owner with no phone gets when an alert is
 // still open after the last push step (views.EscalationEmail).
