@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -28,6 +29,19 @@ func (h *Handler) renderAccount(c echo.Context, status int, a views.Account) err
 		a.Sessions = append(a.Sessions, views.SessionRow{Device: views.Device(ss.UserAgent), Address: ss.Address,
 			Started: views.DayTime(ss.CreatedAt.In(loc)), LastSeen: views.DayTime(ss.SeenAt.In(loc)), Current: ss.ID == s.session.ID})
 	}
+	devices, err := h.db.Devices(c.Request().Context(), s.user.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range devices {
+		row := views.DeviceRow{Device: views.Device(d.UserAgent), Restaurant: d.Restaurant,
+			Since: views.DayTime(d.CreatedAt.In(loc)), Service: views.PushService(d.Endpoint), Current: d.SessionID == s.session.ID,
+			RemoveAction: "/account/devices/" + strconv.FormatInt(d.ID, 10) + "/remove"}
+		if d.SessionID == "" {
+			row.Device = "A browser signed in before this release"
+		}
+		a.Devices = append(a.Devices, row)
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	p := h.page("Your account")
 	p.Nav = h.staffNav(c, "Account")
@@ -44,6 +58,8 @@ func (h *Handler) Account(c echo.Context) error {
 		a.Flash = "Password changed. Everywhere else you were signed in, you are signed out."
 	case "others":
 		a.Flash = "Signed out everywhere else."
+	case "device":
+		a.Flash = "Removed: that phone or browser is no longer notified."
 	}
 	return h.renderAccount(c, http.StatusOK, a)
 }
@@ -93,6 +109,19 @@ func (h *Handler) AccountPassword(c echo.Context) error {
 		}
 	}
 	return h.renderAccount(c, http.StatusUnprocessableEntity, views.Account{Errors: errs})
+}
+
+// AccountRemoveDevice stops a phone or browser of the person's being
+// notified: POST /account/devices/:id/remove.
+func (h *Handler) AccountRemoveDevice(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return store.ErrNotFound
+	}
+	if err := h.db.RemoveDevice(c.Request().Context(), staffOf(c).user.ID, id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/account?done=device")
 }
 
 // AccountEndOthers signs the person out of every other browser:

@@ -251,3 +251,51 @@ func TestBrowserWebhooksPage(t *testing.T) {
 		shot(t, ctx, fmt.Sprintf("webhooks-log-%d.png", width))
 	}
 }
+
+// TestBrowserAccountDevices: on a phone (390x844) a person sees the phones
+// notified for them, this one marked, and removes one.
+func TestBrowserAccountDevices(t *testing.T) {
+	a, base := serve(t)
+	mia := a.staff(t, a.restaurant, "mia@test.example", "Mia Lopez", store.RoleManager)
+	ctx := browser(t)
+	browserLogin(t, ctx, base, "mia@test.example")
+	ctx0 := context.Background()
+	sessions, err := a.db.Sessions(ctx0, mia.ID)
+	if err != nil || len(sessions) != 1 {
+		t.Fatalf("sessions %+v (%v)", sessions, err)
+	}
+	p256dh, auth := phoneKeys(t)
+	for _, endpoint := range []string{"https://fcm.googleapis.com/fcm/send/this-phone", "https://web.push.apple.com/QOld-iphone"} {
+		sub := store.PushSubscription{UserID: mia.ID, RestaurantID: a.restaurant.ID, Endpoint: endpoint, P256dh: p256dh, Auth: auth}
+		if strings.Contains(endpoint, "this-phone") {
+			sub.SessionID = sessions[0].ID
+		}
+		if _, err := a.db.SavePushSubscription(ctx0, sub); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err = chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(base+"/account"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`main`)))
+	for _, want := range []string{"Phones and browsers notified", "this device", "Apple (Safari, iPhone)", "A browser signed in before this release"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the account page lacks %q", want)
+		}
+	}
+	if px, who := sideways(t, ctx, 390); px > 0 {
+		t.Errorf("the account page reaches %d px past a phone's width: %s", px, who)
+	}
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS(`h2:last-of-type`))); err != nil {
+		t.Fatal(err)
+	}
+	viewShot(t, ctx, "account-devices-390.png")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/remove"] button`)), chromedp.WaitVisible(chromedp.CSS(`.ok`))); err != nil {
+		t.Fatal(err)
+	}
+	if subs, _ := a.db.PushSubscriptions(ctx0, mia.ID, a.restaurant.ID); len(subs) != 1 {
+		t.Fatalf("%d subscriptions after removing one", len(subs))
+	}
+}

@@ -79,7 +79,7 @@ func (h *Handler) PushSubscribe(c echo.Context) error {
 	if err := readJSON(c, &in); err != nil {
 		return jsonError(c, http.StatusBadRequest, "That is not a push subscription: send the browser's PushSubscription as JSON.")
 	}
-	sub := store.PushSubscription{UserID: staffOf(c).user.ID, RestaurantID: r.ID, Endpoint: in.Endpoint,
+	sub := store.PushSubscription{UserID: staffOf(c).user.ID, SessionID: staffOf(c).session.ID, RestaurantID: r.ID, Endpoint: in.Endpoint,
 		P256dh: in.Keys.P256dh, Auth: in.Keys.Auth}
 	if err := sub.Check(); err != nil {
 		return jsonError(c, http.StatusBadRequest, store.ErrorMessage(err))

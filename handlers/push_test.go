@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -170,5 +171,50 @@ func TestNotifyPrefsComeBackAsTyped(t *testing.T) {
 	body = cl.get(rec.Header().Get("Location")).Body.String()
 	if !strings.Contains(body, `value="22:30"`) || !strings.Contains(body, `value="urgent" checked`) || !strings.Contains(body, "Saved") {
 		t.Fatalf("the floor after saving:\n%s", body)
+	}
+}
+
+// TestDevicesOnTheAccountPage: a person's account lists the phones they
+// told to notify them, each with a Remove button that stops it (and only
+// theirs); signing out of the phone stops it too.
+func TestDevicesOnTheAccountPage(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	ctx := context.Background()
+	u := a.staff(t, a.restaurant, "mia@harbour.example", "Mia", store.RoleManager)
+	subscribe := func(cl *client, endpoint string) {
+		t.Helper()
+		cl.get("/floor?r=harbour")
+		p256dh, auth := phoneKeys(t)
+		sub := `{"endpoint":"` + endpoint + `","keys":{"p256dh":"` + p256dh + `","auth":"` + auth + `"}}`
+		if rec := cl.postJSON("/floor/push/subscribe?r=harbour", sub, true); rec.Code != http.StatusCreated {
+			t.Fatalf("subscribe: %d %s", rec.Code, rec.Body)
+		}
+	}
+	phone, laptop := a.login(t, "mia@harbour.example"), a.login(t, "mia@harbour.example")
+	subscribe(phone, "https://fcm.googleapis.com/fcm/send/phone")
+	subscribe(laptop, "https://updates.push.services.mozilla.com/wpush/v2/laptop")
+	page := laptop.get("/account").Body.String()
+	if !strings.Contains(page, "Google (Chrome, Edge, Android)") || !strings.Contains(page, "Mozilla (Firefox)") || strings.Count(page, ">Remove<") != 2 {
+		t.Fatalf("the account page does not list both devices:\n%s", page)
+	}
+	remove := regexp.MustCompile(`/account/devices/(\d+)/remove`).FindAllStringSubmatch(page, -1)
+	// Another person cannot remove Mia's.
+	a.staff(t, a.restaurant, "sam@harbour.example", "Sam", store.RoleManager)
+	if rec := a.login(t, "sam@harbour.example").post(remove[0][0], nil); rec.Code != http.StatusNotFound {
+		t.Fatalf("another person removing Mia's device: %d", rec.Code)
+	}
+	if rec := laptop.post(remove[0][0], nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("remove: %d", rec.Code)
+	}
+	if subs, _ := a.db.PushSubscriptions(ctx, u.ID, a.restaurant.ID); len(subs) != 1 {
+		t.Fatalf("%d subscriptions after removing one of two", len(subs))
+	}
+	left := phone
+	if subs, _ := a.db.PushSubscriptions(ctx, u.ID, a.restaurant.ID); strings.Contains(subs[0].Endpoint, "laptop") {
+		left = laptop
+	}
+	left.post("/logout", nil)
+	if subs, _ := a.db.PushSubscriptions(ctx, u.ID, a.restaurant.ID); len(subs) != 0 {
+		t.Fatalf("a phone's subscription outlived signing out of it: %+v", subs)
 	}
 }

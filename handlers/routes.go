@@ -227,6 +227,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.POST("/account/name", h.AccountName, h.session, h.requireStaff, csrf)
 	e.POST("/account/password", h.AccountPassword, h.session, h.requireStaff, csrf)
 	e.POST("/account/sessions/end-others", h.AccountEndOthers, h.session, h.requireStaff, csrf)
+	e.POST("/account/devices/:id/remove", h.AccountRemoveDevice, h.session, h.requireStaff, csrf)
 
 	// The floor: managers and owners of the restaurant.
 	floor := e.Group("/floor", h.session, h.requireStaff, csrf)

@@ -303,6 +303,13 @@ func nullIfZero(n int64) any {
 	return n
 }
 
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 // changeAlert runs update in a transaction and, if it changed the alert,
 // records and publishes the event kind. An alert of another restaurant is not
 // found; one already in the state asked for changes nothing.

@@ -141,7 +141,7 @@ func (db *DB) PushRecipients(ctx context.Context, restaurantID int64) ([]PushRec
 	err := db.each(ctx, `SELECT s.id, s.user_id, s.restaurant_id, s.endpoint, s.p256dh, s.auth, m.role, p.level, p.quiet_from, p.quiet_to
 		FROM push_subscriptions s JOIN memberships m ON m.user_id = s.user_id AND m.restaurant_id = s.restaurant_id
 		LEFT JOIN notify_prefs p ON p.user_id = s.user_id AND p.restaurant_id = s.restaurant_id
-		WHERE s.restaurant_id = ? ORDER BY s.id`, []any{restaurantID}, func(row rowScanner) error {
+		WHERE s.restaurant_id = ? AND `+liveSubscription+` ORDER BY s.id`, append([]any{restaurantID}, db.liveArgs()...), func(row rowScanner) error {
 		var r PushRecipient
 		var level sql.NullString
 		var from, to sql.NullInt64
@@ -160,8 +160,9 @@ func (db *DB) OwnersWithoutPush(ctx context.Context, restaurantID int64) ([]User
 	var out []User
 	err := db.each(ctx, `SELECT u.id, u.email, coalesce(nullif(m.name, ''), u.name) FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.restaurant_id = ? AND m.role = 'owner'
-		AND NOT EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = m.user_id AND s.restaurant_id = m.restaurant_id)
-		ORDER BY u.id`, []any{restaurantID}, func(row rowScanner) error {
+		AND NOT EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = m.user_id AND s.restaurant_id = m.restaurant_id
+			AND `+liveSubscription+`)
+		ORDER BY u.id`, append([]any{restaurantID}, db.liveArgs()...), func(row rowScanner) error {
 		var u User
 		err := row.Scan(&u.ID, &u.Email, &u.Name)
 		out = append(out, u)

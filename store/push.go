@@ -5,6 +5,7 @@ import (
 	"crypto/ecdh"
 	"encoding/base64"
 	"strings"
+	"time"
 )
 
 // VAPIDKeys are the server's key pair for Web Push (RFC 8292), generated on
@@ -37,9 +38,12 @@ type PushSubscription struct {
 	ID           int64
 	UserID       int64
 	RestaurantID int64
-	Endpoint     string
-	P256dh       string // the browser's P-256 public key, base64url
-	Auth         string // its 16-byte authentication secret, base64url
+	// SessionID is the sign-in that made it, which it ends with ("" for
+	// one made before subscriptions were tied to sessions).
+	SessionID string
+	Endpoint  string
+	P256dh    string // the browser's P-256 public key, base64url
+	Auth      string // its 16-byte authentication secret, base64url
 }
 
 // Check refuses a subscription that no browser would make: an endpoint that
@@ -66,8 +70,9 @@ func decodeKey(s string) ([]byte, error) {
 	return base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
 }
 
-// SavePushSubscription records that a user's browser wants pushes for a
-// restaurant; saving the same endpoint again updates its keys and owner.
+// SavePushSubscription records that a user's browser, signed in as the
+// session s.SessionID, wants pushes for a restaurant; saving the same
+// endpoint again updates its keys, owner and session.
 func (db *DB) SavePushSubscription(ctx context.Context, s PushSubscription) (PushSubscription, error) {
 	if err := s.Check(); err != nil {
 		return s, err
@@ -78,12 +83,82 @@ func (db *DB) SavePushSubscription(ctx context.Context, s PushSubscription) (Pus
 		} else if !staff {
 			return ErrNotFound
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO push_subscriptions (user_id, restaurant_id, endpoint, p256dh, auth, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (endpoint, restaurant_id) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth
-			RETURNING id`, s.UserID, s.RestaurantID, s.Endpoint, s.P256dh, s.Auth, tx.nowMillis()).Scan(&s.ID)
+		return tx.QueryRowContext(ctx, `INSERT INTO push_subscriptions (user_id, restaurant_id, endpoint, p256dh, auth, created_at, session_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (endpoint, restaurant_id) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth,
+				session_id = excluded.session_id
+			RETURNING id`, s.UserID, s.RestaurantID, s.Endpoint, s.P256dh, s.Auth, tx.nowMillis(), nullIfEmpty(s.SessionID)).Scan(&s.ID)
 	})
 	return s, err
+}
+
+// liveSubscription is the condition that a push subscription (s) belongs
+// to a session still within its time (or to none, made before they were
+// tied to sessions), with db.liveArgs: a session idle or old past its time
+// is over even before it is swept away.
+const liveSubscription = `(s.session_id IS NULL OR EXISTS (SELECT 1 FROM sessions se
+	WHERE se.id = s.session_id AND se.seen_at >= ? AND se.created_at >= ?))`
+
+func (db *DB) liveArgs() []any {
+	now := db.now()
+	return []any{now.Add(-SessionIdle).UnixMilli(), now.Add(-SessionMax).UnixMilli()}
+}
+
+// Device is a phone or browser a person has told to notify them, for one
+// restaurant, as their account page lists it.
+type Device struct {
+	ID         int64
+	Restaurant string
+	Endpoint   string
+	CreatedAt  time.Time
+	// UserAgent and SeenAt are of the sign-in that subscribed it ("" and
+	// zero for one from before subscriptions were tied to sign-ins).
+	UserAgent string
+	SeenAt    time.Time
+	SessionID string
+}
+
+// Devices lists the push subscriptions of a user that are still live, the
+// newest first.
+func (db *DB) Devices(ctx context.Context, userID int64) ([]Device, error) {
+	var out []Device
+	err := db.each(ctx, `SELECT s.id, r.name, s.endpoint, s.created_at, coalesce(se.user_agent, ''), coalesce(se.seen_at, 0), coalesce(s.session_id, '')
+		FROM push_subscriptions s JOIN restaurants r ON r.id = s.restaurant_id LEFT JOIN sessions se ON se.id = s.session_id
+		WHERE s.user_id = ? AND `+liveSubscription+` ORDER BY s.created_at DESC, s.id DESC`, append([]any{userID}, db.liveArgs()...),
+		func(row rowScanner) error {
+			var d Device
+			var created, seen int64
+			if err := row.Scan(&d.ID, &d.Restaurant, &d.Endpoint, &created, &d.UserAgent, &seen, &d.SessionID); err != nil {
+				return err
+			}
+			d.CreatedAt, d.SeenAt = millis(created), millis(seen)
+			out = append(out, d)
+			return nil
+		})
+	return out, err
+}
+
+// RemoveDevice forgets one of a user's push subscriptions (another user's
+// is not found), and the pushes still waiting for it.
+func (db *DB) RemoveDevice(ctx context.Context, userID, id int64) error {
+	return db.update(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM push_subscriptions WHERE id = ? AND user_id = ?`, id, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return forgetPushes(ctx, tx, id)
+	})
+}
+
+// forgetPushes gives up the pushes still waiting for a subscription that is
+// gone.
+func forgetPushes(ctx context.Context, tx *Tx, subscriptionID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'gone', done_at = ?
+		WHERE channel = 'push' AND target_id = ? AND status = 'pending'`, tx.nowMillis(), subscriptionID)
+	return err
 }
 
 // RemovePushSubscription forgets a user's subscription of an endpoint, for
@@ -104,9 +179,7 @@ func (db *DB) ForgetPushSubscription(ctx context.Context, id int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM push_subscriptions WHERE id = ?`, id); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'gone', done_at = ?
-			WHERE channel = 'push' AND target_id = ? AND status = 'pending'`, tx.nowMillis(), id)
-		return err
+		return forgetPushes(ctx, tx, id)
 	})
 }
 

@@ -142,17 +142,24 @@ func (db *DB) EndOtherSessions(ctx context.Context, userID int64, keep string) e
 }
 
 // endSessions deletes sessions and tells the live streams of the users'
-// restaurants to check that they may still listen.
+// restaurants to check that they may still listen. The phones subscribed
+// in those sessions go with them (ON DELETE CASCADE), and so do the user's
+// subscriptions from before they were tied to sessions, which may have been
+// any of them.
 func (db *DB) endSessions(ctx context.Context, query string, args ...any) error {
 	var users []int64
 	err := db.update(ctx, func(tx *Tx) error {
 		users = users[:0]
-		return tx.each(ctx, query, args, func(row rowScanner) error {
+		if err := tx.each(ctx, query, args, func(row rowScanner) error {
 			var u int64
 			err := row.Scan(&u)
 			users = append(users, u)
 			return err
-		})
+		}); err != nil || len(users) == 0 {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM push_subscriptions WHERE user_id = ? AND session_id IS NULL`, users[0])
+		return err
 	})
 	if err != nil || len(users) == 0 {
 		return err

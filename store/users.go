@@ -389,7 +389,8 @@ func (db *DB) RemoveMembership(ctx context.Context, restaurantID, userID int64) 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrNotFound
 		}
-		return nil
+		_, err = tx.ExecContext(ctx, `DELETE FROM push_subscriptions WHERE restaurant_id = ? AND user_id = ?`, restaurantID, userID)
+		return err
 	})
 	if err == nil {
 		db.accessChanged(restaurantID)

@@ -1,5 +1,10 @@
 package views
 
+import (
+	"net/url"
+	"strings"
+)
+
 // Login is the sign-in page.
 type Login struct {
 	Email string
@@ -14,8 +19,38 @@ type Account struct {
 	Email, Name                                 string
 	NameAction, PasswordAction, EndOthersAction string
 	Sessions                                    []SessionRow
+	Devices                                     []DeviceRow
 	Errors                                      FieldErrors
 	Flash                                       string
+}
+
+// DeviceRow is a phone or browser notified of a restaurant's calls, with
+// the form that stops it.
+type DeviceRow struct {
+	Device, Restaurant, Since, Service string
+	Current                            bool // subscribed in this sign-in
+	RemoveAction                       string
+}
+
+// PushService names the push service of a subscription's endpoint, which
+// says what kind of browser it is: "Google (Chrome, Android)".
+func PushService(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return "a push service"
+	}
+	host := u.Hostname()
+	switch {
+	case strings.HasSuffix(host, "googleapis.com"):
+		return "Google (Chrome, Edge, Android)"
+	case strings.HasSuffix(host, "mozilla.com"):
+		return "Mozilla (Firefox)"
+	case strings.HasSuffix(host, "push.apple.com"):
+		return "Apple (Safari, iPhone)"
+	case strings.HasSuffix(host, "notify.windows.com"):
+		return "Microsoft (Edge)"
+	}
+	return host
 }
 
 // SessionRow is one browser signed in to an account.

@@ -86,10 +86,18 @@ func (w *world) user(email, name string, role store.Role) store.User {
 	return u
 }
 
+// phone is a phone that u signed in on and subscribed to the restaurant's
+// pushes; its session is p.session.
 func (w *world) phone(u store.User) *phone {
 	w.t.Helper()
 	p := newPhone(w.t, w.n.PublicKey(), subject, w.clock.now)
-	if _, err := w.db.SavePushSubscription(w.ctx, p.subscription(u.ID, w.r.ID)); err != nil {
+	_, s, err := w.db.CreateSession(w.ctx, u.ID, "Mozilla/5.0 (Linux; Android 14) Chrome/131.0", "203.0.113.5")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	sub := p.subscription(u.ID, w.r.ID)
+	sub.SessionID, p.session = s.ID, s.ID
+	if _, err := w.db.SavePushSubscription(w.ctx, sub); err != nil {
 		w.t.Fatal(err)
 	}
 	return p
@@ -541,5 +549,37 @@ func TestSlackTextIsPlain(t *testing.T) {
 	}
 	if strings.ContainsAny(text, "<>") {
 		t.Errorf("the Slack text keeps a bracket: %q", text)
+	}
+}
+
+// TestPushEndsWithTheSession: a phone stops being told of guests once the
+// sign-in that subscribed it ends, whichever way: signing out of it,
+// "sign out everywhere else" from another browser, a password change.
+func TestPushEndsWithTheSession(t *testing.T) {
+	w := newWorld(t, notify.Config{})
+	priya := w.user("priya@example.com", "Priya Shah", store.RoleManager)
+	lost, kept, other := w.phone(w.manager), w.phone(w.manager), w.phone(priya)
+	if err := w.db.EndSession(w.ctx, lost.session); err != nil {
+		t.Fatal(err)
+	}
+	w.complain("Cold soup")
+	w.run()
+	if n, m, o := len(lost.received()), len(kept.received()), len(other.received()); n != 0 || m != 1 || o != 1 {
+		t.Fatalf("after signing out of one phone, the phones got %d, %d and %d pushes; want 0, 1, 1", n, m, o)
+	}
+	_, laptop, err := w.db.CreateSession(w.ctx, w.manager.ID, "Firefox", "203.0.113.9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.EndOtherSessions(w.ctx, w.manager.ID, laptop.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.ChangePassword(w.ctx, priya.ID, "", "correct horse battery", "lantern orbit pickle"); err != nil {
+		t.Fatal(err)
+	}
+	w.complain("Still cold")
+	w.run()
+	if n, m, o := len(lost.received()), len(kept.received()), len(other.received()); n != 0 || m != 1 || o != 1 {
+		t.Fatalf("after signing out everywhere else and a password change, the phones got %d, %d and %d pushes; want 0, 1, 1", n, m, o)
 	}
 }

@@ -43,6 +43,7 @@ type phone struct {
 	// with; subject is the contact its JWT must name.
 	vapid, subject string
 	now            func() time.Time
+	session        string // the sign-in that subscribed it
 
 	mu       sync.Mutex
 	status   int // what to answer; 201 by default
