@@ -71,6 +71,7 @@ func basicsForm(c echo.Context, withSlug bool) views.Basics {
 	form, _ := c.FormParams()
 	b := views.Basics{Name: c.FormValue("name"), TimeZone: strings.TrimSpace(c.FormValue("time_zone")),
 		Currency: strings.ToUpper(strings.TrimSpace(c.FormValue("currency"))), Languages: form["languages"],
+		Country: strings.ToUpper(strings.TrimSpace(c.FormValue("country"))),
 		Default: c.FormValue("default_language"), ShowSlug: withSlug}
 	if b.Default != "" {
 		b.Languages = append([]string{b.Default}, slices.DeleteFunc(slices.Clone(b.Languages), func(l string) bool { return l == b.Default })...)
@@ -128,7 +129,7 @@ func (h *Handler) SaveSettings(c echo.Context) error {
 		}
 	}
 	err = h.db.SaveSettings(c.Request().Context(), r.ID, store.RestaurantSettings{
-		Name: m.Basics.Name, TimeZone: m.Basics.TimeZone, Currency: m.Basics.Currency, Languages: m.Basics.Languages,
+		Name: m.Basics.Name, TimeZone: m.Basics.TimeZone, Currency: m.Basics.Currency, Country: m.Basics.Country, Languages: m.Basics.Languages,
 		Rules:     store.AlertRules{MaxRating: max, UrgentTags: m.UrgentTags, AtTable: m.AtTable, EscalateAfter: escalate},
 		VoiceRate: store.Range{Low: decimal(m.VoiceLow) / 100, Central: decimal(m.VoiceCentral) / 100, High: decimal(m.VoiceHigh) / 100},
 		TeamNames: strings.Split(m.TeamNames, ","), ReviewLinks: strings.Split(m.ReviewLinks, "\n"), OfferCeiling: ceiling})
@@ -175,7 +176,7 @@ func (h *Handler) NewRestaurantForm(c echo.Context) error {
 	}
 	first := staffOf(c).memberships[0].Restaurant
 	return h.renderNewRestaurant(c, http.StatusOK, views.NewRestaurant{Basics: views.Basics{TimeZone: first.TimeZone,
-		Currency: first.Currency, Languages: first.Languages, Default: first.Languages[0], ShowSlug: true}})
+		Currency: first.Currency, Country: first.Country, Languages: first.Languages, Default: first.Languages[0], ShowSlug: true}})
 }
 
 func (h *Handler) renderNewRestaurant(c echo.Context, status int, n views.NewRestaurant) error {
@@ -193,7 +194,7 @@ func (h *Handler) NewRestaurant(c echo.Context) error {
 	n := views.NewRestaurant{Errors: views.FieldErrors{}}
 	n.Basics = basicsForm(c, true)
 	r, err := h.db.CreateRestaurantFor(c.Request().Context(), staffOf(c).user.ID, store.Restaurant{Slug: n.Basics.Slug,
-		Name: n.Basics.Name, TimeZone: n.Basics.TimeZone, Currency: n.Basics.Currency, Languages: n.Basics.Languages})
+		Name: n.Basics.Name, TimeZone: n.Basics.TimeZone, Currency: n.Basics.Currency, Country: n.Basics.Country, Languages: n.Basics.Languages})
 	if store.ErrorCode(err) == store.EConflict {
 		n.Errors["slug"] = store.ErrorMessage(err) // the slug is taken
 	}

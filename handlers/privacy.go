@@ -16,6 +16,9 @@ import (
 func (h *Handler) renderPrivacy(c echo.Context, status int, r store.Restaurant, m views.Privacy) error {
 	base := restaurantPath(r) + "/privacy"
 	m.Restaurant, m.ExportAction, m.EraseAction, m.RetainDays = r.Name, base+"/export", base+"/erase", h.cfg.RetainContactsDays
+	if r.Country != "" {
+		m.Country = views.CountryName(r.Country)
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.render(c, status, views.PrivacyPage(h.staffPage(c, "Privacy · "+r.Name, r, "Privacy"), m))
 }

@@ -39,20 +39,26 @@ func TestPrivacyPage(t *testing.T) {
 	if rec := owner.get("/restaurants/harbour/privacy"); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `name="contact"`) {
 		t.Fatalf("privacy page: %d", rec.Code)
 	}
-	rec = owner.post("/restaurants/harbour/privacy/export", url.Values{"contact": {"912345678"}})
+	// The restaurant's country is not set: a number is matched with its
+	// country code only, and the page says so.
+	if rec := owner.post("/restaurants/harbour/privacy/export", url.Values{"contact": {"912345678"}}); rec.Code != http.StatusUnprocessableEntity ||
+		!strings.Contains(rec.Body.String(), "country code") {
+		t.Errorf("a local number with no country set: %d", rec.Code)
+	}
+	rec = owner.post("/restaurants/harbour/privacy/export", url.Values{"contact": {"+351912-345-678"}})
 	var g store.GuestData
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") ||
 		json.Unmarshal(rec.Body.Bytes(), &g) != nil || len(g.Responses) != 1 || g.Responses[0].Comment != "The fish was off" || g.Responses[0].Name != "Benedita" {
 		t.Fatalf("export: %d %s", rec.Code, rec.Body)
 	}
-	if rec := owner.post("/restaurants/harbour/privacy/erase", url.Values{"contact": {"912345678"}}); rec.Code != http.StatusUnprocessableEntity {
+	if rec := owner.post("/restaurants/harbour/privacy/erase", url.Values{"contact": {"+351912345678"}}); rec.Code != http.StatusUnprocessableEntity {
 		t.Errorf("an erasure without confirming: %d", rec.Code)
 	}
 	if rec := owner.post("/restaurants/harbour/privacy/export", url.Values{"contact": {"12"}}); rec.Code != http.StatusUnprocessableEntity ||
 		!strings.Contains(rec.Body.String(), `value="12"`) {
 		t.Errorf("a contact that is none: %d", rec.Code)
 	}
-	rec = owner.post("/restaurants/harbour/privacy/erase", url.Values{"contact": {"00351 912 345 678"}, "confirm": {"1"}})
+	rec = owner.post("/restaurants/harbour/privacy/erase", url.Values{"contact": {"+351 912 345 678"}, "confirm": {"1"}})
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Erased: the name, contact and comment of 1 responses") {
 		t.Fatalf("erase: %d %s", rec.Code, rec.Body)
 	}

@@ -36,9 +36,9 @@ func TestSettingsEditTheRestaurant(t *testing.T) {
 		t.Fatalf("settings: %q\n%s", rec.Header().Get("Cache-Control"), body)
 	}
 	rec = cl.post("/restaurants/harbour/settings", settingsForm(url.Values{"time_zone": {"Lisbon"}, "currency": {"EURO"},
-		"name": {"Harbour\nKitchen"}, "escalate": {"5"}}))
+		"name": {"Harbour\nKitchen"}, "escalate": {"5"}, "country": {"XX"}}))
 	body := rec.Body.String()
-	for _, want := range []string{"Unknown time zone", "three-letter code", "one line", `value="Lisbon"`, `value="EURO"`, `value="5"`} {
+	for _, want := range []string{"Unknown time zone", "three-letter code", "one line", "two-letter code such as GB", `value="Lisbon"`, `value="EURO"`, `value="XX"`, `value="5"`} {
 		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, want) {
 			t.Errorf("a bad zone, currency and name: %d, no %q", rec.Code, want)
 		}
@@ -47,13 +47,14 @@ func TestSettingsEditTheRestaurant(t *testing.T) {
 		t.Fatal("a form with mistakes saved its other fields")
 	}
 	rec = cl.post("/restaurants/harbour/settings", settingsForm(url.Values{"name": {"  Harbour   Kitchen & Bar "},
-		"time_zone": {"Atlantic/Madeira"}, "currency": {"eur"}, "languages": {"en", "fr"}, "default_language": {"pt"}, "escalate": {"4"}}))
+		"time_zone": {"Atlantic/Madeira"}, "currency": {"eur"}, "languages": {"en", "fr"}, "default_language": {"pt"}, "escalate": {"4"},
+		"country": {"pt"}}))
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("save: %d\n%s", rec.Code, rec.Body)
 	}
 	r, err := a.db.RestaurantBySlug(ctx, "harbour")
 	if err != nil || r.Name != "Harbour Kitchen & Bar" || r.TimeZone != "Atlantic/Madeira" || r.Currency != "EUR" ||
-		strings.Join(r.Languages, ",") != "pt,en,fr" || r.Rules.EscalateAfter.Minutes() != 4 {
+		strings.Join(r.Languages, ",") != "pt,en,fr" || r.Rules.EscalateAfter.Minutes() != 4 || r.Country != "PT" {
 		t.Fatalf("saved: %+v %v", r, err)
 	}
 }

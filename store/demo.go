@@ -32,7 +32,8 @@ func (db *DB) SeedDemo(ctx context.Context, now time.Time) (seeded bool, err err
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM restaurants`).Scan(&n); err != nil || n > 0 {
 			return err
 		}
-		r, err := db.createRestaurant(ctx, tx, Restaurant{Slug: DemoSlug, Name: "Demo Bistro", TimeZone: "Europe/London", Currency: "GBP", Languages: DinerLanguages})
+		r, err := db.createRestaurant(ctx, tx, Restaurant{Slug: DemoSlug, Name: "Demo Bistro", TimeZone: "Europe/London", Currency: "GBP", Country: "GB",
+			Languages: DinerLanguages})
 		if err != nil {
 			return err
 		}

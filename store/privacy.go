@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // A guest's personal data is what they typed about themselves (their name,
@@ -81,49 +80,26 @@ func (db *DB) guestOffers(ctx context.Context, alertID int64) ([]GuestOffer, err
 	return out, err
 }
 
-// contactKey is a contact as it is matched: an email in lower case, a
-// phone number as its digits (at least 6).
-func contactKey(s string) string {
-	s = strings.TrimSpace(s)
-	if strings.Contains(s, "@") {
-		return strings.ToLower(s)
-	}
-	digits := strings.Map(func(r rune) rune {
-		if unicode.IsDigit(r) {
-			return r
-		}
-		return -1
-	}, s)
-	if len(digits) < 6 {
-		return ""
-	}
-	return digits
-}
-
-// sameContact reports whether two contacts are one: the same email, or
-// phone numbers whose digits agree (one may carry a country code the other
-// lacks).
-func sameContact(a, b string) bool {
-	ka, kb := contactKey(a), contactKey(b)
-	switch {
-	case ka == "" || kb == "":
-		return false
-	case strings.Contains(ka, "@") || strings.Contains(kb, "@"):
-		return ka == kb
-	case len(ka) < len(kb):
-		ka, kb = kb, ka
-	}
-	return strings.HasSuffix(ka, kb) && len(kb) >= 8 || ka == kb
-}
-
 // FindGuest gathers everything a restaurant holds about the guest with
 // this phone or email: their responses (those that gave it, and those whose
 // follow-up names it) and what staff did about each.
 func (db *DB) FindGuest(ctx context.Context, restaurantID int64, contact string) (GuestData, error) {
 	g := GuestData{Contact: strings.TrimSpace(contact), Responses: []GuestResponse{}, InPerson: []GuestAlert{}}
-	if contactKey(contact) == "" {
-		return g, Errorf(EInvalid, "Enter the guest's email address or phone number (at least 6 digits).")
+	var country string
+	if err := db.read.QueryRowContext(ctx, `SELECT country FROM restaurants WHERE id = ?`, restaurantID).Scan(&country); err != nil {
+		return g, dbError(err)
 	}
+	key := contactKey(contact, country)
+	switch {
+	case key != "":
+	case strings.Contains(contact, "@"):
+		return g, Errorf(EInvalid, "That is not an email address: write it whole, like ana@example.com.")
+	case country == "":
+		return g, Errorf(EInvalid, "That is not a phone number that can be matched exactly: write it with its country code, like +44 7700 900123 (or set the restaurant's country in its settings, for numbers written without one).")
+	default:
+		return g, Errorf(EInvalid, "That is not a phone number that can be matched exactly: check its digits, or write it with its country code, like +44 7700 900123.")
+	}
+	same := func(c string) bool { return c != "" && contactKey(c, country) == key }
 	err := db.each(ctx, `SELECT r.id, r.public_id, r.created_at, t.label, coalesce(r.rating, 0), r.tags, r.comment, r.guest_name, r.contact,
 			r.language, r.check_number, coalesce(a.id, 0), coalesce(a.state, ''), coalesce(a.outcome, ''),
 			coalesce(a.follow_up_contact, ''), coalesce(a.note, ''), coalesce(a.resolution_note, '')
@@ -136,7 +112,7 @@ func (db *DB) FindGuest(ctx context.Context, restaurantID int64, contact string)
 		var tags string
 		err := row.Scan(&gr.responseI, &gr.Receipt, &at, &gr.Table, &gr.Rating, &tags, &gr.Comment, &gr.Name, &gr.Contact,
 			&gr.Language, &gr.Check, &ga.alertID, &ga.State, &ga.Outcome, &ga.FollowUpContact, &ga.Note, &ga.ResolutionNote)
-		if err != nil || !(sameContact(gr.Contact, contact) || sameContact(ga.FollowUpContact, contact)) {
+		if err != nil || !(same(gr.Contact) || same(ga.FollowUpContact)) {
 			return err
 		}
 		gr.At, gr.Tags = time.UnixMilli(at).UTC(), strings.Fields(tags)
@@ -155,7 +131,7 @@ func (db *DB) FindGuest(ctx context.Context, restaurantID int64, contact string)
 		var ga GuestAlert
 		var at int64
 		err := row.Scan(&ga.alertID, &at, &ga.State, &ga.Outcome, &ga.FollowUpContact, &ga.Note, &ga.ResolutionNote)
-		if err != nil || !sameContact(ga.FollowUpContact, contact) {
+		if err != nil || !same(ga.FollowUpContact) {
 			return err
 		}
 		ga.At = time.UnixMilli(at).UTC()

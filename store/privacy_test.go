@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,9 +19,9 @@ func TestEraseGuestLeavesNoCopy(t *testing.T) {
 	ctx := context.Background()
 	db, now := clockDB(t)
 	*now = time.Date(2026, 11, 3, 19, 0, 0, 0, time.UTC)
-	r, err := db.CreateRestaurant(ctx, store.Restaurant{Slug: "harbour", Name: "Harbour Kitchen", TimeZone: "Europe/Lisbon"})
-	if err != nil {
-		t.Fatal(err)
+	r, err := db.CreateRestaurant(ctx, store.Restaurant{Slug: "harbour", Name: "Harbour Kitchen", TimeZone: "Europe/Lisbon", Country: "pt"})
+	if err != nil || r.Country != "PT" {
+		t.Fatalf("restaurant %+v (%v)", r, err)
 	}
 	tb, _ := db.CreateTable(ctx, r.ID, "Table 4")
 	sam := staffUser(t, db, r, "sam@example.com", "Sam Patel", store.RoleManager)
@@ -82,6 +83,64 @@ func TestEraseGuestLeavesNoCopy(t *testing.T) {
 	}
 	if n, err := db.CountErasures(ctx, r.ID); err != nil || n != 1 {
 		t.Errorf("%d erasures logged (%v)", n, err)
+	}
+}
+
+// TestGuestsMatchedExactly: two guests whose numbers share their last
+// eight digits (a local Portuguese number and a British one) are two
+// guests: erasing one keeps the other. An email is matched whole, in any
+// case; what is not a number that can be read exactly is refused, saying
+// how to write it, and nothing is matched by a part of it.
+func TestGuestsMatchedExactly(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, "")
+	r, err := db.CreateRestaurant(ctx, store.Restaurant{Slug: "tasca", Name: "Tasca", TimeZone: "Europe/Lisbon", Country: "PT"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, _ := db.CreateTable(ctx, r.ID, "Table 1")
+	sam := staffUser(t, db, r, "sam@example.com", "Sam Patel", store.RoleManager)
+	send := func(name, contact string) string {
+		id, _, err := db.CreateResponse(ctx, store.NewResponse{TableToken: tb.Token, IdempotencyKey: store.NewToken(), Rating: 2,
+			GuestName: name, Contact: contact, ContactConsent: true, Comment: name + " was here"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	local := send("Inês", "912 345 678")
+	british := send("Harry", "+44 7912 345678")
+	mail := send("Ana", "Ana.Silva@Example.PT")
+	for _, bad := range []string{"12", "2345678", "hello", "ana@", "@example.pt"} {
+		if _, err := db.FindGuest(ctx, r.ID, bad); store.ErrorCode(err) != store.EInvalid {
+			t.Errorf("FindGuest(%q): %v, want a refusal", bad, err)
+		}
+	}
+	if g, err := db.FindGuest(ctx, r.ID, "ana.silva@example.pt"); err != nil || len(g.Responses) != 1 {
+		t.Fatalf("by email in another case: %+v (%v)", g, err)
+	}
+	if g, _ := db.FindGuest(ctx, r.ID, "+351 912 345 678"); len(g.Responses) != 1 || g.Responses[0].Name != "Inês" {
+		t.Fatalf("by the local number with its country code: %+v", g)
+	}
+	if _, err := db.EraseGuest(ctx, r.ID, sam.ID, "912345678"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.ResponseByPublicID(ctx, local); got.Contact != "" {
+		t.Errorf("the guest erased by number kept their contact: %+v", got)
+	}
+	if got, _ := db.ResponseByPublicID(ctx, british); got.Contact != "+44 7912 345678" || got.GuestName != "Harry" {
+		t.Errorf("erasing a local number erased a British guest with the same last digits: %+v", got)
+	}
+	if got, _ := db.ResponseByPublicID(ctx, mail); got.Contact == "" {
+		t.Errorf("the guest with an email was erased: %+v", got)
+	}
+	// Without a country, a number is matched only with its country code.
+	other, _ := db.CreateRestaurant(ctx, store.Restaurant{Slug: "nowhere", Name: "Nowhere", TimeZone: "UTC"})
+	if _, err := db.FindGuest(ctx, other.ID, "912345678"); store.ErrorCode(err) != store.EInvalid || !strings.Contains(err.Error(), "country code") {
+		t.Errorf("a local number where the country is not set: %v", err)
+	}
+	if _, err := db.CreateRestaurant(ctx, store.Restaurant{Slug: "atlantis", Name: "Atlantis", TimeZone: "UTC", Country: "XX"}); store.ErrorCode(err) != store.EInvalid {
+		t.Errorf("an unknown country: %v", err)
 	}
 }
 

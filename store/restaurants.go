@@ -27,7 +27,10 @@ type Restaurant struct {
 	Name     string
 	TimeZone string
 	Currency string // ISO 4217 code; amounts are integer cents (minor units) of it
-	Rules    AlertRules
+	// Country is ISO 3166-1 alpha-2 ("GB"), or "" if not set: phone
+	// numbers written without a country code are read as its (contacts.go).
+	Country string
+	Rules   AlertRules
 	// VoiceRate is the owner's assumption of the share of unhappy guests who
 	// complain to a manager, for the silent-dissatisfaction estimate.
 	VoiceRate Range
@@ -47,7 +50,7 @@ type Restaurant struct {
 }
 
 // restaurantColumns reads a Restaurant with scanRestaurant.
-const restaurantColumns = `id, slug, name, time_zone, currency, ` + rulesColumns +
+const restaurantColumns = `id, slug, name, time_zone, currency, country, ` + rulesColumns +
 	`, voice_low_bp, voice_central_bp, voice_high_bp, team_names, languages, review_links, offer_ceiling_minor`
 
 const rulesColumns = `alert_max_rating, alert_urgent_tags, alert_at_table, escalate_after_s`
@@ -72,7 +75,7 @@ func (db *DB) scanRestaurant(row rowScanner) (Restaurant, error) {
 func (db *DB) scanRestaurantAfter(row rowScanner, r *Restaurant, leading ...any) error {
 	var secs, low, central, high int64
 	var team, langs, reviews string
-	err := row.Scan(append(leading, &r.ID, &r.Slug, &r.Name, &r.TimeZone, &r.Currency,
+	err := row.Scan(append(leading, &r.ID, &r.Slug, &r.Name, &r.TimeZone, &r.Currency, &r.Country,
 		&r.Rules.MaxRating, &r.Rules.UrgentTags, &r.Rules.AtTable, &secs, &low, &central, &high, &team, &langs, &reviews, &r.OfferCeiling.Minor)...)
 	if err != nil {
 		return dbError(err)
@@ -291,8 +294,9 @@ func CheckTimeZone(name string) error {
 	return err
 }
 
-// checkBasics checks and tidies a restaurant's name, zone, currency and
-// languages, and finds its zone: the problems of each field, all at once.
+// checkBasics checks and tidies a restaurant's name, zone, currency,
+// country and languages, and finds its zone: the problems of each field,
+// all at once.
 func (db *DB) checkBasics(r *Restaurant) []Problem {
 	var ps []Problem
 	if name, err := CheckRestaurantName(r.Name); err != nil {
@@ -310,6 +314,11 @@ func (db *DB) checkBasics(r *Restaurant) []Problem {
 		ps = append(ps, problem("languages", err))
 	} else {
 		r.Languages = langs
+	}
+	if country, err := CheckCountry(r.Country); err != nil {
+		ps = append(ps, problem("country", err))
+	} else {
+		r.Country = country
 	}
 	if len(ps) == 0 {
 		if err := db.setLocation(r); err != nil {
@@ -335,10 +344,10 @@ func (db *DB) createRestaurant(ctx context.Context, tx *Tx, r Restaurant) (Resta
 		return r, err
 	}
 	bp := func(f float64) int64 { return int64(math.Round(f * 10000)) }
-	err := tx.QueryRowContext(ctx, `INSERT INTO restaurants (slug, name, time_zone, currency, languages, created_at,
+	err := tx.QueryRowContext(ctx, `INSERT INTO restaurants (slug, name, time_zone, currency, country, languages, created_at,
 			voice_low_bp, voice_central_bp, voice_high_bp)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id`,
-		r.Slug, r.Name, r.TimeZone, r.Currency, strings.Join(r.Languages, ","), tx.nowMillis(),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+		r.Slug, r.Name, r.TimeZone, r.Currency, r.Country, strings.Join(r.Languages, ","), tx.nowMillis(),
 		bp(DefaultVoiceRate.Low), bp(DefaultVoiceRate.Central), bp(DefaultVoiceRate.High)).Scan(&r.ID)
 	r.Rules, r.VoiceRate = DefaultAlertRules(), DefaultVoiceRate
 	if errors.Is(err, sql.ErrNoRows) {
@@ -364,6 +373,7 @@ func (db *DB) CreateRestaurantFor(ctx context.Context, ownerID int64, r Restaura
 // RestaurantSettings is everything an owner sets on the settings page.
 type RestaurantSettings struct {
 	Name, TimeZone, Currency string
+	Country                  string   // ISO 3166-1 alpha-2, or ""
 	Languages                []string // the default first
 	Rules                    AlertRules
 	VoiceRate                Range
@@ -375,7 +385,7 @@ type RestaurantSettings struct {
 // SaveSettings changes a restaurant's name, zone, currency, languages, alert
 // rules and summary settings together, or none of them.
 func (db *DB) SaveSettings(ctx context.Context, restaurantID int64, s RestaurantSettings) error {
-	r := Restaurant{Name: s.Name, TimeZone: s.TimeZone, Currency: s.Currency, Languages: s.Languages}
+	r := Restaurant{Name: s.Name, TimeZone: s.TimeZone, Currency: s.Currency, Country: s.Country, Languages: s.Languages}
 	ps := db.checkBasics(&r)
 	ps = append(ps, checkRules(s.Rules)...)
 	team, summary := checkSummary(s.VoiceRate, s.TeamNames)
@@ -388,8 +398,8 @@ func (db *DB) SaveSettings(ctx context.Context, restaurantID int64, s Restaurant
 	}
 	s.TeamNames = team
 	return db.update(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE restaurants SET name = ?, time_zone = ?, currency = ?, languages = ? WHERE id = ?`,
-			r.Name, r.TimeZone, r.Currency, strings.Join(r.Languages, ","), restaurantID)
+		res, err := tx.ExecContext(ctx, `UPDATE restaurants SET name = ?, time_zone = ?, currency = ?, country = ?, languages = ? WHERE id = ?`,
+			r.Name, r.TimeZone, r.Currency, r.Country, strings.Join(r.Languages, ","), restaurantID)
 		if err != nil {
 			return err
 		}

@@ -1,12 +1,16 @@
 package views
 
 import (
+	"cmp"
 	"math"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 
 	"github.com/tableside/tableside/store"
 )
@@ -22,6 +26,7 @@ type Overview struct {
 // settings page and the new-restaurant page.
 type Basics struct {
 	Name, Slug, TimeZone, Currency string
+	Country                        string   // ISO 3166-1 alpha-2, or ""
 	Languages                      []string // offered to diners
 	Default                        string   // the default language
 	// ShowSlug asks for the slug too (a new restaurant's; it never changes).
@@ -106,6 +111,7 @@ type StaffRow struct {
 // Privacy is the owner's page for a guest's data: export it, or erase it.
 type Privacy struct {
 	Restaurant                string
+	Country                   string // its name in English, or "" if not set
 	ExportAction, EraseAction string
 	RetainDays                int
 	Contact                   string // as typed
@@ -120,7 +126,8 @@ func NewSettings(r store.Restaurant, action string) Settings {
 	percent := func(f float64) string { return strconv.FormatFloat(math.Round(f*10000)/100, 'f', -1, 64) }
 	return Settings{
 		Restaurant: r.Name, Action: action, SectionsURL: "/restaurants/" + url.PathEscape(r.Slug) + "/tables#sections-h",
-		Basics:    Basics{Name: r.Name, TimeZone: r.TimeZone, Currency: r.Currency, Languages: r.Languages, Default: r.Languages[0]},
+		Basics: Basics{Name: r.Name, TimeZone: r.TimeZone, Currency: r.Currency, Country: r.Country, Languages: r.Languages,
+			Default: r.Languages[0]},
 		MaxRating: r.Rules.MaxRating, UrgentTags: r.Rules.UrgentTags, AtTable: r.Rules.AtTable,
 		EscalateMins: strconv.FormatFloat(r.Rules.EscalateAfter.Minutes(), 'f', -1, 64),
 		VoiceLow:     percent(r.VoiceRate.Low), VoiceCentral: percent(r.VoiceRate.Central),
@@ -137,4 +144,14 @@ func NewAPITokenRow(t store.APIToken, loc *time.Location, revokeURL string) APIT
 		used = "last used " + t.LastUsedAt.In(loc).Format("2 Jan 2006")
 	}
 	return APITokenRow{Name: t.Name, Prefix: t.Prefix, Created: t.CreatedAt.In(loc).Format("2 Jan 2006"), LastUsed: used, RevokeURL: revokeURL}
+}
+
+// CountryName names a country code in English ("PT" is Portugal), or gives
+// the code back if it has no name.
+func CountryName(code string) string {
+	r, err := language.ParseRegion(code)
+	if err != nil {
+		return code
+	}
+	return cmp.Or(display.English.Regions().Name(r), code)
 }

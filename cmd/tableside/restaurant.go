@@ -11,7 +11,7 @@ import (
 )
 
 const restaurantUsage = `usage:
-  tableside restaurant add -db PATH -name NAME [-slug SLUG] -time-zone ZONE -currency CODE [-languages en,fr]
+  tableside restaurant add -db PATH -name NAME [-slug SLUG] -time-zone ZONE -currency CODE [-country CC] [-languages en,fr]
   tableside restaurant list -db PATH`
 
 // runRestaurant is `tableside restaurant add|list`: a real restaurant, made
@@ -37,6 +37,7 @@ func restaurantAdd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	slug := cmd.String("slug", "", "its short name in URLs: lower-case letters, digits and dashes (default: from the name)")
 	zone := cmd.String("time-zone", "", "its IANA time zone, such as Europe/Lisbon or America/New_York")
 	code := cmd.String("currency", "", "its currency, an ISO 4217 code such as EUR, GBP or JPY")
+	country := cmd.String("country", "", "its country, a two-letter code such as PT, GB or US: guests' phone numbers without +… are read as its")
 	langs := cmd.String("languages", "en", "the languages offered to diners, the default first: "+strings.Join(store.DinerLanguages, ","))
 	db, err := cmd.create(ctx, args, func() error {
 		if *name == "" || *zone == "" || *code == "" {
@@ -49,7 +50,7 @@ func restaurantAdd(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	defer db.Close()
 	r, err := db.CreateRestaurant(ctx, store.Restaurant{Name: *name, Slug: *slug, TimeZone: *zone, Currency: strings.ToUpper(*code),
-		Languages: strings.Split(*langs, ",")})
+		Country: *country, Languages: strings.Split(*langs, ",")})
 	if c := store.ErrorCode(err); c == store.EInvalid || c == store.EConflict {
 		return errors.New(store.ErrorMessage(err))
 	}
