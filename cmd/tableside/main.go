@@ -123,6 +123,7 @@ type Main struct {
 	ln      net.Listener
 	server  *http.Server
 	streams *sync.WaitGroup // live streams running outside the server's requests
+	conns   connStates      // the server's connections, by state, for shutdown's log
 	done    chan error
 	stop    context.CancelFunc // stops background work
 	bg      chan struct{}
@@ -324,6 +325,7 @@ func (m *Main) Run(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+		ConnState:         m.conns.track,
 	}
 	// Shutdown waits for requests under way; live streams would never end on
 	// their own, so they are told to end (and their clients to reconnect).
@@ -343,19 +345,35 @@ func (m *Main) URL() string {
 }
 
 // Close stops accepting requests, ends live streams, lets the requests under
-// way finish (up to 10 s), and closes the database. It may be called more than
-// once.
+// way finish (up to shutdownGrace), cuts what is left (a body that never
+// came, a connection that never sent a request) and says so in the log,
+// and closes the database. It may be called more than once.
 func (m *Main) Close() error {
 	m.closeOnce.Do(func() { m.closeErr = m.close() })
 	return m.closeErr
 }
 
+// shutdownGrace is how long requests under way may take to finish when the
+// server stops; streamGrace, how long live streams then have to say goodbye.
+// Together they keep a stop (SIGTERM) under 3 s, whatever clients do.
+const (
+	shutdownGrace = 2 * time.Second
+	streamGrace   = 500 * time.Millisecond
+)
+
 func (m *Main) close() error {
 	var errs []error
 	if m.server != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
-		errs = append(errs, m.server.Shutdown(ctx))
+		if err := m.server.Shutdown(ctx); errors.Is(err, context.DeadlineExceeded) {
+			active, idle := m.conns.count()
+			m.server.Close()
+			m.Logger.Warn("stopping: cut the connections that had not finished in time", "grace", shutdownGrace,
+				"requests_under_way", active, "connections_without_a_request", idle)
+		} else if err != nil {
+			errs = append(errs, err)
+		}
 		if err := <-m.done; !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, err)
 		}
@@ -363,8 +381,8 @@ func (m *Main) close() error {
 		go func() { m.streams.Wait(); close(streamsDone) }()
 		select {
 		case <-streamsDone:
-		case <-ctx.Done():
-			errs = append(errs, errors.New("live streams did not end in time"))
+		case <-time.After(streamGrace):
+			m.Logger.Warn("stopping: live streams that had not ended are cut with the process", "grace", streamGrace)
 		}
 	}
 	if m.stop != nil {
@@ -375,6 +393,42 @@ func (m *Main) close() error {
 		errs = append(errs, m.DB.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// connStates follows the server's connections by state (http.Server's
+// ConnState hook), so that a stop can say what it cut.
+type connStates struct {
+	mu sync.Mutex
+	by map[net.Conn]http.ConnState
+}
+
+func (c *connStates) track(conn net.Conn, state http.ConnState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.by == nil {
+		c.by = map[net.Conn]http.ConnState{}
+	}
+	if state == http.StateClosed || state == http.StateHijacked {
+		delete(c.by, conn)
+	} else {
+		c.by[conn] = state
+	}
+}
+
+// count is how many connections are handling a request (or reading its
+// body), and how many never sent one.
+func (c *connStates) count() (active, idle int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range c.by {
+		switch s {
+		case http.StateActive:
+			active++
+		case http.StateNew:
+			idle++
+		}
+	}
+	return active, idle
 }
 
 // trustedProxies reads -trusted-proxies: CIDRs, or single addresses,
