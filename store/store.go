@@ -172,10 +172,14 @@ func (db *DB) start(ctx context.Context) (*DB, error) {
 	return db, nil
 }
 
-// SetSizeLimit caps the database file at about bytes (0: no cap), so that a
-// server on a shared disk stops writing before the disk is full. Beyond it,
-// writes fail as on a full disk: diners are asked to send again, and nothing
-// half-written is kept; raising the cap (or VACUUM) lets writing resume.
+// SetSizeLimit caps the database's files at about bytes (0: no cap), so
+// that a server on a shared disk stops writing before the disk is full.
+// Beyond it, writes fail as on a full disk: diners are asked to send again,
+// and nothing half-written is kept; raising the cap (or VACUUM) lets
+// writing resume. The cap counts the write-ahead log and its index too: a
+// quarter of it (from 64 KB to 4 MB) is kept for the log, which is
+// checkpointed each time half of that is written and then truncated to it
+// (journal_size_limit), and the rest is the main file's.
 func (db *DB) SetSizeLimit(ctx context.Context, bytes int64) error {
 	if db.pg != nil {
 		if bytes > 0 {
@@ -187,13 +191,23 @@ func (db *DB) SetSizeLimit(ctx context.Context, bytes int64) error {
 	if err := db.write.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&pageSize); err != nil {
 		return dbError(err)
 	}
-	pages := int64(4294967294) // SQLite's own maximum
+	pages, walPages, walBytes := int64(4294967294), int64(1000), int64(-1) // SQLite's own defaults: no cap
 	if bytes > 0 {
-		pages = max(1, bytes/pageSize)
+		const shm = 32 << 10 // the log's index, for a log this small
+		walBytes = min(max(bytes/4, 64<<10), 4<<20)
+		pages, walPages = max(1, (bytes-walBytes-shm)/pageSize), max(1, walBytes/pageSize/2)
 	}
-	// The pragma belongs to the connection: the write pool holds exactly one.
-	var now int64
-	return dbError(db.write.QueryRowContext(ctx, fmt.Sprintf(`PRAGMA max_page_count = %d`, pages)).Scan(&now))
+	// The pragmas belong to the connection: the write pool holds exactly
+	// one, which is also the one that checkpoints after its commits.
+	for _, p := range []string{fmt.Sprintf(`PRAGMA max_page_count = %d`, pages), fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, walPages),
+		fmt.Sprintf(`PRAGMA journal_size_limit = %d`, walBytes), `PRAGMA wal_checkpoint(TRUNCATE)`} {
+		rows, err := db.write.QueryContext(ctx, p)
+		if err != nil {
+			return dbError(err)
+		}
+		rows.Close()
+	}
+	return nil
 }
 
 func (db *DB) prepare(ctx context.Context) error {

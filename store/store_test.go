@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -593,4 +594,40 @@ func TestResendAfterBack(t *testing.T) {
 	if alerts, _ := db.ActiveAlerts(ctx, r.ID); len(alerts) != 1 {
 		t.Fatalf("%d alerts after the last edit", len(alerts))
 	}
+}
+
+// TestSizeCapCountsTheLog: with a 1 MB cap, surveys are taken until the
+// database says it is full; the files on disk (the database, its
+// write-ahead log and the log's index) then add up to no more than the cap.
+// (Before, the log alone grew to 4 MB.)
+func TestSizeCapCountsTheLog(t *testing.T) {
+	sqliteOnly(t, "there is no file to cap (the server's own limits apply)")
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "capped.db")
+	db := open(t, file)
+	_, tb := fixture(t, db)
+	const limit = 1 << 20
+	if err := db.SetSizeLimit(ctx, limit); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	n := 0
+	for ; n < 20000 && err == nil; n++ {
+		_, _, err = db.CreateResponse(ctx, store.NewResponse{TableToken: tb.Token, IdempotencyKey: store.NewToken(), Rating: 4,
+			Comment: strings.Repeat("Lovely evening, thank you. ", 18)})
+	}
+	if store.ErrorCode(err) != store.EUnavailable {
+		t.Fatalf("after %d surveys: %v, want the database full", n, err)
+	}
+	var total int64
+	for _, f := range []string{file, file + "-wal", file + "-shm"} {
+		if fi, err := os.Stat(f); err == nil {
+			total += fi.Size()
+			t.Logf("%s: %d bytes", filepath.Base(f), fi.Size())
+		}
+	}
+	if total > limit {
+		t.Errorf("the files on disk add up to %d bytes, over the %d-byte cap", total, limit)
+	}
+	t.Logf("%d surveys before the cap; %d bytes on disk", n-1, total)
 }

@@ -185,7 +185,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "reverse proxies whose X-Forwarded-For gives the client's address, as CIDRs: 127.0.0.1/32,10.0.0.0/8 (TABLESIDE_TRUSTED_PROXIES; default none: the header is ignored)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "deprecated: use -trusted-proxies (this trusts loopback and private addresses) (TABLESIDE_TRUST_PROXY)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure, for HTTPS behind a proxy (TABLESIDE_SECURE_COOKIES; on by itself for an https base URL)")
-	fs.IntVar(&c.MaxDBMB, "max-db-mb", c.MaxDBMB, "stop writing when the database reaches this many MB, 0 for no cap (TABLESIDE_MAX_DB_MB)")
+	fs.IntVar(&c.MaxDBMB, "max-db-mb", c.MaxDBMB, "stop writing when the database's files, its write-ahead log included, reach this many MB; 0 for no cap (TABLESIDE_MAX_DB_MB)")
 	fs.IntVar(&c.RetainContactsDays, "retain-contacts-days", c.RetainContactsDays,
 		"days a guest's name, phone or email is kept for a reply, then cleared; 0 keeps them (TABLESIDE_RETAIN_CONTACTS_DAYS)")
 	fs.IntVar(&c.ReceiptStreamsPerAddress, "receipt-streams-per-address", c.ReceiptStreamsPerAddress,
