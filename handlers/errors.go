@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -13,9 +14,16 @@ import (
 )
 
 // handleError is the one error path: it maps an error to a status, renders the
-// error page, and logs only server faults.
+// error page, and logs only server faults, by route ("/r/:receipt"), never by
+// a path that holds a receipt id or a token.
 func (h *Handler) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if errors.Is(err, context.Canceled) || c.Request().Context().Err() != nil {
+		// The client hung up: nobody reads an answer, and it is no fault of
+		// the server's (an attacker's resets must not flood the log).
+		h.log.Debug("request ended: the client went away", "method", c.Request().Method, "route", c.Path())
 		return
 	}
 	p, t := h.page(""), views.Translator("en") // staff pages are English
@@ -25,7 +33,7 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	status, heading, message := describeError(c, err, t)
 	if status >= 500 {
 		h.log.Error("request failed", "status", status, "method", c.Request().Method,
-			"path", c.Request().URL.Path, "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
+			"route", c.Path(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	if status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {

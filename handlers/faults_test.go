@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -82,4 +83,30 @@ func TestFullDatabase(t *testing.T) {
 type httpResult struct {
 	code        int
 	body, retry string
+}
+
+// TestHungUpClientsAreNoErrors: requests whose client went away before the
+// answer (the context cancelled: a reset, a closed tab) leave no ERROR or
+// WARN in the log, however many; a receipt's id is never logged.
+func TestHungUpClientsAreNoErrors(t *testing.T) {
+	a := newApp(t, handlers.Config{})
+	a.staff(t, a.restaurant, "sam@test.example", "Sam Patel", store.RoleManager)
+	sam := a.login(t, "sam@test.example")
+	receipt := a.complain(t, "cold soup")
+	for range 50 {
+		for _, target := range []string{"/floor?r=harbour", "/t/" + a.tables[0].Token, receipt} {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			req := httptest.NewRequest(http.MethodGet, target, nil).WithContext(ctx)
+			if strings.HasPrefix(target, "/floor") {
+				sam.request(req)
+			} else {
+				a.e.ServeHTTP(httptest.NewRecorder(), req)
+			}
+		}
+	}
+	logs := a.logs.String()
+	if strings.Contains(logs, "level=ERROR") || strings.Contains(logs, "level=WARN") || strings.Contains(logs, strings.TrimPrefix(receipt, "/r/")) {
+		t.Fatalf("hung-up clients were logged as faults:\n%.3000s", logs)
+	}
 }

@@ -160,7 +160,7 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 	}
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			h.log.Error("panic", "err", err, "path", c.Request().URL.Path, "stack", string(stack))
+			h.log.Error("panic", "err", err, "route", c.Path(), "stack", string(stack))
 			return err
 		},
 	}))

@@ -43,7 +43,7 @@ const (
 // the HTTP server or, where that cannot be done, on the server's response.
 type stream struct {
 	ctx  context.Context // ends when the client goes
-	path string
+	path string          // its route, for the log
 	w    io.Writer
 	// conn is the connection taken over, nil on the server's response.
 	conn net.Conn
@@ -73,7 +73,7 @@ func (h *Handler) serveStream(c echo.Context, end func(), body func(*stream)) er
 	hdr.Set(echo.HeaderContentType, "text/event-stream")
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Set("X-Accel-Buffering", "no") // tell nginx not to hold events back
-	path := c.Request().URL.Path
+	path := c.Path()                   // the route ("/r/:receipt"): logs never hold a receipt id
 	conn, rw, err := http.NewResponseController(c.Response()).Hijack()
 	if errors.Is(err, http.ErrNotSupported) || c.Request().ProtoMajor != 1 {
 		defer end()
@@ -127,7 +127,7 @@ func startInline(c echo.Context) (*stream, error) {
 		return nil, err
 	}
 	w.WriteHeader(http.StatusOK)
-	s := &stream{ctx: c.Request().Context(), path: c.Request().URL.Path, w: w, flush: func() error {
+	s := &stream{ctx: c.Request().Context(), path: c.Path(), w: w, flush: func() error {
 		if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
 			return err
 		}
@@ -189,7 +189,7 @@ func (h *Handler) follow(s *stream, sub *store.Subscription, catchUp func() (don
 		}
 	}
 	if err != nil && !s.gone && s.ctx.Err() == nil {
-		h.log.Warn("stream ended early", "path", s.path, "err", err)
+		h.log.Warn("stream ended early", "route", s.path, "err", err)
 	}
 }
 
@@ -221,7 +221,7 @@ func (sc *streamCaps) acquire(receipt, address string) (release func(), err erro
 	defer sc.mu.Unlock()
 	switch {
 	case sc.byReceipt[receipt] >= MaxStreamsPerReceipt:
-		sc.refuse("per receipt", receipt)
+		sc.refuse("per receipt", "") // a receipt id is the diner's: never logged
 		return nil, store.Errorf(store.ELimit, "This page is already open on %d screens. Close one, then reload this page.", MaxStreamsPerReceipt)
 	case sc.perAddress > 0 && sc.byAddress[address] >= sc.perAddress:
 		sc.refuse("per address", address)

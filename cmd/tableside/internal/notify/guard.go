@@ -38,15 +38,29 @@ func publicAddr(addr netip.Addr) bool {
 		addr.IsInterfaceLocalMulticast() || addr.IsMulticast() || addr.IsUnspecified() {
 		return false
 	}
-	for _, p := range []netip.Prefix{
-		netip.MustParsePrefix("0.0.0.0/8"), netip.MustParsePrefix("100.64.0.0/10"), netip.MustParsePrefix("192.0.0.0/24"),
-		netip.MustParsePrefix("198.18.0.0/15"), netip.MustParsePrefix("240.0.0.0/4"), netip.MustParsePrefix("64:ff9b::/96"),
-	} {
+	for _, p := range notPublic {
 		if p.Contains(addr) {
 			return false
 		}
 	}
 	return true
+}
+
+// notPublic are the ranges beyond Go's own tests (loopback, private, link
+// local…) that are not somebody's server on the internet, or that lead to
+// an IPv4 address of any kind inside an IPv6 one (IANA's special-purpose
+// registries): this network, shared (carrier-grade NAT), IETF protocol
+// assignments, benchmarking, reserved; IPv4-compatible (::/96), NAT64 well
+// known and local (64:ff9b::/96, 64:ff9b:1::/48), discard-only (100::/64),
+// Teredo (2001::/32), documentation, 6to4 (2002::/16), and the old
+// site-local fec0::/10.
+var notPublic = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"), netip.MustParsePrefix("100.64.0.0/10"), netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("192.0.2.0/24"), netip.MustParsePrefix("198.51.100.0/24"), netip.MustParsePrefix("203.0.113.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"), netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("::/96"), netip.MustParsePrefix("64:ff9b::/96"), netip.MustParsePrefix("64:ff9b:1::/48"),
+	netip.MustParsePrefix("100::/64"), netip.MustParsePrefix("2001::/32"), netip.MustParsePrefix("2001:db8::/32"),
+	netip.MustParsePrefix("2002::/16"), netip.MustParsePrefix("fec0::/10"),
 }
 
 // Check refuses a target that may not be sent to: not http(s) (push: not

@@ -59,6 +59,9 @@ type Notifier struct {
 	sends  sync.WaitGroup
 	mu     sync.Mutex
 	busy   map[store.Target]int // deliveries being sent, by target
+	// refused are the targets the guard refused and the log has named,
+	// once each.
+	refused map[store.Target]bool
 }
 
 // New loads the VAPID keys (made on the first start) and checks the

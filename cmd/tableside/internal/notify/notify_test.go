@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -498,7 +499,10 @@ func TestGuardRefusesPrivateAddresses(t *testing.T) {
 	g := notify.Guard{}
 	for _, bad := range []string{"http://127.0.0.1:8080/hook", "http://localhost/hook", "https://10.1.2.3/hook",
 		"http://192.168.1.20/hook", "http://169.254.169.254/latest/meta-data", "http://[::1]/hook", "http://[fd00::1]/hook",
-		"http://100.64.0.1/hook", "http://0.0.0.0/hook"} {
+		"http://100.64.0.1/hook", "http://0.0.0.0/hook",
+		// IPv4 inside IPv6: compatible, 6to4, Teredo, NAT64 (well known and local).
+		"http://[::7f00:1]/hook", "http://[2002:7f00:1::1]/hook", "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook",
+		"http://[64:ff9b:1::a00:1]/hook", "http://[64:ff9b::a9fe:a9fe]/hook"} {
 		err := g.Check(context.Background(), bad, false)
 		if err == nil || !strings.Contains(store.ErrorMessage(err), "-allow-private-hooks") {
 			t.Errorf("%s: %v, want a refusal naming the flag", bad, err)
@@ -512,8 +516,10 @@ func TestGuardRefusesPrivateAddresses(t *testing.T) {
 	if err := g.Check(context.Background(), "http://8.8.8.8/push", true); err == nil || !strings.Contains(store.ErrorMessage(err), "https") {
 		t.Errorf("an http push endpoint: %v", err)
 	}
-	if err := g.Check(context.Background(), "https://8.8.8.8/hook", false); err != nil {
-		t.Errorf("a public address refused: %v", err)
+	for _, good := range []string{"https://8.8.8.8/hook", "https://[2606:4700:4700::1111]/hook"} {
+		if err := g.Check(context.Background(), good, false); err != nil {
+			t.Errorf("a public address refused: %v", err)
+		}
 	}
 	if err := (notify.Guard{AllowPrivate: true}).Check(context.Background(), "http://127.0.0.1/hook", true); err != nil {
 		t.Errorf("with the flag: %v", err)
@@ -581,5 +587,49 @@ func TestPushEndsWithTheSession(t *testing.T) {
 	w.run()
 	if n, m, o := len(lost.received()), len(kept.received()), len(other.received()); n != 0 || m != 1 || o != 1 {
 		t.Fatalf("after signing out everywhere else and a password change, the phones got %d, %d and %d pushes; want 0, 1, 1", n, m, o)
+	}
+}
+
+// TestGuardRefusalIsFinalAndSaidOnce: a webhook whose address the guard
+// refuses (here 127.0.0.1, with -allow-private-hooks off) fails at once,
+// for good, for each of three alerts; the log says so once for the
+// target, and never shows the webhook's path (a Slack URL's path is its
+// secret).
+func TestGuardRefusalIsFinalAndSaidOnce(t *testing.T) {
+	w := newWorld(t, notify.Config{})
+	var logs bytes.Buffer
+	n, err := notify.New(w.ctx, notify.Config{Subject: subject}, w.db, slog.New(slog.NewTextHandler(&logs, nil)), w.clock.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHookReceiver(t, w.clock.now)
+	if _, err := w.db.AddWebhook(w.ctx, w.r.ID, h.srv.URL+"/services/T0001/B0001/s3cretTokenPath", store.FormatSlack); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		w.complain("Cold soup")
+	}
+	if _, err := n.Plan(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if sent, err := n.DeliverDue(w.ctx); err != nil || sent != 3 {
+		t.Fatalf("%d delivered (%v)", sent, err)
+	}
+	ds, err := w.db.Deliveries(w.ctx, store.ChannelWebhook, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		if d.Status != store.DeliveryFailed || d.Attempts != 1 || strings.Contains(d.LastError, "s3cret") {
+			t.Errorf("delivery %d: %s after %d attempts, %q; want failed at once, the URL's path left out", d.ID, d.Status, d.Attempts, d.LastError)
+		}
+	}
+	w.clock.set(w.clock.now().Add(time.Hour))
+	if again, _ := n.DeliverDue(w.ctx); again != 0 {
+		t.Errorf("%d refused deliveries were tried again", again)
+	}
+	log := logs.String()
+	if strings.Count(log, "msg=\"notifications refused") != 1 || strings.Count(log, "level=") != 1 || strings.Contains(log, "s3cret") || len(h.got()) != 0 {
+		t.Fatalf("the log:\n%s", log)
 	}
 }

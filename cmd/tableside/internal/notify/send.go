@@ -12,6 +12,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -128,8 +129,15 @@ func (n *Notifier) deliver(ctx context.Context, d store.Delivery) {
 	default:
 		o = outcome{status: store.DeliveryFailed, err: fmt.Errorf("unknown channel %q", d.Channel)}
 	}
+	// A refusal by the address guard is the target's, not the moment's:
+	// trying again would be refused again.
+	refused := errors.Is(o.err, errPrivate)
+	if refused {
+		o.status = store.DeliveryFailed
+	}
 	errText := ""
 	if o.err != nil {
+		o.err = redacted(o.err)
 		errText = o.err.Error()
 	}
 	rec := context.WithoutCancel(ctx)
@@ -155,9 +163,43 @@ func (n *Notifier) deliver(ctx context.Context, d store.Delivery) {
 	if err != nil {
 		n.log.Error("recording a notification", "id", d.ID, "err", err)
 	}
-	if o.status != store.DeliverySent && o.err != nil {
+	switch {
+	case refused:
+		if n.firstRefusal(store.Target{Channel: d.Channel, ID: d.TargetID}) {
+			n.log.Warn("notifications refused: the target's address is private or local", "channel", d.Channel, "target", d.TargetID, "err", o.err)
+		}
+	case o.status != store.DeliverySent && o.err != nil:
 		n.log.Warn("notification not sent", "channel", d.Channel, "id", d.ID, "attempt", d.Attempts, "code", o.code, "err", o.err)
 	}
+}
+
+// firstRefusal reports whether the guard's refusal of target is news to the
+// log: it is said once per target, not once per notification.
+func (n *Notifier) firstRefusal(target store.Target) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.refused[target] {
+		return false
+	}
+	if n.refused == nil {
+		n.refused = map[store.Target]bool{}
+	}
+	n.refused[target] = true
+	return true
+}
+
+// redacted is err with any URL in it cut to its scheme and host: a Slack
+// webhook's path is its secret, and a push endpoint's names one phone.
+func redacted(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	short := "(a URL)"
+	if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+		short = u.Scheme + "://" + u.Host + "/…"
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), ue.URL, short))
 }
 
 // byStatus turns a receiver's answer into an outcome: 2xx is sent; 429 and
