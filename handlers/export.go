@@ -16,7 +16,10 @@ import (
 
 // sheetWriter writes CSV that is safe to open in a spreadsheet: a cell that
 // begins with =, +, -, @, a tab or a carriage return would be read as a
-// formula, so it gets a leading apostrophe (OWASP's advice).
+// formula, so it gets a leading apostrophe (OWASP's advice). So does any
+// part of a cell after a semicolon, comma or tab: a spreadsheet that
+// splits on another separator than ours (Excel where the list separator is
+// a semicolon: de, fr, es, it, pt) would otherwise start a cell there.
 type sheetWriter struct{ w *csv.Writer }
 
 func newSheetWriter(c echo.Context, filename string) sheetWriter {
@@ -28,11 +31,21 @@ func newSheetWriter(c echo.Context, filename string) sheetWriter {
 	return sheetWriter{csv.NewWriter(c.Response())}
 }
 
+// formulaStart are the characters that make a spreadsheet read a cell as a
+// formula; separators, those a spreadsheet may split a line on.
+const formulaStart, separators = "=+-@\t\r", ";,\t"
+
 func neutralise(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-		return "'" + cell
+	var b strings.Builder
+	start := true // at the start of what a spreadsheet may take for a cell
+	for _, r := range cell {
+		if start && strings.ContainsRune(formulaStart, r) {
+			b.WriteByte('\'')
+		}
+		b.WriteRune(r)
+		start = strings.ContainsRune(separators, r) || start && r == ' '
 	}
-	return cell
+	return b.String()
 }
 
 func (s sheetWriter) row(cells ...string) error {

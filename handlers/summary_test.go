@@ -85,7 +85,7 @@ func TestSummaryZeroComplaints(t *testing.T) {
 func TestExportsAreSafeInASpreadsheet(t *testing.T) {
 	a := newApp(t, handlers.Config{})
 	a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
-	hostile := []string{`=HYPERLINK("http://evil.example","click")`, "+1+2", "-2+3", "@SUM(A1)", "\t=1", "plain, with \"quotes\"\nand a line"}
+	hostile := []string{`=HYPERLINK("http://evil.example","click")`, "+1+2", "-2+3", "@SUM(A1)", "\t=1", "ok;=1+1;", "fine, =2+2", "plain, with \"quotes\"\nand a line"}
 	for i, text := range hostile {
 		_, _, err := a.db.CreateResponse(context.Background(), store.NewResponse{TableToken: a.tables[0].Token,
 			IdempotencyKey: store.NewToken(), Rating: 1 + i%5, Comment: text, GuestName: "=cmd|' /C calc'!A0"})
@@ -100,7 +100,15 @@ func TestExportsAreSafeInASpreadsheet(t *testing.T) {
 		!strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") {
 		t.Fatalf("responses.csv: %d %v", rec.Code, rec.Header())
 	}
-	rows, err := csv.NewReader(rec.Body).ReadAll()
+	raw := rec.Body.String()
+	// Read as a spreadsheet with another separator would, at its worst:
+	// split on semicolons, commas and tabs, quotes ignored.
+	for _, cell := range strings.FieldsFunc(raw, func(r rune) bool { return strings.ContainsRune(";,\t\n", r) }) {
+		if cell = strings.TrimLeft(cell, `" `); cell != "" && strings.ContainsRune("=+-@", rune(cell[0])) {
+			t.Errorf("split on another separator, a cell begins with a formula character: %q", cell)
+		}
+	}
+	rows, err := csv.NewReader(strings.NewReader(raw)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,8 +125,8 @@ func TestExportsAreSafeInASpreadsheet(t *testing.T) {
 			t.Errorf("guest name %q", row[8])
 		}
 	}
-	if rows[6][6] != "plain, with \"quotes\"\nand a line" {
-		t.Errorf("an ordinary comment changed: %q", rows[6][6])
+	if rows[8][6] != "plain, with \"quotes\"\nand a line" || rows[6][6] != "ok;'=1+1;" {
+		t.Errorf("an ordinary comment changed: %q, or a formula after a separator was kept: %q", rows[8][6], rows[6][6])
 	}
 
 	week := store.WeekOf(time.Now(), a.restaurant.Location()).String()
@@ -131,7 +139,7 @@ func TestExportsAreSafeInASpreadsheet(t *testing.T) {
 	for i, name := range rows[0] {
 		col[name] = rows[1][i]
 	}
-	if col["week"] != week || col["restaurant"] != "Harbour Kitchen" || col["responses"] != "6" || col["complaints"] != "3" || col["complaints_survey"] != "3" {
+	if col["week"] != week || col["restaurant"] != "Harbour Kitchen" || col["responses"] != "8" || col["complaints"] != "4" || col["complaints_survey"] != "4" {
 		t.Errorf("summary row %v", col)
 	}
 }
