@@ -27,6 +27,12 @@ func TestOwnerWebhooks(t *testing.T) {
 	if rec := cl.get("/restaurants/harbour/webhooks"); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "No webhooks yet") {
 		t.Fatalf("empty list: %d\n%s", rec.Code, rec.Body)
 	}
+	// The page says which of a guest's data JSON deliveries carry, as they
+	// do (notify's webhookData: guest_name, contact), and claims nothing else.
+	if body := cl.get("/restaurants/harbour/webhooks").Body.String(); !strings.Contains(body, "<code>guest_name</code>") ||
+		!strings.Contains(body, "<code>contact</code>") || strings.Contains(body, "never sent") {
+		t.Error("the webhooks page does not say which guest data JSON deliveries carry")
+	}
 
 	// Refused, with the address kept and a message.
 	for _, c := range []struct{ url, says string }{
