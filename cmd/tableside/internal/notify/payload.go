@@ -173,7 +173,7 @@ func slackFor(e store.Event, r store.Restaurant) ([]byte, error) {
 	case store.EventOfferRedeemed:
 		text = "A guest came back: the offer for " + a.TableLabel + " was redeemed at " + r.Name
 	case store.EventFollowUpDue:
-		text = "A follow-up promised at " + r.Name + " is due: " + a.TableLabel + ", " + a.FollowUpWho
+		text = "A follow-up promised at " + r.Name + " is due: " + a.TableLabel + " (how to reach the guest is on the floor's list)"
 	}
 	if a.Comment != "" && (e.Kind == store.EventRaised || e.Kind == store.EventEscalated) {
 		text += " — “" + cut(a.Comment, 200) + "”"
