@@ -172,9 +172,15 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 		ContentSecurityPolicy: contentSecurityPolicy("", ""),
 	}))
 	// Powerful features no page needs are off; the floor keeps its screen on.
+	// Under an https base URL, browsers are told to come back only over
+	// HTTPS (HSTS, a year), whatever a proxy in front says of the scheme.
+	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			c.Response().Header().Set("Permissions-Policy", permissionsPolicy)
+			if https {
+				c.Response().Header().Set("Strict-Transport-Security", "max-age=31536000")
+			}
 			return next(c)
 		}
 	})

@@ -202,6 +202,9 @@ func TestSecurityHeaders(t *testing.T) {
 			!strings.Contains(h.Get("Permissions-Policy"), "camera=()") || !strings.Contains(h.Get("Permissions-Policy"), "screen-wake-lock=(self)") {
 			t.Errorf("GET %s: headers %v", target, h)
 		}
+		if h.Get("Strict-Transport-Security") != "max-age=31536000" { // the test app's base URL is https
+			t.Errorf("GET %s: HSTS %q", target, h.Get("Strict-Transport-Security"))
+		}
 		if noStore[target] && h.Get("Cache-Control") != "no-store" {
 			t.Errorf("GET %s: Cache-Control %q, want no-store", target, h.Get("Cache-Control"))
 		}
@@ -211,6 +214,9 @@ func TestSecurityHeaders(t *testing.T) {
 		checked++
 	}
 	t.Logf("security: headers checked on %d pages, errors and downloads", checked)
+	if h := newApp(t, handlers.Config{BaseURL: "http://192.168.1.20:8080"}).get("/login").Header(); h.Get("Strict-Transport-Security") != "" {
+		t.Errorf("HSTS under an http base URL: %q", h.Get("Strict-Transport-Security"))
+	}
 }
 
 // TestSecurityOpenRedirect tries every way of writing another site into
