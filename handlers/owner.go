@@ -220,13 +220,36 @@ func (h *Handler) renderStaff(c echo.Context, status int, r store.Restaurant, m 
 		}
 		m.Members = append(m.Members, row)
 	}
+	pending, err := h.db.PendingInvitations(c.Request().Context(), r.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range pending {
+		m.Pending = append(m.Pending, views.PendingRow{Name: p.Name, Email: p.Email,
+			Expires:   views.DayTime(p.CreatedAt.Add(store.InvitationValid).In(h.staffZone(c))),
+			RevokeURL: restaurantPath(r) + "/staff/invitations/" + url.PathEscape(p.Key) + "/revoke"})
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return h.render(c, status, views.StaffPage(h.staffPage(c, "Staff · "+r.Name, r, "Staff"), m))
 }
 
+// StaffRevokeInvitation takes back an invitation not yet accepted, so its
+// link no longer works: POST /restaurants/:slug/staff/invitations/:key/revoke.
+func (h *Handler) StaffRevokeInvitation(c echo.Context) error {
+	r := ownedRestaurant(c)
+	if err := h.db.RevokeInvitation(c.Request().Context(), r.ID, c.Param("key")); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, restaurantPath(r)+"/staff?done=revoked")
+}
+
 // StaffList lists the restaurant's staff: GET /restaurants/:slug/staff.
 func (h *Handler) StaffList(c echo.Context) error {
-	return h.renderStaff(c, http.StatusOK, ownedRestaurant(c), views.Staff{})
+	m := views.Staff{}
+	if c.QueryParam("done") == "revoked" {
+		m.Flash = "Invitation revoked: its link no longer works."
+	}
+	return h.renderStaff(c, http.StatusOK, ownedRestaurant(c), m)
 }
 
 // StaffInvite invites someone to manage the restaurant: POST

@@ -290,6 +290,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	owner.GET("/staff", h.StaffList)
 	owner.POST("/staff", h.StaffInvite)
 	owner.POST("/staff/:id/remove", h.StaffRemove)
+	owner.POST("/staff/invitations/:key/revoke", h.StaffRevokeInvitation)
 	owner.GET("/privacy", h.Privacy)
 	owner.POST("/privacy/export", h.PrivacyExport)
 	owner.POST("/privacy/erase", h.PrivacyErase)

@@ -35,6 +35,7 @@ var validParam = map[string]func(*app, string) string{
 	":token":   func(a *app, _ string) string { return a.tables[0].Token },
 	":receipt": func(_ *app, receipt string) string { return receipt },
 	":id":      func(a *app, _ string) string { return strconv.FormatInt(a.tables[0].ID, 10) },
+	":key":     func(*app, string) string { return "0123456789abcdef" },
 }
 
 // leaked are signs in a body that an attack got somewhere.

@@ -130,6 +130,47 @@ func (db *DB) Invite(ctx context.Context, restaurantID, by int64, email, name st
 	return token, err
 }
 
+// PendingInvitation is an invitation not yet accepted and still in time,
+// as the owner's staff page lists it. Key names it for revoking (a hash of
+// its token, from which the link cannot be made again).
+type PendingInvitation struct {
+	Key, Email, Name string
+	Role             Role
+	CreatedAt        time.Time
+}
+
+// PendingInvitations lists a restaurant's open invitations, newest first.
+func (db *DB) PendingInvitations(ctx context.Context, restaurantID int64) ([]PendingInvitation, error) {
+	var out []PendingInvitation
+	err := db.each(ctx, `SELECT id, email, name, role, created_at FROM invitations
+		WHERE restaurant_id = ? AND accepted_at IS NULL AND created_at > ? ORDER BY created_at DESC`,
+		[]any{restaurantID, db.now().Add(-InvitationValid).UnixMilli()}, func(row rowScanner) error {
+			var p PendingInvitation
+			var created int64
+			err := row.Scan(&p.Key, &p.Email, &p.Name, &p.Role, &created)
+			p.CreatedAt = millis(created)
+			out = append(out, p)
+			return err
+		})
+	return out, err
+}
+
+// RevokeInvitation takes back an open invitation of a restaurant: its link
+// no longer works. One already accepted, or another restaurant's, is not
+// found.
+func (db *DB) RevokeInvitation(ctx context.Context, restaurantID int64, key string) error {
+	return db.update(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM invitations WHERE id = ? AND restaurant_id = ? AND accepted_at IS NULL`, key, restaurantID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+}
+
 // InvitationByToken finds an open invitation (not accepted, in time), or
 // ErrNotFound.
 func (db *DB) InvitationByToken(ctx context.Context, token string) (Invitation, error) {

@@ -98,6 +98,14 @@ type Staff struct {
 	// pass on; Mailed says it was emailed to them too.
 	Invited, InvitedEmail, Link string
 	Mailed                      bool
+	// Pending are the invitations not yet accepted, each with its Revoke.
+	Pending []PendingRow
+	Flash   string
+}
+
+// PendingRow is an invitation waiting to be accepted.
+type PendingRow struct {
+	Name, Email, Expires, RevokeURL string
 }
 
 // StaffRow is one person on the staff page.
