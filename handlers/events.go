@@ -50,10 +50,16 @@ func (h *Handler) FloorEvents(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
+	me := staffOf(c)
+	release, err := h.sessionStreams.acquire(me.session.ID)
+	if err != nil {
+		return err
+	}
 	sub := h.db.Hub().Subscribe(r.ID, 0) // before reading the log, so nothing falls between
+	end := func() { sub.Close(); release() }
 	latest, err := h.db.LastEventID(ctx, r.ID)
 	if err != nil {
-		sub.Close()
+		end()
 		return err
 	}
 	last, ok := resumeFrom(c)
@@ -62,18 +68,17 @@ func (h *Handler) FloorEvents(c echo.Context) error {
 	}
 	behind, err := h.db.CountEventsAfter(ctx, r.ID, last, maxReplay+1)
 	if err != nil {
-		sub.Close()
+		end()
 		return err
 	}
 	staff, err := h.db.Staff(ctx, r.ID)
 	if err != nil {
-		sub.Close()
+		end()
 		return err
 	}
-	me := staffOf(c)
 	viewer := views.CardViewer{Restaurant: r, CSRF: csrfToken(c), Staff: staff, Me: me.user.ID}
 	gen := h.db.AccessGeneration()
-	return h.serveStream(c, sub.Close, func(s *stream) {
+	return h.serveStream(c, end, func(s *stream) {
 		if behind > maxReplay {
 			s.send(0, "reload", map[string]int{"missed": behind})
 			return

@@ -417,3 +417,49 @@ func TestHungUpRequestsStillReachTheFloor(t *testing.T) {
 		t.Fatalf("%d answered, %d committed", answered, len(alerts))
 	}
 }
+
+// TestFloorStreamsPerSession: one sign-in may follow the floor on a few
+// screens, not on thousands (a stolen cookie); another sign-in is not held
+// up, and a screen closed frees its place.
+func TestFloorStreamsPerSession(t *testing.T) {
+	a, ts := liveApp(t, handlers.Config{PingEvery: time.Hour})
+	a.staff(t, a.restaurant, "sam@test.example", "Sam", store.RoleManager)
+	cookie := a.login(t, "sam@test.example").cookieHeader()
+	open := func(cookie string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/floor/events?r=harbour", nil)
+		req.Header.Set("Cookie", cookie)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { res.Body.Close() })
+		return res
+	}
+	var first *http.Response
+	for i := range handlers.MaxStreamsPerSession {
+		res := open(cookie)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("floor stream %d of one sign-in: %d", i+1, res.StatusCode)
+		}
+		if first == nil {
+			first = res
+		}
+	}
+	if res := open(cookie); res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("one stream past the sign-in's cap: %d, want 429", res.StatusCode)
+	}
+	if res := open(a.login(t, "sam@test.example").cookieHeader()); res.StatusCode != http.StatusOK {
+		t.Fatalf("another sign-in's stream: %d", res.StatusCode)
+	}
+	first.Body.Close()
+	for end := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		res := open(cookie)
+		if res.StatusCode == http.StatusOK {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatalf("a closed screen's place was not freed: %d", res.StatusCode)
+		}
+	}
+}

@@ -96,6 +96,7 @@ type Handler struct {
 	streamsRunning *sync.WaitGroup
 	notifier       Notifier
 	crossOrigin    *http.CrossOriginProtection
+	sessionStreams sessionStreams // floor streams per sign-in
 }
 
 // New builds the Echo router with every route and middleware.

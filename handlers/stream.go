@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"time"
@@ -26,6 +27,9 @@ import (
 const (
 	// MaxStreamsPerReceipt is how many streams one receipt may have open.
 	MaxStreamsPerReceipt = 4
+	// MaxStreamsPerSession is how many floor streams one sign-in may have
+	// open: a tablet with a few tabs, never a stolen cookie's thousands.
+	MaxStreamsPerSession = 8
 	// DefaultReceiptStreamsPerAddress and DefaultReceiptStreams are the
 	// defaults of Config.ReceiptStreamsPerAddress and Config.ReceiptStreams.
 	DefaultReceiptStreamsPerAddress = 64
@@ -101,6 +105,7 @@ func (h *Handler) serveStream(c echo.Context, end func(), body func(*stream)) er
 		defer end()
 		defer conn.Close()
 		defer cancel()
+		defer h.recoverStream(path)
 		go func() { // the client sends nothing: any end of reading is its going
 			var b [1]byte
 			for {
@@ -116,6 +121,15 @@ func (h *Handler) serveStream(c echo.Context, end func(), body func(*stream)) er
 		}
 	}()
 	return nil
+}
+
+// recoverStream keeps a panic in a stream's goroutine, which runs outside
+// the server's requests and their recovery, from taking the server down:
+// the stream ends, and the log says why. Deferred by the goroutine.
+func (h *Handler) recoverStream(route string) {
+	if err := recover(); err != nil {
+		h.log.Error("panic in a live stream", "route", route, "err", err, "stack", string(debug.Stack()))
+	}
 }
 
 // startInline starts a stream on the server's response, which lives as long
@@ -235,6 +249,36 @@ func (sc *streamCaps) acquire(receipt, address string) (release func(), err erro
 	sc.open++
 	var once sync.Once
 	return func() { once.Do(func() { sc.release(receipt, address) }) }, nil
+}
+
+// sessionStreams counts the floor streams open per sign-in.
+type sessionStreams struct {
+	mu   sync.Mutex
+	open map[string]int
+}
+
+// acquire counts a new stream for a session, or refuses it (429) past
+// MaxStreamsPerSession; release must be called when the stream ends.
+func (ss *sessionStreams) acquire(session string) (release func(), err error) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.open[session] >= MaxStreamsPerSession {
+		return nil, store.Errorf(store.ELimit, "The floor is already open on %d screens with this sign-in. Close one, then reload this page.", MaxStreamsPerSession)
+	}
+	if ss.open == nil {
+		ss.open = map[string]int{}
+	}
+	ss.open[session]++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			ss.mu.Lock()
+			defer ss.mu.Unlock()
+			if ss.open[session]--; ss.open[session] <= 0 {
+				delete(ss.open, session)
+			}
+		})
+	}, nil
 }
 
 var errStreamsFull = store.Errorf(store.EUnavailable,
