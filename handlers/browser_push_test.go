@@ -226,7 +226,7 @@ func TestBrowserWebhooksPage(t *testing.T) {
 	d := func(id, text string) store.Delivery {
 		return store.Delivery{Channel: store.ChannelWebhook, TargetID: hooks[0].ID, RestaurantID: a.restaurant.ID, MessageID: id, Payload: `{"text":"` + text + `"}`}
 	}
-	if err := a.db.Enqueue(ctx0, "", 0, []store.Delivery{d("msg_1", "Table 2 needs someone: asked for someone. Waiting since 19:42."),
+	if err := a.db.Enqueue(ctx0, []store.Delivery{d("msg_1", "Table 2 needs someone: asked for someone. Waiting since 19:42."),
 		d("msg_2", "Table 1 needs someone: low rating (1★), cold food. Waiting since 19:44.")}); err != nil {
 		t.Fatal(err)
 	}

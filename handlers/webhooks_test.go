@@ -71,7 +71,7 @@ func TestOwnerWebhooks(t *testing.T) {
 
 	// The delivery log says how each went.
 	now := time.Now().Add(time.Second) // after the rows' time
-	if err := a.db.Enqueue(ctx, "", 0, []store.Delivery{
+	if err := a.db.Enqueue(ctx, []store.Delivery{
 		{Channel: store.ChannelWebhook, TargetID: w.ID, RestaurantID: a.restaurant.ID, MessageID: "msg_1", Payload: `{"text":"Table 2: asked for someone"}`},
 		{Channel: store.ChannelWebhook, TargetID: w.ID, RestaurantID: a.restaurant.ID, MessageID: "msg_2", Payload: `{"type":"alert.raised"}`},
 	}); err != nil {

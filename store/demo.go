@@ -28,6 +28,9 @@ const (
 // and the next start seeds again.
 func (db *DB) SeedDemo(ctx context.Context, now time.Time) (seeded bool, err error) {
 	err = db.update(ctx, func(tx *Tx) error {
+		if err := tx.lockGlobal(ctx); err != nil { // instances starting together seed once
+			return err
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM restaurants`).Scan(&n); err != nil || n > 0 {
 			return err

@@ -86,7 +86,7 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time) (int, error) {
 		var alerts []open
 		err := tx.each(ctx, `SELECT a.id, a.restaurant_id, a.created_at, a.escalation_step, r.escalate_after_s
 			FROM alerts a JOIN restaurants r ON r.id = a.restaurant_id
-			WHERE a.state = 'open' AND a.escalation_step < ?`, []any{MaxEscalationSteps}, func(row rowScanner) error {
+			WHERE a.state = 'open' AND a.escalation_step < ? ORDER BY a.restaurant_id, a.id`, []any{MaxEscalationSteps}, func(row rowScanner) error {
 			var a open
 			err := row.Scan(&a.id, &a.restaurantID, &a.created, &a.step, &a.thresholdS)
 			alerts = append(alerts, a)
@@ -100,9 +100,15 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time) (int, error) {
 			if step == 0 {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE alerts SET escalation_step = ?, escalated_at = coalesce(escalated_at, ?)
-				WHERE id = ?`, step, ms, a.id); err != nil {
+			// Conditional on the step read: of two instances scanning at once,
+			// one escalates and the other finds it done.
+			res, err := tx.ExecContext(ctx, `UPDATE alerts SET escalation_step = ?, escalated_at = coalesce(escalated_at, ?)
+				WHERE id = ? AND state = 'open' AND escalation_step = ?`, step, ms, a.id, a.step)
+			if err != nil {
 				return nil, err
+			}
+			if changed, _ := res.RowsAffected(); changed == 0 {
+				continue
 			}
 			n, err := db.insertEvent(ctx, tx, a.restaurantID, a.id, EventEscalated, ms, step)
 			if err != nil {

@@ -22,17 +22,15 @@ type Event struct {
 }
 
 // The event log's queries. An event's prev_id is found in the insert itself:
-// writes are serialised on the one write connection, so it is the restaurant's
-// latest event at commit.
+// a restaurant's events are written one transaction at a time (the one write
+// connection on SQLite, lockRestaurant on PostgreSQL), so it is the
+// restaurant's latest event at commit.
 const (
 	insertEventSQL = `INSERT INTO events (restaurant_id, alert_id, kind, created_at, step, prev_id)
 		VALUES (?, ?, ?, ?, ?, coalesce((SELECT max(id) FROM events WHERE restaurant_id = ?), 0)) RETURNING id`
 	eventsAfterSQL = `SELECT e.id, e.prev_id, e.kind, e.step, e.created_at, ` + alertFields + `
 		FROM events e JOIN alerts a ON a.id = e.alert_id` + alertJoins + `
 		WHERE e.restaurant_id = ? AND e.id > ? ORDER BY e.id LIMIT ?`
-	allEventsAfterSQL = `SELECT e.id, e.prev_id, e.kind, e.step, e.created_at, ` + alertFields + `
-		FROM events e JOIN alerts a ON a.id = e.alert_id` + alertJoins + `
-		WHERE e.id > ? ORDER BY e.id LIMIT ?`
 )
 
 // EventsAfter reads a restaurant's events after the id after, oldest first, at
@@ -40,17 +38,6 @@ const (
 // whole batch.
 func (db *DB) EventsAfter(ctx context.Context, restaurantID, after int64, limit int) ([]Event, error) {
 	rows, err := db.stmt.eventsAfter.QueryContext(ctx, restaurantID, after, limit)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	return scanEvents(rows)
-}
-
-// AllEventsAfter reads every restaurant's events after the id after, oldest
-// first, at most limit: what a background reader of the whole log (the
-// notifier) has not seen yet.
-func (db *DB) AllEventsAfter(ctx context.Context, after int64, limit int) ([]Event, error) {
-	rows, err := db.read.QueryContext(ctx, allEventsAfterSQL, after, limit)
 	if err != nil {
 		return nil, dbError(err)
 	}
@@ -93,6 +80,9 @@ func (db *DB) LastEventID(ctx context.Context, restaurantID int64) (int64, error
 // has committed.
 func (db *DB) insertEvent(ctx context.Context, tx *Tx, restaurantID, alertID int64, kind EventKind, now int64, step int) (Notice, error) {
 	n := Notice{RestaurantID: restaurantID, AlertID: alertID}
+	if err := tx.lockRestaurant(ctx, restaurantID); err != nil {
+		return n, dbError(err)
+	}
 	err := tx.StmtContext(ctx, db.stmt.insertEvent).QueryRowContext(ctx, restaurantID, alertID, kind, now, step, restaurantID).Scan(&n.ID)
 	if err != nil {
 		return n, dbError(err)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -63,33 +64,75 @@ func (db *DB) QueueEmail(ctx context.Context, restaurantID, userID int64, m Emai
 	if err != nil {
 		return err
 	}
-	return db.Enqueue(ctx, "", 0, []Delivery{{Channel: ChannelEmail, TargetID: userID, RestaurantID: restaurantID,
+	return db.Enqueue(ctx, []Delivery{{Channel: ChannelEmail, TargetID: userID, RestaurantID: restaurantID,
 		MessageID: "msg_mail_" + NewToken(), Payload: string(payload), Urgent: true}})
 }
 
-// Cursor is where a background reader of the event log (by name) has got
-// to: the last event id it has dealt with.
-func (db *DB) Cursor(ctx context.Context, name string) (int64, error) {
-	var v int64
-	err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(value), 0) FROM cursors WHERE name = ?`, name).Scan(&v)
-	return v, dbError(err)
+// Enqueue puts deliveries in the outbox (a message already planned is
+// left as it is).
+func (db *DB) Enqueue(ctx context.Context, ds []Delivery) error {
+	return db.update(ctx, func(tx *Tx) error { return tx.enqueue(ctx, ds) })
 }
 
-// Enqueue puts deliveries in the outbox and moves the cursor name to
-// cursor, in one transaction: each event's notifications are planned once,
-// even across a crash.
-func (db *DB) Enqueue(ctx context.Context, name string, cursor int64, ds []Delivery) error {
-	return db.update(ctx, func(tx *Tx) error {
+// PlanEvents is how a background reader of the whole event log (the
+// notifier, by name) turns events into deliveries, once, across instances:
+// in one transaction it reads the events after name's cursor of each
+// restaurant (at most limit, oldest first), hands them to plan, puts the
+// deliveries plan returns in the outbox and moves each restaurant's cursor
+// past its events. The cursor's row is locked meanwhile, so of instances
+// planning at once one plans each event and the others find it planned.
+// A restaurant's cursor is enough because its events are committed in
+// their order (lockRestaurant); events of different restaurants may commit
+// out of order, which one cursor for all would miss.
+func (db *DB) PlanEvents(ctx context.Context, name string, limit int, plan func([]Event) ([]Delivery, error)) (int, error) {
+	planned := 0
+	err := db.update(ctx, func(tx *Tx) error {
+		planned = 0
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cursors (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING`, name); err != nil {
+			return err
+		}
+		lock := `SELECT value FROM cursors WHERE name = ?`
+		if tx.pg {
+			lock += ` FOR UPDATE`
+		}
+		var from int64 // where a restaurant with no cursor of its own starts
+		if err := tx.QueryRowContext(ctx, lock, name).Scan(&from); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT e.id, e.prev_id, e.kind, e.step, e.created_at, `+alertFields+`
+			FROM restaurants rs0 JOIN events e ON e.restaurant_id = rs0.id
+				AND e.id > coalesce((SELECT c.value FROM cursors c WHERE c.name = ? || ':' || rs0.id), ?)
+			JOIN alerts a ON a.id = e.alert_id`+alertJoins+`
+			ORDER BY e.id LIMIT ?`, name, from, limit)
+		if err != nil {
+			return err
+		}
+		evs, err := scanEvents(rows)
+		if err != nil || len(evs) == 0 {
+			return err
+		}
+		ds, err := plan(evs)
+		if err != nil {
+			return err
+		}
 		if err := tx.enqueue(ctx, ds); err != nil {
 			return err
 		}
-		if name == "" {
-			return nil
+		last := map[int64]int64{}
+		for _, e := range evs {
+			last[e.RestaurantID] = max(last[e.RestaurantID], e.ID)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO cursors (name, value) VALUES (?, ?)
-			ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value > cursors.value THEN excluded.value ELSE cursors.value END`, name, cursor)
-		return err
+		for rid, id := range last {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cursors (name, value) VALUES (?, ?)
+				ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value > cursors.value THEN excluded.value ELSE cursors.value END`,
+				fmt.Sprintf("%s:%d", name, rid), id); err != nil {
+				return err
+			}
+		}
+		planned = len(ds)
+		return nil
 	})
+	return planned, err
 }
 
 // enqueue puts deliveries in the outbox, due now unless NextAt says later.
@@ -99,8 +142,9 @@ func (tx *Tx) enqueue(ctx context.Context, ds []Delivery) error {
 		if next.IsZero() {
 			next = tx.now
 		}
+		// A message is planned once, whichever instance plans it first.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (channel, target_id, restaurant_id, event_id, message_id,
-			payload, urgent, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Channel, d.TargetID,
+			payload, urgent, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`, d.Channel, d.TargetID,
 			nullIfZero(d.RestaurantID), nullIfZero(d.EventID), d.MessageID, d.Payload, d.Urgent, tx.nowMillis(), next.UnixMilli()); err != nil {
 			return err
 		}
@@ -168,9 +212,25 @@ func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Dur
 		if len(ids) == 0 {
 			return nil
 		}
+		// Claimed once: rows another instance is claiming are passed over,
+		// and the update is conditional on the row being still due.
+		in := `(?` + strings.Repeat(", ?", len(ids)-1) + `)`
+		if tx.pg {
+			var mine []any
+			if err := tx.each(ctx, `SELECT id FROM outbox WHERE id IN `+in+` AND status = 'pending' AND next_at <= ?`+tx.skipLocked(),
+				append(ids, now.UnixMilli()), func(row rowScanner) error {
+					var id int64
+					err := row.Scan(&id)
+					mine = append(mine, id)
+					return err
+				}); err != nil || len(mine) == 0 {
+				return err
+			}
+			ids, in = mine, `(?`+strings.Repeat(", ?", len(mine)-1)+`)`
+		}
 		return tx.each(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = ?
-			WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) RETURNING `+deliveryColumns,
-			append([]any{now.Add(lease).UnixMilli()}, ids...), func(row rowScanner) error {
+			WHERE id IN `+in+` AND status = 'pending' AND next_at <= ? RETURNING `+deliveryColumns,
+			append(append([]any{now.Add(lease).UnixMilli()}, ids...), now.UnixMilli()), func(row rowScanner) error {
 				d, err := scanDelivery(row)
 				if err != nil {
 					return err

@@ -145,13 +145,15 @@ func postgresPool(ctx context.Context, url string) (*pgxpool.Pool, *sql.DB, erro
 // PostgreSQL database: several starting together migrate it once.
 const migrationLock = 7_301_116_905 // "tableside"
 
-// writeLock is the advisory lock every writing transaction takes on
-// PostgreSQL (tx.go): writes are one at a time across instances, as on
-// SQLite, so every check-then-write of the store (an alert escalated once,
-// a delivery claimed once, the demo seeded once, events numbered in commit
-// order) holds as it does there. Reads, streams and HTTP scale out; the
-// group commit keeps a rush to a few transactions.
-const writeLock = 7_301_116_906
+// globalLock is the advisory lock of writes that are truly global (the
+// demo seed, made once across instances); restaurantLockClass, with a
+// restaurant's id, orders that restaurant's events (tx.go). Other writes
+// take no lock of the store's: restaurants, and instances, write side by
+// side.
+const (
+	globalLock          = 7_301_116_906
+	restaurantLockClass = 7301
+)
 
 // pgError maps PostgreSQL's errors like dbError maps SQLite's.
 func pgError(err error) error {

@@ -50,7 +50,7 @@ func TestEraseGuestLeavesNoCopy(t *testing.T) {
 		ds = append(ds, store.Delivery{Channel: store.ChannelWebhook, TargetID: 1, RestaurantID: r.ID, EventID: e.ID,
 			MessageID: "msg_" + string(e.Kind) + e.Alert.Comment, Payload: `{"guest_name":"` + e.Alert.GuestName + `","contact":"` + e.Alert.Contact + `","comment":"` + e.Alert.Comment + `"}`})
 	}
-	if err := db.Enqueue(ctx, "", 0, ds); err != nil {
+	if err := db.Enqueue(ctx, ds); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []string{"912 345 678", "Benedita", "risotto"} {
@@ -158,7 +158,7 @@ func TestRetentionForgetsOldContacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Enqueue(ctx, "", 0, []store.Delivery{{Channel: store.ChannelWebhook, TargetID: 1, RestaurantID: r.ID, MessageID: "m1",
+	if err := db.Enqueue(ctx, []store.Delivery{{Channel: store.ChannelWebhook, TargetID: 1, RestaurantID: r.ID, MessageID: "m1",
 		Payload: `{"contact":"dora@example.com"}`, Status: "sent"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -141,25 +141,19 @@ func (n *Notifier) wake() {
 // notifications in the outbox, moving its place in the log in the same
 // transaction. It reports how many deliveries it planned.
 func (n *Notifier) Plan(ctx context.Context) (int, error) {
-	cursor, err := n.db.Cursor(ctx, cursorName)
-	if err != nil {
-		return 0, err
-	}
-	evs, err := n.db.AllEventsAfter(ctx, cursor, 200)
-	if err != nil || len(evs) == 0 {
-		return 0, err
-	}
-	p := planner{n: n, restaurants: map[int64]store.Restaurant{}, recipients: map[int64][]store.PushRecipient{},
-		hooks: map[int64][]store.Webhook{}}
-	var ds []store.Delivery
-	for _, e := range evs {
-		d, err := p.plan(ctx, e)
-		if err != nil {
-			return 0, err
+	return n.db.PlanEvents(ctx, cursorName, 200, func(evs []store.Event) ([]store.Delivery, error) {
+		p := &planner{n: n, restaurants: map[int64]store.Restaurant{}, recipients: map[int64][]store.PushRecipient{},
+			hooks: map[int64][]store.Webhook{}}
+		var ds []store.Delivery
+		for _, e := range evs {
+			d, err := p.plan(ctx, e)
+			if err != nil {
+				return nil, err
+			}
+			ds = append(ds, d...)
 		}
-		ds = append(ds, d...)
-	}
-	return len(ds), n.db.Enqueue(ctx, cursorName, evs[len(evs)-1].ID, ds)
+		return ds, nil
+	})
 }
 
 // planner decides one batch's notifications, reading each restaurant's
@@ -249,7 +243,7 @@ func (n *Notifier) TestWebhook(ctx context.Context, w store.Webhook, r store.Res
 	if err != nil {
 		return err
 	}
-	err = n.db.Enqueue(ctx, "", 0, []store.Delivery{{Channel: store.ChannelWebhook, TargetID: w.ID, RestaurantID: r.ID,
+	err = n.db.Enqueue(ctx, []store.Delivery{{Channel: store.ChannelWebhook, TargetID: w.ID, RestaurantID: r.ID,
 		MessageID: fmt.Sprintf("msg_test_%d_%d", w.ID, n.now().UnixNano()), Payload: string(body)}})
 	n.wake()
 	return err
