@@ -2,12 +2,16 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/tableside/tableside/handlers"
 	"github.com/tableside/tableside/store"
@@ -108,5 +112,70 @@ func TestHungUpClientsAreNoErrors(t *testing.T) {
 	logs := a.logs.String()
 	if strings.Contains(logs, "level=ERROR") || strings.Contains(logs, "level=WARN") || strings.Contains(logs, strings.TrimPrefix(receipt, "/r/")) {
 		t.Fatalf("hung-up clients were logged as faults:\n%.3000s", logs)
+	}
+}
+
+// TestPostgresAwayLosesNothing: PostgreSQL goes away (the database stops
+// taking connections and every one is cut) while a diner sends the
+// survey: they get 503 with Retry-After and the form back with what they
+// typed, drawn without the database, and /healthz names what is down; once
+// it is back, the same form sent again (the same key) is stored, once.
+func TestPostgresAwayLosesNothing(t *testing.T) {
+	if !storetest.Postgres() {
+		t.Skip("PostgreSQL only: a SQLite file does not go away (a full one: TestFullDatabase)")
+	}
+	a := newApp(t, handlers.Config{})
+	ctx := context.Background()
+	token := a.tables[0].Token
+	key := a.formKey(t, token) // the diner opens the form while all is well
+	u, err := url.Parse(a.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	admin, err := pgx.Connect(ctx, storetest.Server())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	away := func(gone bool) {
+		t.Helper()
+		if _, err := admin.Exec(ctx, fmt.Sprintf(`ALTER DATABASE %s ALLOW_CONNECTIONS %t`, name, !gone)); err != nil {
+			t.Fatal(err)
+		}
+		if gone {
+			if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, name); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	away(true)
+	defer away(false)
+	form := url.Values{"key": {key}, "rating": {"1"}, "tag": {"slow"}, "comment": {"We waited forty minutes for the mains"},
+		"lang": {"en"}, "venue": {"Harbour Kitchen"}, "table_label": {"Table 1"}}
+	rec := a.post("/t/"+token, form)
+	body := rec.Body.String()
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" ||
+		!strings.Contains(body, "We waited forty minutes for the mains") || !strings.Contains(body, `value="`+key+`"`) || !strings.Contains(body, "Harbour Kitchen") {
+		t.Fatalf("with PostgreSQL away: %d, Retry-After %q\n%.3000s", rec.Code, rec.Header().Get("Retry-After"), body)
+	}
+	if h := a.get("/healthz"); h.Code != http.StatusServiceUnavailable || !strings.Contains(h.Body.String(), "PostgreSQL") {
+		t.Fatalf("/healthz with PostgreSQL away: %d %q", h.Code, h.Body)
+	}
+	away(false)
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		rec = a.post("/t/"+token, form)
+		if rec.Code == http.StatusSeeOther || time.Now().After(end) {
+			break
+		}
+	}
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("sent again once PostgreSQL is back: %d", rec.Code)
+	}
+	if again := a.post("/t/"+token, form); again.Code != http.StatusSeeOther || again.Header().Get("Location") != rec.Header().Get("Location") {
+		t.Fatalf("a third send: %d %q", again.Code, again.Header().Get("Location"))
+	}
+	if n, err := a.db.CountResponses(ctx, a.restaurant.ID); err != nil || n != 1 {
+		t.Fatalf("%d responses stored (%v), want the one, once", n, err)
 	}
 }

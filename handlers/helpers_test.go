@@ -30,6 +30,7 @@ type app struct {
 	restaurant store.Restaurant
 	tables     []store.Table
 	logs       *lockedBuffer // what the handlers logged
+	dsn        string        // the database: a file, or a postgres:// URL
 }
 
 // lockedBuffer is a log's output, safe to write from several requests.
@@ -57,7 +58,8 @@ func newApp(t testing.TB, cfg handlers.Config) *app {
 	if cfg.Now != nil {
 		opts = append(opts, store.WithClock(cfg.Now)) // one clock for the store and the handlers
 	}
-	db, err := store.Open(ctx, storetest.DSN(t, "tableside.db"), opts...)
+	dsn := storetest.DSN(t, "tableside.db")
+	db, err := store.Open(ctx, dsn, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ func newApp(t testing.TB, cfg handlers.Config) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &app{e: e, db: db, logs: logs}
+	a := &app{e: e, db: db, logs: logs, dsn: dsn}
 	if a.restaurant, err = db.CreateRestaurant(ctx, store.Restaurant{Slug: "harbour", Name: "Harbour Kitchen", TimeZone: "Europe/Lisbon"}); err != nil {
 		t.Fatal(err)
 	}

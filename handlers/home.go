@@ -35,15 +35,15 @@ func (h *Handler) Home(c echo.Context) error {
 	return h.render(c, http.StatusOK, views.HomePage(h.page("Tableside"), m))
 }
 
-// Healthz answers 200 when the database answers a query, 503 otherwise:
-// GET /healthz.
+// Healthz answers 200 when the database answers a query, 503 naming the
+// dependency that does not otherwise: GET /healthz.
 func (h *Handler) Healthz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
 	c.Response().Header().Set("Cache-Control", "no-store")
 	if err := h.db.Ping(ctx); err != nil {
 		h.log.Error("health check failed", "err", err)
-		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
+		return c.String(http.StatusServiceUnavailable, "unavailable: the database ("+h.db.Engine()+") does not answer\n")
 	}
 	return c.String(http.StatusOK, "ok\n")
 }

@@ -97,6 +97,7 @@ type Handler struct {
 	notifier       Notifier
 	crossOrigin    *http.CrossOriginProtection
 	sessionStreams sessionStreams // floor streams per sign-in
+	targets        sync.Map       // table token → store.SurveyTarget, for when the database is away
 }
 
 // New builds the Echo router with every route and middleware.
@@ -323,7 +324,7 @@ func (h *Handler) surveyLimiter() echo.MiddlewareFunc {
 			if err != nil {
 				return formError(err)
 			}
-			return h.surveyRefused(c, http.StatusTooManyRequests, surveyInputFromForm(form), formProblem("survey.busy"))
+			return h.surveyRefused(c, http.StatusTooManyRequests, form, formProblem("survey.busy"))
 		},
 	})
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,17 +15,39 @@ import (
 // longer) a table's: a friendly 404, in their language.
 var errUnknownTable = dinerError{http.StatusNotFound, "error.unknown-table"}
 
-// surveyTarget finds the table behind the :token of the URL.
+// surveyTarget finds the table behind the :token of the URL, and keeps it
+// in the process (h.targets) for when the database cannot be reached.
 func (h *Handler) surveyTarget(c echo.Context) (store.SurveyTarget, error) {
 	token := c.Param("token")
 	if !keyRE.MatchString(token) {
 		return store.SurveyTarget{}, errUnknownTable
 	}
 	t, err := h.db.SurveyTargetByToken(c.Request().Context(), token)
-	if errors.Is(err, store.ErrNotFound) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		h.targets.Delete(token)
 		return t, errUnknownTable
+	case err == nil:
+		h.targets.Store(token, t)
 	}
 	return t, err
+}
+
+// surveyTargetOffline is the table of the URL when the database cannot be
+// reached, to give a diner their form back: as this process last read it,
+// else as the form itself carried it (the restaurant's and table's names,
+// for the page's heading only).
+func (h *Handler) surveyTargetOffline(c echo.Context, form url.Values) store.SurveyTarget {
+	token := c.Param("token")
+	if t, ok := h.targets.Load(token); ok {
+		return t.(store.SurveyTarget)
+	}
+	t := store.SurveyTarget{Table: store.Table{Token: token, Label: form.Get("table_label")},
+		Restaurant: store.Restaurant{Name: form.Get("venue")}}
+	if lang := form.Get("lang"); lang != "" {
+		t.Restaurant.Languages = []string{lang}
+	}
+	return t
 }
 
 // renderSurvey renders the survey form around what the diner typed, in
@@ -91,11 +114,14 @@ func (h *Handler) SurveySubmit(c echo.Context) error {
 	case errors.Is(err, store.ErrNotFound):
 		return errUnknownTable
 	case len(store.Problems(err)) > 0:
-		return h.surveyRefused(c, http.StatusUnprocessableEntity, in, store.Problems(err))
+		return h.surveyRefused(c, http.StatusUnprocessableEntity, form, store.Problems(err))
 	case store.ErrorCode(err) == store.EUnavailable:
+		// Nothing was saved: the diner gets their form back, as typed, to
+		// send again (the same key: stored once), without asking the
+		// database for anything.
 		h.log.Error("survey not saved", "err", err)
 		c.Response().Header().Set("Retry-After", "5")
-		return h.surveyRefused(c, http.StatusServiceUnavailable, in, formProblem("survey.unavailable"))
+		return h.renderSurvey(c, http.StatusServiceUnavailable, h.surveyTargetOffline(c, form), in, formProblem("survey.unavailable"))
 	case err != nil:
 		return err
 	}
@@ -109,13 +135,17 @@ func (h *Handler) SurveySubmit(c echo.Context) error {
 var editNote = map[store.Outcome]string{store.Amended: "?edit=saved", store.Unamended: "?edit=not-saved"}
 
 // surveyRefused answers a submission that was not stored with the form as the
-// diner filled it in and the reasons.
-func (h *Handler) surveyRefused(c echo.Context, status int, in views.SurveyInput, errs surveyProblems) error {
+// diner filled it in and the reasons: never an error page that loses it,
+// even with the database away.
+func (h *Handler) surveyRefused(c echo.Context, status int, form url.Values, errs surveyProblems) error {
 	t, err := h.surveyTarget(c)
+	if store.ErrorCode(err) == store.EUnavailable {
+		t, err = h.surveyTargetOffline(c, form), nil
+	}
 	if err != nil {
 		return err
 	}
-	return h.renderSurvey(c, status, t, in, errs)
+	return h.renderSurvey(c, status, t, surveyInputFromForm(form), errs)
 }
 
 // formError turns a failure to read a form into the error to answer with: a body

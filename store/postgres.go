@@ -6,6 +6,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strconv"
 	"strings"
 
@@ -157,6 +159,10 @@ const (
 
 // pgError maps PostgreSQL's errors like dbError maps SQLite's.
 func pgError(err error) error {
+	if lostConnection(err) {
+		return fmt.Errorf("%w: %v", &Error{Code: EUnavailable,
+			Message: "Nothing was saved: the database server cannot be reached. Try again in a moment."}, err)
+	}
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
 		return nil
@@ -177,6 +183,18 @@ func pgError(err error) error {
 		return nil
 	}
 	return fmt.Errorf("%w: %v", &Error{Code: EUnavailable, Message: msg}, err)
+}
+
+// lostConnection reports whether err is the database server out of reach:
+// a connection refused or cut, a dial that timed out, a pool closed.
+func lostConnection(err error) bool {
+	if errors.Is(err, context.Canceled) { // the caller went away, not the server
+		return false
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, io.EOF) || pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "conn closed")
 }
 
 // openPostgres opens db on PostgreSQL: the pool, the schema brought up to

@@ -274,6 +274,14 @@ func (db *DB) close() error {
 func (db *DB) Path() string { return db.path }
 
 // Ping reports whether the database answers a query on the read pool.
+// Engine names the database the store runs on: "SQLite" or "PostgreSQL".
+func (db *DB) Engine() string {
+	if db.pg != nil {
+		return "PostgreSQL"
+	}
+	return "SQLite"
+}
+
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
