@@ -152,7 +152,8 @@ func TestBrowserFloorSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := handlers.New(handlers.Config{}, a.db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The same server again: its configuration, so the same cookies.
+	e, err := handlers.New(handlers.Config{BaseURL: "https://feedback.example.com"}, a.db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
