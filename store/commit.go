@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 )
 
@@ -70,7 +72,7 @@ func (db *DB) writeBatch(batch []*submission) error {
 	ctx := context.Background() // a diner who hangs up still has their response saved
 	return db.writeEvents(ctx, func(ctx context.Context, tx *Tx) ([]Notice, error) {
 		insert, replayed := tx.StmtContext(ctx, db.stmt.insertResponse), tx.StmtContext(ctx, db.stmt.replayed)
-		var notices []Notice
+		var raised []raisedAlert
 		rules := map[int64]AlertRules{}
 		for _, s := range batch {
 			s.publicID, s.outcome, s.err = db.receiptID(s.in.TableToken, s.in.IdempotencyKey), Created, nil
@@ -81,15 +83,28 @@ func (db *DB) writeBatch(batch []*submission) error {
 				id, restaurantID, s.outcome, err = db.resend(ctx, tx, replayed, s)
 			}
 			if err == nil && (s.outcome == Created || s.outcome == Amended) {
-				var n Notice
-				var raised bool
-				if n, raised, err = db.raiseAlert(ctx, tx, rules, id, restaurantID, s); raised {
-					notices = append(notices, n)
+				var a raisedAlert
+				var ok bool
+				if a, ok, err = db.raiseAlert(ctx, tx, rules, id, restaurantID, s); ok {
+					raised = append(raised, a)
 				}
 			}
 			if err != nil {
 				return nil, err
 			}
+		}
+		// The alerts' events last, restaurant by restaurant in the order of
+		// their ids: each restaurant's lock (PostgreSQL) is taken in one
+		// order by every transaction that takes several, so none waits on
+		// another in a circle.
+		slices.SortStableFunc(raised, func(a, b raisedAlert) int { return cmp.Compare(a.restaurantID, b.restaurantID) })
+		notices := make([]Notice, 0, len(raised))
+		for _, a := range raised {
+			n, err := db.insertEvent(ctx, tx, a.restaurantID, a.alertID, EventRaised, a.at, 0)
+			if err != nil {
+				return nil, err
+			}
+			notices = append(notices, n)
 		}
 		return notices, nil
 	})
@@ -130,25 +145,30 @@ func (db *DB) resend(ctx context.Context, tx *Tx, replayed *sql.Stmt, s *submiss
 
 // raiseAlert applies the restaurant's alert rules to a response just inserted
 // in tx and, if they say so, raises its alert in the same transaction and
-// reports raised, with the notice of its event.
-func (db *DB) raiseAlert(ctx context.Context, tx *Tx, rules map[int64]AlertRules, responseID, restaurantID int64, s *submission) (n Notice, raised bool, err error) {
+// reports raised, with what its event needs (written by the caller).
+func (db *DB) raiseAlert(ctx context.Context, tx *Tx, rules map[int64]AlertRules, responseID, restaurantID int64, s *submission) (a raisedAlert, raised bool, err error) {
 	r, ok := rules[restaurantID]
 	if !ok {
 		if r, err = scanRules(tx.StmtContext(ctx, db.stmt.alertRules).QueryRowContext(ctx, restaurantID)); err != nil {
-			return n, false, err
+			return a, false, err
 		}
 		rules[restaurantID] = r
 	}
 	reasons := r.Reasons(s.in.Rating, s.in.Tags, s.in.AtTable)
 	if len(reasons) == 0 {
-		return n, false, nil
+		return a, false, nil
 	}
-	var alertID int64
-	if err := tx.StmtContext(ctx, db.stmt.insertAlert).QueryRowContext(ctx, strings.Join(reasons, " "), responseID).Scan(&alertID); err != nil {
-		return n, false, err
+	a = raisedAlert{restaurantID: restaurantID, at: s.at}
+	if err := tx.StmtContext(ctx, db.stmt.insertAlert).QueryRowContext(ctx, strings.Join(reasons, " "), responseID).Scan(&a.alertID); err != nil {
+		return a, false, err
 	}
-	n, err = db.insertEvent(ctx, tx, restaurantID, alertID, EventRaised, s.at, 0)
-	return n, err == nil, err
+	return a, true, nil
+}
+
+// raisedAlert is an alert a batch raised, whose event is written at the
+// batch's end.
+type raisedAlert struct {
+	restaurantID, alertID, at int64
 }
 
 // enqueue hands a submission to the commit loop and waits until it is written.
