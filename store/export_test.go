@@ -65,6 +65,7 @@ func (db *DB) SetWriteQueryOnly(ctx context.Context, on bool) error {
 		_, err = conn.ExecContext(ctx, fmt.Sprintf(`ALTER DATABASE %q SET default_transaction_read_only = %v`,
 			db.pg.Config().ConnConfig.Database, on))
 		db.pg.Reset()
+		db.pgRead.Reset()
 		return err
 	}
 	v := "OFF"

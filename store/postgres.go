@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -122,11 +123,16 @@ func (c *pgConn) ResetSession(ctx context.Context) error {
 	return nil
 }
 
-// postgresPool opens the pool of a postgres:// URL, as database/sql.
-func postgresPool(ctx context.Context, url string) (*pgxpool.Pool, *sql.DB, error) {
+// postgresPool opens a pool of a postgres:// URL, as database/sql, of at
+// most size connections (0: pgxpool's default, or the URL's
+// pool_max_conns).
+func postgresPool(ctx context.Context, url string, size int32) (*pgxpool.Pool, *sql.DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)
+	}
+	if size > 0 && !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = size
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -200,20 +206,27 @@ func lostConnection(err error) bool {
 // openPostgres opens db on PostgreSQL: the pool, the schema brought up to
 // date under the migration lock, the receipt key, the hot path.
 func (db *DB) openPostgres(ctx context.Context, url string) (*DB, error) {
-	pool, sqlDB, err := postgresPool(ctx, url)
+	// Two pools: writers waiting for a restaurant's lock never hold the
+	// connections that pages and live streams read with.
+	pool, sqlDB, err := postgresPool(ctx, url, int32(max(4, runtime.NumCPU())))
 	if err != nil {
 		return nil, err
 	}
-	db.pg, db.write, db.read = pool, sqlDB, sqlDB
-	db.path = redactURL(url)
-	if err := db.migratePostgres(ctx); err != nil {
-		db.write.Close()
+	readPool, readDB, err := postgresPool(ctx, url, int32(max(8, 2*runtime.NumCPU())))
+	if err != nil {
+		sqlDB.Close()
 		pool.Close()
 		return nil, err
 	}
+	db.pg, db.pgRead, db.write, db.read = pool, readPool, sqlDB, readDB
+	db.path = redactURL(url)
+	closeAll := func() { db.read.Close(); readPool.Close(); db.write.Close(); pool.Close() }
+	if err := db.migratePostgres(ctx); err != nil {
+		closeAll()
+		return nil, err
+	}
 	if db.receiptKey, err = db.Secret(ctx, "receipt", 32); err != nil {
-		db.write.Close()
-		pool.Close()
+		closeAll()
 		return nil, err
 	}
 	lctx, stop := context.WithCancel(context.Background())

@@ -37,11 +37,13 @@ type DB struct {
 	path  string
 	write *sql.DB
 	read  *sql.DB
-	// pg is the PostgreSQL pool when the database is PostgreSQL (postgres.go);
-	// write and read are then both it, through database/sql.
-	pg   *pgxpool.Pool
-	now  func() time.Time
-	stmt statements
+	// pg and pgRead are the PostgreSQL pools when the database is
+	// PostgreSQL (postgres.go): write and read are them, through
+	// database/sql, so that writers waiting for a lock never hold the
+	// connections pages and streams read with.
+	pg, pgRead *pgxpool.Pool
+	now        func() time.Time
+	stmt       statements
 
 	// receiptKey signs receipt ids (secrets.go).
 	receiptKey []byte
@@ -260,7 +262,8 @@ func (db *DB) close() error {
 		}
 	}
 	if db.pg != nil {
-		errs = append(errs, db.write.Close())
+		errs = append(errs, db.read.Close(), db.write.Close())
+		db.pgRead.Close()
 		db.pg.Close()
 		return errors.Join(errs...)
 	}
