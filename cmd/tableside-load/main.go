@@ -14,6 +14,7 @@
 //	go run ./cmd/tableside-load -streams 10000
 //	go run ./cmd/tableside-load -push 20 -rate 10 -duration 20s
 //	go run ./cmd/tableside-load -crash 100 [-seed N]
+//	go run ./cmd/tableside-load -scale -postgres URL -instances 2 -restaurants 20 -pg-latency 1ms
 package main
 
 import (
@@ -78,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	postgres := fs.String("postgres", "", "a PostgreSQL server's URL: rush a new database on it (dropped after) instead of a SQLite file")
 	instances := fs.Int("instances", 1, "with -postgres: servers sharing the database, the tablets and diners spread over them (1–8)")
 	compare := fs.Bool("compare", false, "with -postgres: the survey's throughput on SQLite with one server and on PostgreSQL with 1 and -instances servers")
+	scale := fs.Bool("scale", false, "with -postgres: the survey's throughput with -instances servers on one database for -restaurants restaurants, then for one")
+	pgLatency := fs.Duration("pg-latency", 0, "with -postgres: a proxy in front of PostgreSQL adds this delay each way, as a network hop would (at most 100ms)")
 	seed := fs.Uint64("seed", 0, "with -crash: the random seed of the kill times, to replay a run (default: from the clock, and printed)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -95,8 +98,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("-crash must be in [1, 1000]")
 	case *push < 0 || *push > 100:
 		return fmt.Errorf("-push must be in [1, 100]")
-	case *instances < 1 || *instances > 8 || (*instances > 1 || *compare) && *postgres == "":
-		return fmt.Errorf("-instances must be in [1, 8]; more than one, and -compare, need -postgres")
+	case *instances < 1 || *instances > 8 || (*instances > 1 || *compare || *scale || *pgLatency != 0) && *postgres == "":
+		return fmt.Errorf("-instances must be in [1, 8]; more than one, -compare, -scale and -pg-latency need -postgres")
+	case *pgLatency < 0 || *pgLatency > 100*time.Millisecond:
+		return fmt.Errorf("-pg-latency must be in [0, 100ms]")
 	}
 	if *target != "" {
 		return runRush(ctx, stdout, rushFlags{target: *target, db: *dbPath, restaurants: *restaurants, tables: *tables,
@@ -112,8 +117,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	switch {
+	case *scale:
+		return runScale(ctx, stdout, binary, *postgres, *instances, *restaurants, *workers, *tables, *pgLatency, *duration/2)
 	case *compare:
-		return compareEngines(ctx, stdout, binary, dir, *postgres, max(2, *instances), *workers, *tables, *duration/3)
+		return compareEngines(ctx, stdout, binary, dir, *postgres, max(2, *instances), *workers, *tables, *pgLatency, *duration/3)
 	case *postgres != "" && !*throughput && !*alerts && *push == 0 && *streams == 0 && *crash == 0:
 		db, drop, err := freshDatabase(ctx, *postgres)
 		if err != nil {

@@ -59,7 +59,18 @@ type engineRun struct {
 // SQLite with one server, and on one PostgreSQL database with one server and
 // with several, one after the other on this machine, and prints them side
 // by side with the ratios.
-func compareEngines(ctx context.Context, stdout io.Writer, binary, dir, pgServer string, instances, workers, tables int, each time.Duration) error {
+func compareEngines(ctx context.Context, stdout io.Writer, binary, dir, pgServer string, instances, workers, tables int, latency, each time.Duration) error {
+	var proxy *latencyProxy
+	if latency > 0 {
+		hostPort, err := pgHostPort(pgServer)
+		if err != nil {
+			return err
+		}
+		if proxy, err = startLatencyProxy(hostPort, latency); err != nil {
+			return err
+		}
+		defer proxy.close()
+	}
 	runs := []engineRun{{name: "SQLite, 1 server", db: filepath.Join(dir, "compare.db"), instances: 1}}
 	for _, n := range []int{1, instances} {
 		db, drop, err := freshDatabase(ctx, pgServer)
@@ -87,8 +98,15 @@ func compareEngines(ctx context.Context, stdout io.Writer, binary, dir, pgServer
 		}
 		var bases []string
 		var servers []*child
+		serverDB := run.db
+		if proxy != nil && strings.HasPrefix(run.db, "postgres") {
+			if serverDB, err = throughProxy(run.db, proxy); err != nil {
+				db.Close()
+				return err
+			}
+		}
 		for range run.instances {
-			srv, err := startChild(ctx, binary, run.db)
+			srv, err := startChild(ctx, binary, serverDB)
 			if err != nil {
 				db.Close()
 				return err
@@ -114,8 +132,8 @@ func compareEngines(ctx context.Context, stdout io.Writer, binary, dir, pgServer
 			return fmt.Errorf("%s: %d answered 303, %d stored, %d failed", run.name, results[i].ok, stored, results[i].failed)
 		}
 	}
-	fmt.Fprintf(stdout, "throughput of survey posts: %d workers, %v each, servers as child processes, %d-core machine (the database server shares it)\n",
-		workers, each, runtime.NumCPU())
+	fmt.Fprintf(stdout, "throughput of survey posts: %d workers, %v each, servers as child processes, %v added each way to PostgreSQL, %d-core machine (the database server shares it)\n",
+		workers, each, latency, runtime.NumCPU())
 	tw := tabwriter.NewWriter(stdout, 2, 8, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "configuration\trequests\treq/s\tp50\tp99\tmax\tnon-2xx/3xx\t")
 	for i, run := range runs {
