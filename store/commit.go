@@ -19,8 +19,12 @@ type submission struct {
 	done     chan struct{}
 }
 
-// maxBatch bounds how many submissions share one transaction.
-const maxBatch = 128
+// maxBatch bounds how many submissions share one transaction;
+// commitLoops is how many batches are written at once on PostgreSQL.
+const (
+	maxBatch    = 128
+	commitLoops = 4
+)
 
 var errClosed = errors.New("store: closed")
 
@@ -31,7 +35,6 @@ var errClosed = errors.New("store: closed")
 // is committed. The queue is unbuffered, so no submission is ever left behind
 // when the loop stops.
 func (db *DB) commitLoop() {
-	defer close(db.loopDone)
 	batch := make([]*submission, 0, maxBatch)
 	for {
 		select {

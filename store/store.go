@@ -170,7 +170,18 @@ func (db *DB) start(ctx context.Context) (*DB, error) {
 		return nil, err
 	}
 	db.queue, db.quit, db.loopDone = make(chan *submission), make(chan struct{}), make(chan struct{})
-	go db.commitLoop()
+	// SQLite has one writer; PostgreSQL takes several batches at once, each
+	// on a connection of the writers' pool (and restaurants' events are
+	// ordered by their locks, not by this loop).
+	loops := 1
+	if db.pg != nil {
+		loops = commitLoops
+	}
+	var running sync.WaitGroup
+	for range loops {
+		running.Go(db.commitLoop)
+	}
+	go func() { running.Wait(); close(db.loopDone) }()
 	return db, nil
 }
 
