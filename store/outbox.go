@@ -3,7 +3,9 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -75,61 +77,94 @@ func (db *DB) Enqueue(ctx context.Context, ds []Delivery) error {
 }
 
 // PlanEvents is how a background reader of the whole event log (the
-// notifier, by name) turns events into deliveries, once, across instances:
-// in one transaction it reads the events after name's cursor of each
-// restaurant (at most limit, oldest first), hands them to plan, puts the
-// deliveries plan returns in the outbox and moves each restaurant's cursor
-// past its events. The cursor's row is locked meanwhile, so of instances
-// planning at once one plans each event and the others find it planned.
+// notifier, by name) turns events into deliveries, once, across instances.
+// It reads the events after name's cursor of each restaurant (at most
+// limit, oldest first) and hands them to plan, outside any transaction, so
+// that planning never holds up a writer; then, in one transaction, it
+// reads the cursors again under a lock on name's row, and puts in the
+// outbox only the deliveries of events still past them, moving each
+// restaurant's cursor past its events. Of instances planning at once, one
+// plans each event; and a message planned twice is one row anyway.
 // A restaurant's cursor is enough because its events are committed in
 // their order (lockRestaurant); events of different restaurants may commit
 // out of order, which one cursor for all would miss.
 func (db *DB) PlanEvents(ctx context.Context, name string, limit int, plan func([]Event) ([]Delivery, error)) (int, error) {
+	var from int64 // where a restaurant with no cursor of its own starts
+	if err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(value), 0) FROM cursors WHERE name = ?`, name).Scan(&from); err != nil {
+		return 0, dbError(err)
+	}
+	// Restaurant by restaurant, each one's events after its cursor from the
+	// index on (restaurant_id, id), never a scan of the whole log: SQLite's
+	// CROSS JOIN keeps restaurants the outer loop, PostgreSQL's LATERAL does.
+	after := `FROM restaurants rs0 CROSS JOIN events e ON e.restaurant_id = rs0.id
+		AND e.id > coalesce((SELECT c.value FROM cursors c WHERE c.name = ? || ':' || rs0.id), ?)`
+	args := []any{name, from, limit}
+	if db.pg != nil {
+		after = `FROM restaurants rs0 JOIN LATERAL (SELECT * FROM events e WHERE e.restaurant_id = rs0.id
+			AND e.id > coalesce((SELECT c.value FROM cursors c WHERE c.name = ? || ':' || rs0.id), ?) ORDER BY e.id LIMIT ?) e ON TRUE`
+		args = []any{name, from, limit, limit}
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.prev_id, e.kind, e.step, e.created_at, `+alertFields+`
+		`+after+` JOIN alerts a ON a.id = e.alert_id`+alertJoins+`
+		ORDER BY e.id LIMIT ?`, args...)
+	if err != nil {
+		return 0, dbError(err)
+	}
+	evs, err := scanEvents(rows)
+	if err != nil || len(evs) == 0 {
+		return 0, err
+	}
+	ds, err := plan(evs)
+	if err != nil {
+		return 0, err
+	}
+	last := map[int64]int64{} // each restaurant's last event planned
+	for _, e := range evs {
+		last[e.RestaurantID] = max(last[e.RestaurantID], e.ID)
+	}
 	planned := 0
-	err := db.update(ctx, func(tx *Tx) error {
+	err = db.update(ctx, func(tx *Tx) error {
 		planned = 0
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cursors (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING`, name); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, from); err != nil {
 			return err
 		}
 		lock := `SELECT value FROM cursors WHERE name = ?`
 		if tx.pg {
 			lock += ` FOR UPDATE`
 		}
-		var from int64 // where a restaurant with no cursor of its own starts
-		if err := tx.QueryRowContext(ctx, lock, name).Scan(&from); err != nil {
+		var start int64
+		if err := tx.QueryRowContext(ctx, lock, name).Scan(&start); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT e.id, e.prev_id, e.kind, e.step, e.created_at, `+alertFields+`
-			FROM restaurants rs0 JOIN events e ON e.restaurant_id = rs0.id
-				AND e.id > coalesce((SELECT c.value FROM cursors c WHERE c.name = ? || ':' || rs0.id), ?)
-			JOIN alerts a ON a.id = e.alert_id`+alertJoins+`
-			ORDER BY e.id LIMIT ?`, name, from, limit)
-		if err != nil {
-			return err
+		now := map[int64]int64{} // the cursors as they stand, under the lock
+		for rid := range last {
+			cursor := start
+			err := tx.QueryRowContext(ctx, `SELECT value FROM cursors WHERE name = ?`, fmt.Sprintf("%s:%d", name, rid)).Scan(&cursor)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			now[rid] = cursor
 		}
-		evs, err := scanEvents(rows)
-		if err != nil || len(evs) == 0 {
-			return err
+		var fresh []Delivery
+		for _, d := range ds {
+			if d.EventID > now[d.RestaurantID] {
+				fresh = append(fresh, d)
+			}
 		}
-		ds, err := plan(evs)
-		if err != nil {
+		if err := tx.enqueue(ctx, fresh); err != nil {
 			return err
-		}
-		if err := tx.enqueue(ctx, ds); err != nil {
-			return err
-		}
-		last := map[int64]int64{}
-		for _, e := range evs {
-			last[e.RestaurantID] = max(last[e.RestaurantID], e.ID)
 		}
 		for rid, id := range last {
+			if id <= now[rid] {
+				continue
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO cursors (name, value) VALUES (?, ?)
 				ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value > cursors.value THEN excluded.value ELSE cursors.value END`,
 				fmt.Sprintf("%s:%d", name, rid), id); err != nil {
 				return err
 			}
 		}
-		planned = len(ds)
+		planned = len(fresh)
 		return nil
 	})
 	return planned, err
