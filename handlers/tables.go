@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -209,8 +210,31 @@ func (h *Handler) TableCards(c echo.Context) error {
 	p := h.staffPage(c, "Table cards · "+r.Name, r, "Tables")
 	p.Scripts = []string{h.assets.URL("print.js")}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return h.render(c, http.StatusOK, views.CardsPage(p, views.Cards{Restaurant: r.Name, Cards: cards, PerPage: perPage,
-		Pages: (len(cards) + perPage - 1) / perPage, Invites: invites, Languages: choices}))
+	m := views.Cards{Restaurant: r.Name, Cards: cards, PerPage: perPage,
+		Pages: (len(cards) + perPage - 1) / perPage, Invites: invites, Languages: choices}
+	if !reachable(h.cfg.BaseURL) {
+		m.Unreachable = h.cfg.BaseURL
+	}
+	return h.render(c, http.StatusOK, views.CardsPage(p, m))
+}
+
+// reachable reports whether a guest's phone, on the internet or the
+// restaurant's own Wi-Fi at best, could open links on base: not localhost,
+// a loopback, private or link-local address, or a .local name.
+func reachable(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil || u.Hostname() == "" {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".local") {
+		return false
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		ip = ip.Unmap()
+		return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified())
+	}
+	return true
 }
 
 // SaveSections groups the tables into sections, from one line each

@@ -185,3 +185,18 @@ func TestTableCardsInvite(t *testing.T) {
 		}
 	}
 }
+
+// TestCardsWarnOfUnreachableLinks: the cards page says to check before
+// printing when its QR codes would open localhost or a private address,
+// and says nothing under a public base URL.
+func TestCardsWarnOfUnreachableLinks(t *testing.T) {
+	for base, warn := range map[string]bool{"https://feedback.example.com": false, "http://localhost:8080": true,
+		"http://192.168.1.20:8080": true, "http://tableside.local": true, "http://203.0.113.7": false} {
+		a := newApp(t, handlers.Config{BaseURL: base})
+		a.staff(t, a.restaurant, "owner@test.example", "Olu Owner", store.RoleOwner)
+		body := a.login(t, "owner@test.example").get("/restaurants/harbour/tables/cards").Body.String()
+		if got := strings.Contains(body, "Check before printing"); got != warn {
+			t.Errorf("base URL %s: warned %v, want %v", base, got, warn)
+		}
+	}
+}

@@ -12,7 +12,9 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -135,6 +137,14 @@ func Open(ctx context.Context, file string, opts ...Option) (*DB, error) {
 	}
 	if file == "" || strings.ContainsAny(file, "?#") {
 		return nil, fmt.Errorf("store: invalid database path %q", file)
+	}
+	// A new server's folder (/var/lib/tableside) is made if it is missing,
+	// or its trouble named: SQLite's own words ("unable to open database
+	// file") say neither which file nor why.
+	if dir := filepath.Dir(file); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("store: the database's folder %s cannot be made: %w", dir, err)
+		}
 	}
 	var err error
 	if db.write, err = sql.Open("sqlite", dsn(file, false)); err != nil {

@@ -42,9 +42,12 @@ type RetiredTable struct {
 // Cards is the printable sheet of a restaurant's table cards.
 type Cards struct {
 	Restaurant string
-	Cards      []Card
-	PerPage    int // cards on each A4 or US Letter page
-	Pages      int
+	// Unreachable, if the cards' links point where phones at the tables
+	// cannot go (localhost, a private address), is that base URL.
+	Unreachable string
+	Cards       []Card
+	PerPage     int // cards on each A4 or US Letter page
+	Pages       int
 	// Invites are the call to scan, in the one or two languages picked
 	// from the restaurant's Languages.
 	Invites   []CardInvite

@@ -21,6 +21,7 @@ import (
 	"net/mail"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,10 +49,64 @@ func main() {
 	}
 }
 
+// commands are tableside's subcommands, each with one line for -h.
+var commands = []struct{ name, does string }{
+	{"restaurant", "add a restaurant (restaurant add) or list them (restaurant list)"},
+	{"user", "add a user (user add) or set a new password (user reset-password)"},
+	{"tables", "print each active table's survey link, for QR codes"},
+	{"digest", "send, or print with -dry-run, the Monday digest"},
+	{"backup", "copy a running server's SQLite database to a file"},
+	{"webhook", "add, list or remove a restaurant's webhooks"},
+	{"version", "print the module version and the revision it was built from"},
+}
+
+// usage is the server's -h: how to run it, the subcommands, the flags.
+func usage(fs *flag.FlagSet) func() {
+	return func() {
+		w := fs.Output()
+		fmt.Fprintln(w, "Usage: tableside [flags]   serve (see the flags below)")
+		fmt.Fprintln(w, "       tableside COMMAND -h  a command's own flags")
+		fmt.Fprintln(w, "\nCommands:")
+		for _, c := range commands {
+			fmt.Fprintf(w, "  %-11s %s\n", c.name, c.does)
+		}
+		fmt.Fprintln(w, "\nFlags:")
+		fs.PrintDefaults()
+	}
+}
+
+// runVersion prints the module's version and the revision it was built
+// from (Go's build information).
+func runVersion(stdout io.Writer) error {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		_, err := fmt.Fprintln(stdout, "tableside (no build information)")
+		return err
+	}
+	settings := map[string]string{}
+	for _, s := range info.Settings {
+		settings[s.Key] = s.Value
+	}
+	line := "tableside " + info.Main.Version
+	if rev := settings["vcs.revision"]; rev != "" {
+		line += " " + rev
+		if settings["vcs.modified"] == "true" {
+			line += " (modified)"
+		}
+		if at := settings["vcs.time"]; at != "" {
+			line += " " + at
+		}
+	}
+	_, err := fmt.Fprintln(stdout, line+" "+info.GoVersion)
+	return err
+}
+
 // run dispatches to a subcommand, or serves until ctx is cancelled.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		switch args[0] {
+		case "version":
+			return runVersion(stdout)
 		case "tables":
 			return runTables(ctx, args[1:], stdout, stderr)
 		case "user":
@@ -124,6 +179,7 @@ type Main struct {
 	server  *http.Server
 	streams *sync.WaitGroup // live streams running outside the server's requests
 	conns   connStates      // the server's connections, by state, for shutdown's log
+	out     io.Writer       // where -h and flag errors go (the log's writer)
 	done    chan error
 	stop    context.CancelFunc // stops background work
 	bg      chan struct{}
@@ -139,6 +195,7 @@ func NewMain(w io.Writer) *Main {
 			ReceiptStreamsPerAddress: handlers.DefaultReceiptStreamsPerAddress, ReceiptStreams: handlers.DefaultReceiptStreams},
 		Logger: slog.New(slog.NewTextHandler(w, nil)),
 		Now:    time.Now,
+		out:    w,
 	}
 }
 
@@ -176,6 +233,10 @@ func envFlags(fs *flag.FlagSet, names ...string) error {
 // is an error naming it.
 func (m *Main) ParseFlags(args []string) error {
 	fs := flag.NewFlagSet("tableside", flag.ContinueOnError)
+	if m.out != nil {
+		fs.SetOutput(m.out)
+	}
+	fs.Usage = usage(fs)
 	c := &m.Config
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (TABLESIDE_ADDR)")
 	fs.StringVar(&c.DB, "db", c.DB, "SQLite database file, or a postgres:// URL for several instances on one database (TABLESIDE_DB)")
@@ -236,6 +297,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if m.Config.BaseURL == "" {
 		m.Config.BaseURL = "http://localhost:" + strconv.Itoa(m.ln.Addr().(*net.TCPAddr).Port)
+	}
+	// The commands run beside the server (tableside tables) print the links
+	// it serves.
+	if err := db.SetServerSetting(ctx, store.SettingBaseURL, m.Config.BaseURL); err != nil {
+		return err
 	}
 	var key []byte
 	if m.Config.SessionKey != "" {

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"flag"
 	"io"
 	"log/slog"
 	"net"
@@ -472,5 +474,34 @@ func TestServerForgetsOldContacts(t *testing.T) {
 			t.Fatalf("after 10 s the 10-day-old response is %+v (%v)", got, err)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestNewcomerTrips: -db in a folder that does not exist yet makes it;
+// -h lists every command; version prints; `tableside tables` prints the
+// links the server serves (its base URL, kept in the database), not
+// localhost's.
+func TestNewcomerTrips(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "var", "lib", "tableside", "tableside.db")
+	m := startMain(t, db, "-demo", "-base-url", "https://feedback.example.com")
+	m.Close()
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"tables", "-db", db}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "\thttps://feedback.example.com/t/") || strings.Contains(out.String(), "localhost") {
+		t.Fatalf("tables printed, without -base-url:\n%s", out.String())
+	}
+	if err := run(context.Background(), []string{"-h"}, &out, &errOut); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: %v", err)
+	}
+	for _, c := range commands {
+		if !strings.Contains(errOut.String(), "\n  "+c.name+" ") {
+			t.Errorf("-h does not list %q:\n%s", c.name, errOut.String())
+		}
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"version"}, &out, io.Discard); err != nil || !strings.HasPrefix(out.String(), "tableside ") {
+		t.Fatalf("version: %q %v", out.String(), err)
 	}
 }

@@ -1,16 +1,19 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/tableside/tableside/store"
 )
 
 // runTables prints one line per active table: SLUG<TAB>LABEL<TAB>SURVEY-URL.
 func runTables(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cmd := newCommand("tables", stderr, "base-url")
-	baseURL := cmd.String("base-url", "http://localhost:8080", "URL guests reach the server at (TABLESIDE_BASE_URL)")
+	baseURL := cmd.String("base-url", "", "URL guests reach the server at (TABLESIDE_BASE_URL; default: the one the server last started with, else http://localhost:8080)")
 	db, err := cmd.open(ctx, args, nil)
 	if err != nil {
 		return err
@@ -20,7 +23,12 @@ func runTables(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	base := strings.TrimRight(*baseURL, "/")
+	if *baseURL == "" {
+		if *baseURL, err = db.ServerSetting(ctx, store.SettingBaseURL); err != nil {
+			return err
+		}
+	}
+	base := strings.TrimRight(cmp.Or(*baseURL, "http://localhost:8080"), "/")
 	for _, r := range rs {
 		tables, err := db.ActiveTables(ctx, r.ID)
 		if err != nil {
