@@ -47,7 +47,7 @@ func fixture(t testing.TB, db *store.DB) (store.Restaurant, store.Table) {
 
 func TestMigrationsAppliedOnce(t *testing.T) {
 	file := testDSN(t, "m.db")
-	want := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30}
+	want := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31}
 	for range 2 {
 		db, err := store.Open(context.Background(), file)
 		if err != nil {

@@ -156,6 +156,7 @@ type Config struct {
 	ReceiptStreamsPerAddress, ReceiptStreams int
 	SessionKey                               string // hex, from TABLESIDE_SESSION_KEY only: a flag would show it in ps
 	Digest                                   digest.Config
+	HTTPS                                    HTTPS
 	// VAPIDSubject is the contact push services may write to about this
 	// server (default: mailto: the digest's sender address).
 	VAPIDSubject string
@@ -175,14 +176,18 @@ type Main struct {
 	// deadlines aside). time.Now unless a test sets another before Run.
 	Now func() time.Time
 
-	ln      net.Listener
-	server  *http.Server
-	streams *sync.WaitGroup // live streams running outside the server's requests
-	conns   connStates      // the server's connections, by state, for shutdown's log
-	out     io.Writer       // where -h and flag errors go (the log's writer)
-	done    chan error
-	stop    context.CancelFunc // stops background work
-	bg      chan struct{}
+	ln     net.Listener
+	server *http.Server
+	// With -domain: the HTTP server beside the HTTPS one (the ACME
+	// challenge, redirects), and its listener.
+	redirect *http.Server
+	plainLn  net.Listener
+	streams  *sync.WaitGroup // live streams running outside the server's requests
+	conns    connStates      // the server's connections, by state, for shutdown's log
+	out      io.Writer       // where -h and flag errors go (the log's writer)
+	done     chan error
+	stop     context.CancelFunc // stops background work
+	bg       chan struct{}
 
 	closeOnce sync.Once
 	closeErr  error
@@ -192,6 +197,7 @@ type Main struct {
 func NewMain(w io.Writer) *Main {
 	return &Main{
 		Config: Config{Addr: ":8080", DB: "tableside.db", SurveyLimit: 30, RetainContactsDays: 90,
+			HTTPS:                    HTTPS{HTTPSAddr: ":443", HTTPAddr: ":80", Directory: letsEncrypt},
 			ReceiptStreamsPerAddress: handlers.DefaultReceiptStreamsPerAddress, ReceiptStreams: handlers.DefaultReceiptStreams},
 		Logger: slog.New(slog.NewTextHandler(w, nil)),
 		Now:    time.Now,
@@ -254,6 +260,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.IntVar(&c.ReceiptStreams, "receipt-streams", c.ReceiptStreams,
 		"live receipt streams open at once in all; staff streams are not counted (TABLESIDE_RECEIPT_STREAMS)")
 	digestFlags(fs, &c.Digest)
+	httpsFlags(fs, &c.HTTPS)
 	fs.StringVar(&c.VAPIDSubject, "vapid-subject", c.VAPIDSubject, "contact for push services, mailto: or https: (TABLESIDE_VAPID_SUBJECT; default mailto: the mail-from address)")
 	fs.BoolVar(&c.AllowPrivateHooks, "allow-private-hooks", c.AllowPrivateHooks, "let webhooks and push endpoints point at private or local addresses (TABLESIDE_ALLOW_PRIVATE_HOOKS)")
 	c.SessionKey = env("SESSION_KEY", c.SessionKey)
@@ -292,7 +299,16 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Logger.Info("seeded Demo Bistro", "owner", store.DemoOwnerEmail, "manager", store.DemoManagerEmail)
 		}
 	}
-	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
+	if m.Config.HTTPS.Domains != "" {
+		if m.ln, err = m.listenHTTPS(); err != nil {
+			return err
+		}
+		if m.Config.BaseURL == "" {
+			m.Config.BaseURL = "https://" + m.Config.HTTPS.domains()[0]
+		}
+		m.Logger.Info("automatic HTTPS", "domains", m.Config.HTTPS.domains(), "https", m.ln.Addr().String(),
+			"http", m.plainLn.Addr().String(), "acme", m.Config.HTTPS.Directory)
+	} else if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return err
 	}
 	if m.Config.BaseURL == "" {
@@ -407,7 +423,20 @@ func (m *Main) URL() string {
 	if m.ln == nil {
 		return ""
 	}
-	return "http://" + strings.Replace(m.ln.Addr().String(), "[::]", "localhost", 1)
+	scheme := "http://"
+	if m.redirect != nil {
+		scheme = "https://"
+	}
+	return scheme + strings.Replace(m.ln.Addr().String(), "[::]", "localhost", 1)
+}
+
+// HTTPAddr is, with -domain, the address of the HTTP server beside the
+// HTTPS one ("" without).
+func (m *Main) HTTPAddr() string {
+	if m.plainLn == nil {
+		return ""
+	}
+	return m.plainLn.Addr().String()
 }
 
 // Close stops accepting requests, ends live streams, lets the requests under
@@ -429,6 +458,9 @@ const (
 
 func (m *Main) close() error {
 	var errs []error
+	if m.redirect != nil {
+		m.redirect.Close()
+	}
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
