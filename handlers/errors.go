@@ -31,6 +31,12 @@ func (h *Handler) handleError(err error, c echo.Context) {
 		p, t = h.dinerPage(c, dinerLanguage(c, store.DinerLanguages), "")
 	}
 	status, heading, message := describeError(c, err, t)
+	switch code := store.ErrorCode(err); {
+	case code == store.EUnavailable:
+		h.metrics.dbErrors.WithLabelValues("unavailable").Inc()
+	case status >= 500:
+		h.metrics.dbErrors.WithLabelValues("internal").Inc()
+	}
 	if status >= 500 {
 		h.log.Error("request failed", "status", status, "method", c.Request().Method,
 			"route", c.Path(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)

@@ -121,7 +121,14 @@ func (h *Handler) FloorEvents(c echo.Context) error {
 }
 
 // sendFloorEvent sends one event with its card as the viewer sees it.
-func (h *Handler) sendFloorEvent(s *stream, e store.Event, v views.CardViewer) error {
+func (h *Handler) sendFloorEvent(s *stream, e store.Event, v views.CardViewer) (err error) {
+	if e.Kind == store.EventRaised {
+		defer func() {
+			if err == nil {
+				h.metrics.delivery.Observe(max(0, h.now().Sub(e.At).Seconds()))
+			}
+		}()
+	}
 	buf := templ.GetBuffer()
 	defer templ.ReleaseBuffer(buf)
 	if err := views.AlertCardView(views.NewAlertCard(e.Alert, v, h.now())).Render(s.ctx, buf); err != nil {

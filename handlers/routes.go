@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
 	"github.com/tableside/tableside/static"
@@ -68,6 +69,8 @@ type Config struct {
 	// requests (serveStream): wait on it after Shutdown, so that each has
 	// told its client before the process exits. Nil: the handler's own.
 	Streams *sync.WaitGroup
+	// Metrics counts what an operator watches (nil: counted for nobody).
+	Metrics *Metrics
 	// ReceiptStreamsPerAddress and ReceiptStreams cap the live streams of
 	// diners' receipts, which need no login: per client address and in all
 	// (0: the defaults). Staff streams are not counted.
@@ -96,6 +99,7 @@ type Handler struct {
 	streamsRunning *sync.WaitGroup
 	notifier       Notifier
 	crossOrigin    *http.CrossOriginProtection
+	metrics        *Metrics
 	sessionStreams sessionStreams // floor streams per sign-in
 	targets        sync.Map       // table token → store.SurveyTarget, for when the database is away
 }
@@ -115,6 +119,9 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*echo.Echo, error) {
 		secure: cfg.SecureCookies || strings.HasPrefix(cfg.BaseURL, "https://"), pingEvery: cfg.PingEvery}
 	if h.now = cfg.Now; h.now == nil {
 		h.now = time.Now
+	}
+	if h.metrics = cfg.Metrics; h.metrics == nil {
+		h.metrics = NewMetrics(prometheus.NewRegistry())
 	}
 	h.crossOrigin = http.NewCrossOriginProtection()
 	if cfg.BaseURL != "" { // behind a proxy, the Host header may be another name
@@ -320,6 +327,7 @@ func (h *Handler) surveyLimiter() echo.MiddlewareFunc {
 		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			c.Response().Header().Set("Retry-After", "60")
+			h.metrics.surveys.WithLabelValues("limited").Inc()
 			form, err := c.FormParams()
 			if err != nil {
 				return formError(err)

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -73,6 +74,13 @@ const streamWriteTimeout = 10 * time.Second
 // waits for after Shutdown, and it ends on Config.Shutdown. Where the connection cannot be
 // taken over (HTTP/2, a test's recorder), body runs in the handler.
 func (h *Handler) serveStream(c echo.Context, end func(), body func(*stream)) error {
+	kind := "floor"
+	if strings.HasPrefix(c.Path(), "/r/") {
+		kind = "receipt"
+	}
+	open := h.metrics.streams.WithLabelValues(kind)
+	open.Inc()
+	end = func(end func()) func() { return func() { open.Dec(); end() } }(end)
 	hdr := c.Response().Header()
 	hdr.Set(echo.HeaderContentType, "text/event-stream")
 	hdr.Set("Cache-Control", "no-store")

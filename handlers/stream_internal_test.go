@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // TestStreamPanicIsRecovered: a live stream runs in a goroutine of its
@@ -23,7 +24,7 @@ func TestStreamPanicIsRecovered(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		return logs.Write(p)
-	}), nil)), streamsRunning: new(sync.WaitGroup)}
+	}), nil)), streamsRunning: new(sync.WaitGroup), metrics: NewMetrics(prometheus.NewRegistry())}
 	e := echo.New()
 	ended := make(chan struct{})
 	e.GET("/boom", func(c echo.Context) error {

@@ -114,8 +114,11 @@ func (h *Handler) SurveySubmit(c echo.Context) error {
 	case errors.Is(err, store.ErrNotFound):
 		return errUnknownTable
 	case len(store.Problems(err)) > 0:
+		h.metrics.surveys.WithLabelValues("invalid").Inc()
 		return h.surveyRefused(c, http.StatusUnprocessableEntity, form, store.Problems(err))
 	case store.ErrorCode(err) == store.EUnavailable:
+		h.metrics.surveys.WithLabelValues("unavailable").Inc()
+		h.metrics.dbErrors.WithLabelValues("unavailable").Inc()
 		// Nothing was saved: the diner gets their form back, as typed, to
 		// send again (the same key: stored once), without asking the
 		// database for anything.
@@ -124,6 +127,11 @@ func (h *Handler) SurveySubmit(c echo.Context) error {
 		return h.renderSurvey(c, http.StatusServiceUnavailable, h.surveyTargetOffline(c, form), in, formProblem("survey.unavailable"))
 	case err != nil:
 		return err
+	}
+	if outcome == store.Created || outcome == store.Amended {
+		h.metrics.surveys.WithLabelValues("stored").Inc()
+	} else {
+		h.metrics.surveys.WithLabelValues("replayed").Inc()
 	}
 	// A form sent again after an edit (Back, a change, Send) is never
 	// dropped in silence: the receipt says whether the change was made.

@@ -278,6 +278,15 @@ func (db *DB) ClaimDeliveries(ctx context.Context, now time.Time, lease time.Dur
 	return ds, err
 }
 
+// OutboxPending is how many deliveries wait to be sent, and when the oldest
+// of them was made (zero: none), for an operator's metrics.
+func (db *DB) OutboxPending(ctx context.Context) (int, time.Time, error) {
+	var n int
+	var oldest int64
+	err := db.read.QueryRowContext(ctx, `SELECT count(*), coalesce(min(created_at), 0) FROM outbox WHERE status = 'pending'`).Scan(&n, &oldest)
+	return n, millis(oldest), dbError(err)
+}
+
 // NextDelivery is when the next pending delivery falls due (zero: none).
 func (db *DB) NextDelivery(ctx context.Context) (time.Time, error) {
 	var at int64

@@ -157,6 +157,7 @@ type Config struct {
 	SessionKey                               string // hex, from TABLESIDE_SESSION_KEY only: a flag would show it in ps
 	Digest                                   digest.Config
 	HTTPS                                    HTTPS
+	MetricsAddr                              string
 	// VAPIDSubject is the contact push services may write to about this
 	// server (default: mailto: the digest's sender address).
 	VAPIDSubject string
@@ -182,12 +183,15 @@ type Main struct {
 	// challenge, redirects), and its listener.
 	redirect *http.Server
 	plainLn  net.Listener
-	streams  *sync.WaitGroup // live streams running outside the server's requests
-	conns    connStates      // the server's connections, by state, for shutdown's log
-	out      io.Writer       // where -h and flag errors go (the log's writer)
-	done     chan error
-	stop     context.CancelFunc // stops background work
-	bg       chan struct{}
+	// With -metrics-addr: the metrics' own server and listener.
+	metricsServer *http.Server
+	metricsLn     net.Listener
+	streams       *sync.WaitGroup // live streams running outside the server's requests
+	conns         connStates      // the server's connections, by state, for shutdown's log
+	out           io.Writer       // where -h and flag errors go (the log's writer)
+	done          chan error
+	stop          context.CancelFunc // stops background work
+	bg            chan struct{}
 
 	closeOnce sync.Once
 	closeErr  error
@@ -261,6 +265,7 @@ func (m *Main) ParseFlags(args []string) error {
 		"live receipt streams open at once in all; staff streams are not counted (TABLESIDE_RECEIPT_STREAMS)")
 	digestFlags(fs, &c.Digest)
 	httpsFlags(fs, &c.HTTPS)
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve Prometheus metrics at /metrics on this address, such as 127.0.0.1:9090; empty for none (TABLESIDE_METRICS_ADDR)")
 	fs.StringVar(&c.VAPIDSubject, "vapid-subject", c.VAPIDSubject, "contact for push services, mailto: or https: (TABLESIDE_VAPID_SUBJECT; default mailto: the mail-from address)")
 	fs.BoolVar(&c.AllowPrivateHooks, "allow-private-hooks", c.AllowPrivateHooks, "let webhooks and push endpoints point at private or local addresses (TABLESIDE_ALLOW_PRIVATE_HOOKS)")
 	c.SessionKey = env("SESSION_KEY", c.SessionKey)
@@ -355,7 +360,14 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	shutdown := make(chan struct{})
 	m.streams = new(sync.WaitGroup)
+	reg, metrics := m.metricsRegistry(db)
+	if m.Config.MetricsAddr != "" {
+		if err := m.serveMetrics(m.Config.MetricsAddr, reg); err != nil {
+			return err
+		}
+	}
 	e, err := handlers.New(handlers.Config{
+		Metrics:                  metrics,
 		BaseURL:                  m.Config.BaseURL,
 		Demo:                     m.Config.Demo,
 		SurveyLimit:              m.Config.SurveyLimit,
@@ -430,6 +442,14 @@ func (m *Main) URL() string {
 	return scheme + strings.Replace(m.ln.Addr().String(), "[::]", "localhost", 1)
 }
 
+// MetricsURL is, with -metrics-addr, where the metrics are ("" without).
+func (m *Main) MetricsURL() string {
+	if m.metricsLn == nil {
+		return ""
+	}
+	return "http://" + m.metricsLn.Addr().String() + "/metrics"
+}
+
 // HTTPAddr is, with -domain, the address of the HTTP server beside the
 // HTTPS one ("" without).
 func (m *Main) HTTPAddr() string {
@@ -460,6 +480,9 @@ func (m *Main) close() error {
 	var errs []error
 	if m.redirect != nil {
 		m.redirect.Close()
+	}
+	if m.metricsServer != nil {
+		m.metricsServer.Close()
 	}
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)

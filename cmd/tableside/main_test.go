@@ -153,11 +153,15 @@ func TestFlagsAndEnvironment(t *testing.T) {
 	t.Setenv("TABLESIDE_SURVEY_LIMIT", "12")
 	t.Setenv("TABLESIDE_RECEIPT_STREAMS", "500")
 	t.Setenv("TABLESIDE_RETAIN_CONTACTS_DAYS", "30")
+	t.Setenv("TABLESIDE_DOMAIN", "feedback.example.com")
+	t.Setenv("TABLESIDE_METRICS_ADDR", "127.0.0.1:9090")
 	m := NewMain(io.Discard)
 	if err := m.ParseFlags([]string{"-db", "x.db", "-receipt-streams-per-address", "8"}); err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Addr: ":9999", DB: "x.db", Demo: true, SurveyLimit: 12, ReceiptStreamsPerAddress: 8, ReceiptStreams: 500, RetainContactsDays: 30}
+	want := Config{Addr: ":9999", DB: "x.db", Demo: true, SurveyLimit: 12, ReceiptStreamsPerAddress: 8, ReceiptStreams: 500, RetainContactsDays: 30,
+		HTTPS:       HTTPS{Domains: "feedback.example.com", HTTPSAddr: ":443", HTTPAddr: ":80", Directory: letsEncrypt},
+		MetricsAddr: "127.0.0.1:9090"}
 	if m.Config != want {
 		t.Fatalf("config %+v, want %+v", m.Config, want)
 	}
