@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -98,8 +99,9 @@ func (c HTTPS) manager(db *store.DB) (*autocert.Manager, error) {
 }
 
 // listenHTTPS starts automatic HTTPS: the HTTPS listener the server serves
-// on, and the HTTP server beside it (the ACME challenge, and a redirect to
-// HTTPS for the rest).
+// on, and the HTTP server beside it (the ACME challenge, /healthz for a
+// health check on the machine, and a redirect to HTTPS for the rest),
+// which Run starts once the server is made.
 func (m *Main) listenHTTPS() (net.Listener, error) {
 	mgr, err := m.Config.HTTPS.manager(m.DB)
 	if err != nil {
@@ -115,10 +117,54 @@ func (m *Main) listenHTTPS() (net.Listener, error) {
 		return nil, err
 	}
 	m.plainLn = plain
-	m.redirect = &http.Server{Handler: mgr.HTTPHandler(nil), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
-		WriteTimeout: 10 * time.Second, IdleTimeout: time.Minute}
-	go m.redirect.Serve(plain)
+	m.redirect = &http.Server{Handler: mgr.HTTPHandler(http.HandlerFunc(m.toHTTPS)), ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: time.Minute}
 	tlsConfig := mgr.TLSConfig()
 	tlsConfig.MinVersion = tls.VersionTLS12
 	return tls.NewListener(ln, tlsConfig), nil
+}
+
+// toHTTPS is the HTTP server's answer to what is not an ACME challenge:
+// /healthz as the server itself answers it (a container's health check
+// runs on the machine, over plain HTTP), and for the rest a permanent
+// redirect to the same address over HTTPS, method and body kept (308).
+func (m *Main) toHTTPS(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/healthz" {
+		m.server.Handler.ServeHTTP(w, r)
+		return
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	http.Redirect(w, r, "https://"+host+r.URL.RequestURI(), http.StatusPermanentRedirect)
+}
+
+// runHealthcheck asks a server's /healthz and exits 0 if it answers 200, 1
+// otherwise: a container's health check, run by the binary itself (the
+// image has no shell or curl).
+func runHealthcheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("tableside healthcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	u := fs.String("url", "http://127.0.0.1:8080/healthz", "the health check's URL")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *u, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(res.Body, 1024))
+	fmt.Fprint(stdout, string(body))
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %s", *u, res.Status)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -164,6 +165,12 @@ func TestAutomaticHTTPS(t *testing.T) {
 	res, _ = get(plain, "http://feedback.test/t/abc?x=1")
 	if loc := res.Header.Get("Location"); res.StatusCode/100 != 3 || loc != "https://feedback.test/t/abc?x=1" {
 		t.Fatalf("port 80: %d %q, want a redirect to https", res.StatusCode, loc)
+	}
+	// The container's health check asks over plain HTTP on the machine.
+	var health bytes.Buffer
+	if err := run(context.Background(), []string{"healthcheck", "-url", "http://" + m.HTTPAddr() + "/healthz"}, &health, io.Discard); err != nil ||
+		health.String() != "ok\n" {
+		t.Fatalf("healthcheck over port 80: %q %v", health.String(), err)
 	}
 
 	// Again, with the certificate authority gone: the kept certificate.

@@ -58,6 +58,7 @@ var commands = []struct{ name, does string }{
 	{"backup", "copy a running server's SQLite database to a file"},
 	{"webhook", "add, list or remove a restaurant's webhooks"},
 	{"version", "print the module version and the revision it was built from"},
+	{"healthcheck", "ask a server's /healthz, exit 0 if it answers 200 (a container's health check)"},
 }
 
 // usage is the server's -h: how to run it, the subcommands, the flags.
@@ -107,6 +108,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		switch args[0] {
 		case "version":
 			return runVersion(stdout)
+		case "healthcheck":
+			return runHealthcheck(ctx, args[1:], stdout, stderr)
 		case "tables":
 			return runTables(ctx, args[1:], stdout, stderr)
 		case "user":
@@ -426,6 +429,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.server.RegisterOnShutdown(func() { close(shutdown) })
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.ln) }()
+	if m.redirect != nil {
+		go m.redirect.Serve(m.plainLn)
+	}
 	m.Logger.Info("serving", "url", m.URL(), "base_url", m.Config.BaseURL, "db", m.DB.Path()) // a URL without its password
 	return nil
 }
