@@ -631,3 +631,27 @@ func TestSizeCapCountsTheLog(t *testing.T) {
 	}
 	t.Logf("%d surveys before the cap; %d bytes on disk", n-1, total)
 }
+
+// TestACMECache: automatic HTTPS's cache keeps, replaces and forgets data
+// by key, on both engines (instances on one PostgreSQL share it).
+func TestACMECache(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, "")
+	if _, err := db.ACMEGet(ctx, "feedback.example.com"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("an empty cache: %v", err)
+	}
+	for _, data := range [][]byte{[]byte("first\x00certificate"), []byte("renewed")} {
+		if err := db.ACMEPut(ctx, "feedback.example.com", data); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.ACMEGet(ctx, "feedback.example.com"); err != nil || string(got) != string(data) {
+			t.Fatalf("got %q (%v), want %q", got, err, data)
+		}
+	}
+	if err := db.ACMEDelete(ctx, "feedback.example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ACMEGet(ctx, "feedback.example.com"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("after delete: %v", err)
+	}
+}
