@@ -567,7 +567,7 @@ func CardsPage(p Page, c Cards) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 46, ", an address guests' phones cannot reach from the internet (this machine, or a private network). Start the server with <code>-base-url</code> set to the address guests use (such as https://feedback.example.com), then print.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 46, ", an address guests' phones cannot reach from the internet (this machine, or a private network). Start the server with <code>-domain feedback.example.com</code> (automatic HTTPS), or with <code>-base-url</code> set to the address guests use behind your own proxy, then print.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
