@@ -40,6 +40,9 @@ func floorRestaurant(c echo.Context) (store.Restaurant, error) {
 
 func floorPath(r store.Restaurant) string { return "/floor?r=" + url.QueryEscape(r.Slug) }
 
+// redeemPath is the door's page of r, where offers are redeemed.
+func redeemPath(r store.Restaurant) string { return "/floor/redeem?r=" + url.QueryEscape(r.Slug) }
+
 // staffPage is the layout model of a staff page, with its navigation.
 func (h *Handler) staffPage(c echo.Context, title string, r store.Restaurant, current string) views.Page {
 	p := h.page(title)
@@ -74,7 +77,7 @@ func (h *Handler) restaurantNav(c echo.Context, r store.Restaurant, current stri
 		nav.Links = append(nav.Links, views.NavLink{Label: label, URL: url, Current: label == current})
 	}
 	add("Floor", floorPath(r))
-	add("Redeem", "/floor/redeem?r="+url.QueryEscape(r.Slug))
+	add("Redeem", redeemPath(r))
 	add("Guests served", "/covers?r="+url.QueryEscape(r.Slug))
 	m, ok := s.role(r.Slug)
 	if ok && m.Role == store.RoleManager {
@@ -200,7 +203,7 @@ func (h *Handler) renderFloor(c echo.Context, status int, r store.Restaurant, fo
 		return err
 	}
 	f.Shifts, f.ShiftError = views.NewShiftForms(sections, shift, r.TeamNames, "/floor/shifts?r="+url.QueryEscape(r.Slug)), forms.shift
-	f.OfferError, f.RedeemURL, f.Currency = forms.offer, "/floor/redeem?r="+url.QueryEscape(r.Slug), r.Currency
+	f.OfferError, f.RedeemURL, f.Currency = forms.offer, redeemPath(r), r.Currency
 	if forms.notify != nil {
 		f.Notify = *forms.notify
 	} else {

@@ -65,7 +65,7 @@ func (h *Handler) Redeem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m := views.Redeem{Action: "/floor/redeem?r=" + url.QueryEscape(r.Slug), Code: c.QueryParam("code")}
+	m := views.Redeem{Action: redeemPath(r), Code: c.QueryParam("code")}
 	if c.Request().Method == http.MethodPost {
 		m.Code = c.FormValue("code")
 		o, err := h.db.RedeemOffer(c.Request().Context(), r.ID, staffOf(c).user.ID, m.Code)

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -25,16 +24,6 @@ func CheckCountry(code string) (string, error) {
 		return "", Errorf(EInvalid, "A country is a two-letter code such as GB, FR or JP (not %q).", code)
 	}
 	return code, nil
-}
-
-// Countries lists the country codes a restaurant may be in, sorted.
-func Countries() []string {
-	var out []string
-	for c := range phonenumbers.GetSupportedRegions() {
-		out = append(out, c)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // contactKey is a contact as it is matched, read in country: an email in
