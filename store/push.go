@@ -100,8 +100,8 @@ const liveSubscription = `(s.session_id IS NULL OR EXISTS (SELECT 1 FROM session
 	WHERE se.id = s.session_id AND se.seen_at >= ? AND se.created_at >= ?))`
 
 func (db *DB) liveArgs() []any {
-	now := db.now()
-	return []any{now.Add(-SessionIdle).UnixMilli(), now.Add(-SessionMax).UnixMilli()}
+	seen, created := sessionCutoffs(db.now())
+	return []any{seen, created}
 }
 
 // Device is a phone or browser a person has told to notify them, for one
@@ -111,10 +111,9 @@ type Device struct {
 	Restaurant string
 	Endpoint   string
 	CreatedAt  time.Time
-	// UserAgent and SeenAt are of the sign-in that subscribed it ("" and
-	// zero for one from before subscriptions were tied to sign-ins).
+	// UserAgent is of the sign-in that subscribed it, SessionID ("" for
+	// one from before subscriptions were tied to sign-ins).
 	UserAgent string
-	SeenAt    time.Time
 	SessionID string
 }
 
@@ -122,16 +121,16 @@ type Device struct {
 // newest first.
 func (db *DB) Devices(ctx context.Context, userID int64) ([]Device, error) {
 	var out []Device
-	err := db.each(ctx, `SELECT s.id, r.name, s.endpoint, s.created_at, coalesce(se.user_agent, ''), coalesce(se.seen_at, 0), coalesce(s.session_id, '')
+	err := db.each(ctx, `SELECT s.id, r.name, s.endpoint, s.created_at, coalesce(se.user_agent, ''), coalesce(s.session_id, '')
 		FROM push_subscriptions s JOIN restaurants r ON r.id = s.restaurant_id LEFT JOIN sessions se ON se.id = s.session_id
 		WHERE s.user_id = ? AND `+liveSubscription+` ORDER BY s.created_at DESC, s.id DESC`, append([]any{userID}, db.liveArgs()...),
 		func(row rowScanner) error {
 			var d Device
-			var created, seen int64
-			if err := row.Scan(&d.ID, &d.Restaurant, &d.Endpoint, &created, &d.UserAgent, &seen, &d.SessionID); err != nil {
+			var created int64
+			if err := row.Scan(&d.ID, &d.Restaurant, &d.Endpoint, &created, &d.UserAgent, &d.SessionID); err != nil {
 				return err
 			}
-			d.CreatedAt, d.SeenAt = millis(created), millis(seen)
+			d.CreatedAt = millis(created)
 			out = append(out, d)
 			return nil
 		})

@@ -20,6 +20,18 @@ const (
 	sessionTouch = time.Minute
 )
 
+// sessionCutoffs are the oldest seen_at and created_at, in Unix ms, of a
+// session still live at now: the lifetimes above as a query compares them.
+func sessionCutoffs(now time.Time) (seen, created int64) {
+	return now.Add(-SessionIdle).UnixMilli(), now.Add(-SessionMax).UnixMilli()
+}
+
+// sessionLive reports whether a session seen and created at these times is
+// live at now: the lifetimes above, in Go.
+func sessionLive(now, created, seen time.Time) bool {
+	return now.Sub(seen) <= SessionIdle && now.Sub(created) <= SessionMax
+}
+
 // Session is a signed-in browser.
 type Session struct {
 	ID        string // the SHA-256 of its token, hex
@@ -54,8 +66,8 @@ func (db *DB) CreateSession(ctx context.Context, userID int64, userAgent, addres
 	s := Session{ID: tokenHash(token), UserID: userID, UserAgent: clip(userAgent, 300), Address: clip(address, 64)}
 	err := db.update(ctx, func(tx *Tx) error {
 		s.CreatedAt, s.SeenAt = tx.now, tx.now
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE seen_at < ? OR created_at < ?`,
-			tx.now.Add(-SessionIdle).UnixMilli(), tx.now.Add(-SessionMax).UnixMilli()); err != nil {
+		seen, created := sessionCutoffs(tx.now)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE seen_at < ? OR created_at < ?`, seen, created); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, user_id, created_at, seen_at, user_agent, address)
@@ -81,7 +93,7 @@ func (db *DB) SessionByToken(ctx context.Context, token, address string) (Sessio
 	u.ID = s.UserID
 	s.CreatedAt, s.SeenAt = time.UnixMilli(created), time.UnixMilli(seen)
 	now := db.now()
-	if now.Sub(s.SeenAt) > SessionIdle || now.Sub(s.CreatedAt) > SessionMax {
+	if !sessionLive(now, s.CreatedAt, s.SeenAt) {
 		return s, u, ErrNotFound
 	}
 	if now.Sub(s.SeenAt) > sessionTouch {
@@ -106,8 +118,7 @@ func (db *DB) SessionLive(ctx context.Context, id string) (bool, error) {
 	} else if err != nil {
 		return false, err
 	}
-	now := db.now()
-	return now.Sub(time.UnixMilli(seen)) <= SessionIdle && now.Sub(time.UnixMilli(created)) <= SessionMax, nil
+	return sessionLive(db.now(), time.UnixMilli(created), time.UnixMilli(seen)), nil
 }
 
 // Sessions lists a user's sessions, the latest used first.
@@ -122,7 +133,7 @@ func (db *DB) Sessions(ctx context.Context, userID int64) ([]Session, error) {
 			return err
 		}
 		s.CreatedAt, s.SeenAt = time.UnixMilli(created), time.UnixMilli(seen)
-		if now.Sub(s.SeenAt) <= SessionIdle && now.Sub(s.CreatedAt) <= SessionMax {
+		if sessionLive(now, s.CreatedAt, s.SeenAt) {
 			out = append(out, s)
 		}
 		return nil
