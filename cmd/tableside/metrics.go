@@ -20,27 +20,42 @@ import (
 func (m *Main) metricsRegistry(db *store.DB) (*prometheus.Registry, *handlers.Metrics) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	pending := func() (int, time.Time) {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		n, oldest, err := db.OutboxPending(ctx)
-		if err != nil {
-			return -1, time.Time{}
-		}
-		return n, oldest
-	}
-	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tableside_outbox_pending",
-		Help: "Notifications (pushes, webhooks, emails) waiting to be sent; -1 if the database did not answer."},
-		func() float64 { n, _ := pending(); return float64(n) }))
-	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tableside_outbox_oldest_seconds",
-		Help: "How long the oldest notification waiting to be sent has waited (0: none)."},
-		func() float64 {
-			if _, oldest := pending(); !oldest.IsZero() {
-				return max(0, m.Now().Sub(oldest).Seconds())
-			}
-			return 0
-		}))
+	reg.MustRegister(outboxCollector{db: db, now: m.Now})
 	return reg, handlers.NewMetrics(reg)
+}
+
+// outboxCollector reports the outbox at each scrape, from one query:
+// tableside_outbox_pending and tableside_outbox_oldest_seconds.
+type outboxCollector struct {
+	db  *store.DB
+	now func() time.Time
+}
+
+var (
+	outboxPending = prometheus.NewDesc("tableside_outbox_pending",
+		"Notifications (pushes, webhooks, emails) waiting to be sent; -1 if the database did not answer.", nil, nil)
+	outboxOldest = prometheus.NewDesc("tableside_outbox_oldest_seconds",
+		"How long the oldest notification waiting to be sent has waited (0: none).", nil, nil)
+)
+
+func (c outboxCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- outboxPending
+	ch <- outboxOldest
+}
+
+func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	n, oldest, err := c.db.OutboxPending(ctx)
+	waited := 0.0
+	switch {
+	case err != nil:
+		n = -1
+	case !oldest.IsZero():
+		waited = max(0, c.now().Sub(oldest).Seconds())
+	}
+	ch <- prometheus.MustNewConstMetric(outboxPending, prometheus.GaugeValue, float64(n))
+	ch <- prometheus.MustNewConstMetric(outboxOldest, prometheus.GaugeValue, waited)
 }
 
 // serveMetrics serves the registry at /metrics on addr, a listener of its
