@@ -78,7 +78,7 @@ func (h *Handler) FloorEvents(c echo.Context) error {
 	}
 	viewer := views.CardViewer{Restaurant: r, CSRF: csrfToken(c), Staff: staff, Me: me.user.ID}
 	gen := h.db.AccessGeneration()
-	return h.serveStream(c, end, func(s *stream) {
+	return h.serveStream(c, "floor", end, func(s *stream) {
 		if behind > maxReplay {
 			s.send(0, "reload", map[string]int{"missed": behind})
 			return
@@ -167,7 +167,7 @@ func (h *Handler) ReceiptEvents(c echo.Context) error {
 		return err
 	}
 	sub := h.db.Hub().Subscribe(a.RestaurantID, a.ID)
-	return h.serveStream(c, func() { sub.Close(); release() }, func(s *stream) {
+	return h.serveStream(c, "receipt", func() { sub.Close(); release() }, func(s *stream) {
 		var sent, offersSent string
 		h.follow(s, sub, func() (bool, error) {
 			a, err := h.db.AlertForReceipt(s.ctx, id) // read after subscribing: nothing is missed

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -62,7 +61,8 @@ type stream struct {
 // reading is cut off, and catches up from the log when it reconnects.
 const streamWriteTimeout = 10 * time.Second
 
-// serveStream answers with an event stream that body runs, then calls end
+// serveStream answers with an event stream (of kind floor or receipt, for
+// the metrics) that body runs, then calls end
 // (which it also calls if the stream cannot start).
 //
 // An event stream is long and nearly always idle, and a restaurant group may
@@ -73,11 +73,7 @@ const streamWriteTimeout = 10 * time.Second
 // server's own bookkeeping, so it counts in Config.Streams, which the server
 // waits for after Shutdown, and it ends on Config.Shutdown. Where the connection cannot be
 // taken over (HTTP/2, a test's recorder), body runs in the handler.
-func (h *Handler) serveStream(c echo.Context, end func(), body func(*stream)) error {
-	kind := "floor"
-	if strings.HasPrefix(c.Path(), "/r/") {
-		kind = "receipt"
-	}
+func (h *Handler) serveStream(c echo.Context, kind string, end func(), body func(*stream)) error {
 	open := h.metrics.streams.WithLabelValues(kind)
 	open.Inc()
 	end = func(end func()) func() { return func() { open.Dec(); end() } }(end)
@@ -223,8 +219,8 @@ type streamCaps struct {
 	now               func() time.Time
 
 	mu        sync.Mutex
-	byReceipt map[string]int
-	byAddress map[string]int
+	byReceipt tally
+	byAddress tally
 	open      int
 	refused   map[string]int       // refusals since the last log line, by cap
 	logged    map[string]time.Time // when each cap was last logged
@@ -232,7 +228,7 @@ type streamCaps struct {
 
 func newStreamCaps(perAddress, total int, log *slog.Logger, now func() time.Time) *streamCaps {
 	return &streamCaps{perAddress: perAddress, total: total, log: log, now: now,
-		byReceipt: map[string]int{}, byAddress: map[string]int{}, refused: map[string]int{}, logged: map[string]time.Time{}}
+		byReceipt: tally{}, byAddress: tally{}, refused: map[string]int{}, logged: map[string]time.Time{}}
 }
 
 // acquire counts a new stream for receipt from address, or refuses it: 429
@@ -252,8 +248,8 @@ func (sc *streamCaps) acquire(receipt, address string) (release func(), err erro
 		sc.refuse("total", "")
 		return nil, errStreamsFull
 	}
-	sc.byReceipt[receipt]++
-	sc.byAddress[address]++
+	sc.byReceipt.add(receipt)
+	sc.byAddress.add(address)
 	sc.open++
 	var once sync.Once
 	return func() { once.Do(func() { sc.release(receipt, address) }) }, nil
@@ -262,7 +258,19 @@ func (sc *streamCaps) acquire(receipt, address string) (release func(), err erro
 // sessionStreams counts the floor streams open per sign-in.
 type sessionStreams struct {
 	mu   sync.Mutex
-	open map[string]int
+	open tally
+}
+
+// tally counts what is open, by key; a key back at zero is forgotten, so
+// that keys that come and go (receipts, addresses, sessions) do not pile up.
+type tally map[string]int
+
+func (t tally) add(key string) { t[key]++ }
+
+func (t tally) drop(key string) {
+	if t[key]--; t[key] <= 0 {
+		delete(t, key)
+	}
 }
 
 // acquire counts a new stream for a session, or refuses it (429) past
@@ -274,17 +282,15 @@ func (ss *sessionStreams) acquire(session string) (release func(), err error) {
 		return nil, store.Errorf(store.ELimit, "The floor is already open on %d screens with this sign-in. Close one, then reload this page.", MaxStreamsPerSession)
 	}
 	if ss.open == nil {
-		ss.open = map[string]int{}
+		ss.open = tally{}
 	}
-	ss.open[session]++
+	ss.open.add(session)
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			ss.mu.Lock()
 			defer ss.mu.Unlock()
-			if ss.open[session]--; ss.open[session] <= 0 {
-				delete(ss.open, session)
-			}
+			ss.open.drop(session)
 		})
 	}, nil
 }
@@ -295,12 +301,8 @@ var errStreamsFull = store.Errorf(store.EUnavailable,
 func (sc *streamCaps) release(receipt, address string) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	if sc.byReceipt[receipt]--; sc.byReceipt[receipt] <= 0 {
-		delete(sc.byReceipt, receipt)
-	}
-	if sc.byAddress[address]--; sc.byAddress[address] <= 0 {
-		delete(sc.byAddress, address)
-	}
+	sc.byReceipt.drop(receipt)
+	sc.byAddress.drop(address)
 	sc.open--
 }
 

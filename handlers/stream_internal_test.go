@@ -28,7 +28,7 @@ func TestStreamPanicIsRecovered(t *testing.T) {
 	e := echo.New()
 	ended := make(chan struct{})
 	e.GET("/boom", func(c echo.Context) error {
-		return h.serveStream(c, func() { close(ended) }, func(*stream) { panic("a bug in a stream") })
+		return h.serveStream(c, "floor", func() { close(ended) }, func(*stream) { panic("a bug in a stream") })
 	})
 	e.GET("/ok", func(c echo.Context) error { return c.String(http.StatusOK, "still here") })
 	srv := httptest.NewServer(e)
