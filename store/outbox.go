@@ -139,7 +139,7 @@ func (db *DB) PlanEvents(ctx context.Context, name string, limit int, plan func(
 		now := map[int64]int64{} // the cursors as they stand, under the lock
 		for rid := range last {
 			cursor := start
-			err := tx.QueryRowContext(ctx, `SELECT value FROM cursors WHERE name = ?`, fmt.Sprintf("%s:%d", name, rid)).Scan(&cursor)
+			err := tx.QueryRowContext(ctx, `SELECT value FROM cursors WHERE name = ?`, restaurantCursor(name, rid)).Scan(&cursor)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
@@ -160,7 +160,7 @@ func (db *DB) PlanEvents(ctx context.Context, name string, limit int, plan func(
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO cursors (name, value) VALUES (?, ?)
 				ON CONFLICT (name) DO UPDATE SET value = CASE WHEN excluded.value > cursors.value THEN excluded.value ELSE cursors.value END`,
-				fmt.Sprintf("%s:%d", name, rid), id); err != nil {
+				restaurantCursor(name, rid), id); err != nil {
 				return err
 			}
 		}
@@ -168,6 +168,12 @@ func (db *DB) PlanEvents(ctx context.Context, name string, limit int, plan func(
 		return nil
 	})
 	return planned, err
+}
+
+// restaurantCursor names a restaurant's cursor of a reader of the event
+// log (PlanEvents' query builds the same name as name || ':' || id).
+func restaurantCursor(name string, restaurantID int64) string {
+	return fmt.Sprintf("%s:%d", name, restaurantID)
 }
 
 // enqueue puts deliveries in the outbox, due now unless NextAt says later.
