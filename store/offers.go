@@ -160,11 +160,12 @@ func (db *DB) SendOffer(ctx context.Context, restaurantID, alertID, userID int64
 			amount = in.Amount.Minor
 		}
 		now := tx.nowMillis()
+		expires := now + int64(in.Days)*24*time.Hour.Milliseconds()
 		var id int64
 		placeholder := []byte(rand.Text()) // unique until the code's hash replaces it
 		if err := tx.QueryRowContext(ctx, `INSERT INTO offers (restaurant_id, alert_id, item, amount_minor, code_hash, expires_at, created_at, created_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, restaurantID, alertID, in.Item, amount, placeholder,
-			now+int64(in.Days)*24*time.Hour.Milliseconds(), now, userID).Scan(&id); err != nil {
+			expires, now, userID).Scan(&id); err != nil {
 			return nil, err
 		}
 		sent.Code = db.OfferCode(Offer{ID: id})
@@ -184,7 +185,7 @@ func (db *DB) SendOffer(ctx context.Context, restaurantID, alertID, userID int64
 		}
 		g.To, g.Code = to, sent.Code
 		g.Offer.ID, g.Offer.AlertID, g.Offer.RestaurantID, g.Offer.Item = id, alertID, restaurantID, in.Item
-		g.Offer.CreatedAt, g.Offer.ExpiresAt = millis(now), millis(now+int64(in.Days)*24*time.Hour.Milliseconds())
+		g.Offer.CreatedAt, g.Offer.ExpiresAt = millis(now), millis(expires)
 		if in.Amount.Minor > 0 {
 			g.Offer.Amount = in.Amount
 		}
